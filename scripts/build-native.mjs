@@ -1,0 +1,31 @@
+// Builds the optional native addon during `npm install`. It never fails the install: when no C++
+// toolchain is present (or the build breaks), layerwise runs on its WebAssembly or reference backend
+// and says so once at run time.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function skip(reason) {
+  console.warn(`layerwise: native addon not built (${reason}); the WebAssembly or reference backend will be used.`);
+  process.exit(0);
+}
+
+if (process.env.LAYERWISE_SKIP_NATIVE === '1') skip('LAYERWISE_SKIP_NATIVE=1');
+if (!existsSync('binding.gyp')) skip('binding.gyp not found');
+
+let gyp;
+try {
+  gyp = require.resolve('node-gyp/bin/node-gyp.js');
+} catch {
+  skip('node-gyp is not installed');
+}
+
+const result = spawnSync(process.execPath, [gyp, 'rebuild', '--release'], { encoding: 'utf8' });
+if (result.status !== 0) {
+  const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+  if (tail) console.warn(tail);
+  skip(result.error ? result.error.message : `node-gyp exited with status ${result.status}`);
+}
+console.log('layerwise: native addon built (build/Release/layerwise.node).');
