@@ -1,0 +1,72 @@
+/** Data movement: transpose, slice, pad, concat, gather and its adjoint, one-hot. */
+import { stridesOf } from '../../util/shape.js';
+import type { Kernels } from '../kernels.js';
+import { forEachBroadcast } from './elementwise.js';
+
+export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'oneHot'> = {
+  transpose(x, out, shape, perm) {
+    const inStrides = stridesOf(shape);
+    const outShape = perm.map((p) => shape[p]!);
+    const readStrides = perm.map((p) => inStrides[p]!);
+    forEachBroadcast(outShape, [readStrides], (i, o) => {
+      out[i] = x[o[0]!]!;
+    });
+  },
+  slice(x, out, shape, begin, size) {
+    const strides = stridesOf(shape);
+    let start = 0;
+    for (let d = 0; d < shape.length; d++) start += begin[d]! * strides[d]!;
+    forEachBroadcast(size, [strides], (i, o) => {
+      out[i] = x[start + o[0]!]!;
+    });
+  },
+  pad(x, out, shape, before, after, value) {
+    const outShape = shape.map((d, i) => d + before[i]! + after[i]!);
+    const outStrides = stridesOf(outShape);
+    out.fill(value);
+    let start = 0;
+    for (let d = 0; d < shape.length; d++) start += before[d]! * outStrides[d]!;
+    forEachBroadcast(shape, [outStrides], (i, o) => {
+      out[start + o[0]!] = x[i]!;
+    });
+  },
+  concat(inputs, out, outer, widths) {
+    const total = widths.reduce((a, b) => a + b, 0);
+    let offset = 0;
+    inputs.forEach((x, n) => {
+      const w = widths[n]!;
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < w; j++) out[o * total + offset + j] = x[o * w + j]!;
+      }
+      offset += w;
+    });
+  },
+  gather(x, indices, out, { outer, axisSize, inner }) {
+    const n = indices.length;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) {
+        const src = (o * axisSize + indices[i]!) * inner;
+        const dst = (o * n + i) * inner;
+        for (let j = 0; j < inner; j++) out[dst + j] = x[src + j]!;
+      }
+    }
+  },
+  scatterAdd(updates, indices, out, { outer, axisSize, inner }) {
+    out.fill(0);
+    const n = indices.length;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) {
+        const dst = (o * axisSize + indices[i]!) * inner;
+        const src = (o * n + i) * inner;
+        for (let j = 0; j < inner; j++) out[dst + j]! += updates[src + j]!;
+      }
+    }
+  },
+  oneHot(indices, out, depth, onValue, offValue) {
+    out.fill(offValue);
+    for (let i = 0; i < indices.length; i++) {
+      const k = indices[i]!;
+      if (k >= 0 && k < depth) out[i * depth + k] = onValue;
+    }
+  },
+};
