@@ -1,0 +1,123 @@
+/**
+ * Chooses the backend. Float32 kernels come from the active backend where it has them and from the
+ * reference backend otherwise; every other dtype (float64 for gradient checks, int32, bool) always runs on
+ * the reference backend. The choice is made once, on first use, from `LAYERWISE_BACKEND` or the fastest
+ * backend that loads, and can be changed with `setBackend`.
+ */
+import type { DType, TypedArray } from '../util/dtype.js';
+import { newArray } from '../util/dtype.js';
+import { ValueError } from '../util/errors.js';
+import type { Backend, Kernels } from './kernels.js';
+import { referenceBackend, referenceKernels } from './reference/index.js';
+
+export type BackendName = 'native' | 'wasm' | 'reference';
+export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'reference'];
+
+type Loaded = { backend: Backend } | { error: string };
+
+const loaders: Record<BackendName, () => Loaded> = {
+  native: () => ({ error: 'the native backend is not part of this build' }),
+  wasm: () => ({ error: 'the WebAssembly backend is not part of this build' }),
+  reference: () => ({ backend: referenceBackend }),
+};
+
+const cache = new Map<BackendName, Loaded>();
+let active: Backend | null = null;
+let floatKernels: Kernels = referenceKernels;
+
+function load(name: BackendName): Loaded {
+  let loaded = cache.get(name);
+  if (!loaded) {
+    try {
+      loaded = loaders[name]();
+    } catch (e) {
+      loaded = { error: e instanceof Error ? e.message : String(e) };
+    }
+    cache.set(name, loaded);
+  }
+  return loaded;
+}
+
+function activate(b: Backend): void {
+  active = b;
+  floatKernels = { ...referenceKernels, ...b.kernels };
+}
+
+function isBackendName(name: unknown): name is BackendName {
+  return typeof name === 'string' && (BACKEND_NAMES as readonly string[]).includes(name);
+}
+
+/** Picks the first backend that loads; says once (on stderr) when the preferred one was unavailable. */
+function chooseDefault(): Backend {
+  const requested = process.env['LAYERWISE_BACKEND'];
+  if (requested !== undefined && requested !== '') {
+    if (!isBackendName(requested)) {
+      throw new ValueError(
+        `LAYERWISE_BACKEND: expected one of ${BACKEND_NAMES.join(', ')}, received ${JSON.stringify(requested)}`,
+      );
+    }
+    const loaded = load(requested);
+    if ('backend' in loaded) return loaded.backend;
+    throw new ValueError(`LAYERWISE_BACKEND=${requested}: the backend could not be loaded (${loaded.error})`);
+  }
+  const reasons: string[] = [];
+  for (const name of BACKEND_NAMES) {
+    const loaded = load(name);
+    if ('backend' in loaded) {
+      if (reasons.length > 0) console.warn(`layerwise: using the ${name} backend (${reasons.join('; ')})`);
+      return loaded.backend;
+    }
+    reasons.push(`${name}: ${loaded.error}`);
+  }
+  return referenceBackend;
+}
+
+function current(): Backend {
+  if (active === null) activate(chooseDefault());
+  return active!;
+}
+
+/** The name of the active backend: "native", "wasm" or "reference". */
+export function backend(): string {
+  return current().name;
+}
+
+/** One line describing the active backend (SIMD level, threads). */
+export function backendInfo(): string {
+  return current().describe();
+}
+
+/** Makes `name` the active backend; throws naming the reason when it cannot be loaded here. */
+export function setBackend(name: BackendName): void {
+  if (!isBackendName(name)) {
+    throw new ValueError(`setBackend: argument 'name' expected one of ${BACKEND_NAMES.join(', ')}, received ${JSON.stringify(name)}`);
+  }
+  const loaded = load(name);
+  if ('error' in loaded) throw new ValueError(`setBackend: the ${name} backend is not available (${loaded.error})`);
+  activate(loaded.backend);
+}
+
+/** The backends that load on this machine. */
+export function availableBackends(): BackendName[] {
+  return BACKEND_NAMES.filter((n) => 'backend' in load(n));
+}
+
+/** Sets the number of threads of the active backend (no effect on single-threaded backends). */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ValueError(`setThreads: argument 'n' expected a positive integer, received ${String(n)}`);
+  }
+  current().setThreads?.(n);
+}
+
+/** The kernels that compute on arrays of `dtype`. */
+export function kernelsFor(dtype: DType): Kernels {
+  current();
+  return dtype === 'float32' ? floatKernels : referenceKernels;
+}
+
+/** Storage for a new tensor: the active backend's memory for float32 where it has its own, else the heap. */
+export function alloc(dtype: DType, length: number): TypedArray {
+  const b = current();
+  return dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : newArray(dtype, length);
+}

@@ -1,0 +1,142 @@
+/** Convolution and pooling, NHWC like Keras: x is [batch, height, width, channels]. */
+import type { Epilogue, FusableActivation } from '../backend/kernels.js';
+import type { Padding } from '../util/conv-geometry.js';
+import { checkPadding, convGeometry, pair, poolGeometry } from '../util/conv-geometry.js';
+import { ShapeError, fmtShape } from '../util/errors.js';
+import { shapesEqual } from '../util/shape.js';
+import type { TensorLike } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { empty, fdata, floatOperand, k, op, operands } from './define-op.js';
+import { unaryGradFromOutput } from './fused.js';
+import { max, mean, sum } from './reduce.js';
+
+export interface Conv2dOptions {
+  strides?: number | readonly [number, number];
+  padding?: Padding;
+  dilations?: number | readonly [number, number];
+  /** Added per output channel, fused into the convolution's pass over the output. */
+  bias?: TensorLike;
+  /** Applied in the same pass (default linear). */
+  activation?: FusableActivation;
+  alpha?: number;
+}
+
+/** 2-D convolution of x [batch, h, w, inC] with filter [kH, kW, inC, outC], optionally fused with bias and activation. */
+export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions = {}): Tensor {
+  const where = 'conv2d';
+  const [input, w] = operands(where, { x: floatOperand(where, 'x', x), filter }) as [Tensor, Tensor];
+  const bias = options.bias === undefined ? undefined : floatOperand(where, 'bias', options.bias);
+  const c = convGeometry(
+    where,
+    input.shape,
+    w.shape,
+    pair(where, 'strides', options.strides ?? 1),
+    checkPadding(where, options.padding ?? 'valid'),
+    pair(where, 'dilations', options.dilations ?? 1),
+  );
+  if (bias && !shapesEqual(bias.shape, [c.outC])) {
+    throw new ShapeError(`${where}: argument 'bias' expected shape [${c.outC}] (one per filter), received ${fmtShape(bias.shape)}`);
+  }
+  const activation = options.activation ?? 'linear';
+  const alpha = options.alpha ?? (activation === 'leakyRelu' ? 0.3 : 1);
+  const inputs = bias ? [input, w, bias] : [input, w];
+  return op(
+    where,
+    inputs,
+    () => {
+      const { t } = empty(input.dtype, [c.batch, c.outH, c.outW, c.outC]);
+      const epilogue: Epilogue | null = bias || activation !== 'linear' ? { bias: bias ? fdata(bias) : null, activation, alpha } : null;
+      k(input).conv2d(fdata(input), fdata(w), fdata(t), c, epilogue);
+      return t;
+    },
+    (dy, y) => {
+      const dz = unaryGradFromOutput(activation, alpha, y, dy);
+      return [
+        () => {
+          const { t } = empty(input.dtype, input.shape);
+          k(input).conv2dBackpropInput(fdata(dz), fdata(w), fdata(t), c);
+          return t;
+        },
+        () => {
+          const { t } = empty(input.dtype, w.shape);
+          k(input).conv2dBackpropFilter(fdata(input), fdata(dz), fdata(t), c);
+          return t;
+        },
+        () => sum(dz, [0, 1, 2]),
+      ];
+    },
+  );
+}
+
+export interface Pool2dOptions {
+  /** Window size (default 2). */
+  poolSize?: number | readonly [number, number];
+  /** Step between windows (defaults to poolSize, as in Keras). */
+  strides?: number | readonly [number, number];
+  padding?: Padding;
+}
+
+function poolPlan(where: string, x: TensorLike, options: Pool2dOptions) {
+  const input = floatOperand(where, 'x', x);
+  const window = pair(where, 'poolSize', options.poolSize ?? 2);
+  const p = poolGeometry(where, input.shape, window, pair(where, 'strides', options.strides ?? window), checkPadding(where, options.padding ?? 'valid'));
+  return { input, p, outShape: [p.batch, p.outH, p.outW, p.channels] };
+}
+
+/** Maximum over each window. */
+export function maxPool2d(x: TensorLike, options: Pool2dOptions = {}): Tensor {
+  const { input, p, outShape } = poolPlan('maxPool2d', x, options);
+  return op(
+    'maxPool2d',
+    [input],
+    () => {
+      const { t } = empty(input.dtype, outShape);
+      k(input).maxPool2d(fdata(input), fdata(t), p);
+      return t;
+    },
+    (dy) => [
+      () => {
+        const { t } = empty(input.dtype, input.shape);
+        k(input).maxPool2dGrad(fdata(input), fdata(dy), fdata(t), p);
+        return t;
+      },
+    ],
+  );
+}
+
+/** Mean over each window (padding excluded from the count, as Keras does). */
+export function avgPool2d(x: TensorLike, options: Pool2dOptions = {}): Tensor {
+  const { input, p, outShape } = poolPlan('avgPool2d', x, options);
+  return op(
+    'avgPool2d',
+    [input],
+    () => {
+      const { t } = empty(input.dtype, outShape);
+      k(input).avgPool2d(fdata(input), fdata(t), p);
+      return t;
+    },
+    (dy) => [
+      () => {
+        const { t } = empty(input.dtype, input.shape);
+        k(input).avgPool2dGrad(fdata(dy), fdata(t), p);
+        return t;
+      },
+    ],
+  );
+}
+
+function checkRank4(where: string, x: TensorLike): Tensor {
+  const t = floatOperand(where, 'x', x);
+  if (t.rank !== 4) throw new ShapeError(`${where}: argument 'x' expected rank 4 [batch, height, width, channels], received shape ${fmtShape(t.shape)}`);
+  return t;
+}
+
+/** Mean over height and width: [batch, h, w, c] -> [batch, c]. */
+export function globalAvgPool2d(x: TensorLike): Tensor {
+  return mean(checkRank4('globalAvgPool2d', x), [1, 2]);
+}
+
+/** Maximum over height and width: [batch, h, w, c] -> [batch, c]. */
+export function globalMaxPool2d(x: TensorLike): Tensor {
+  return max(checkRank4('globalMaxPool2d', x), [1, 2]);
+}

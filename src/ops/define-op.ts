@@ -1,0 +1,137 @@
+/**
+ * The one place that touches the tape. Each op calls `op(name, inputs, forward, backward)`: the forward
+ * runs the kernel, and when a gradient is being recorded the backward rule is attached to the output.
+ * Backward rules return one thunk per input, so gradients nobody needs are never computed; the tape
+ * un-broadcasts and accumulates them (see tensor/tape.ts).
+ */
+import { alloc, kernelsFor } from '../backend/index.js';
+import type { Kernels } from '../backend/kernels.js';
+import type { DType, FloatArray, TypedArray } from '../util/dtype.js';
+import { isFloat, promote } from '../util/dtype.js';
+import { DTypeError, NumericsError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { sizeOf } from '../util/shape.js';
+import type { TensorLike } from '../tensor/creation.js';
+import { toTensor } from '../tensor/creation.js';
+import { mustRecord, record } from '../tensor/tape.js';
+import { Tensor, storage } from '../tensor/tensor.js';
+import type { DifferentiableOp } from './op-names.js';
+
+export type GradThunks = readonly ((() => Tensor) | null)[];
+
+let numericsChecked = false;
+
+export interface Options {
+  /** After every op, check float outputs for NaN and Infinity and throw a NumericsError naming the op. */
+  checkNumerics?: boolean;
+}
+
+/** Global options of the library. */
+export function configure(options: Options): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ValueError(`configure: argument 'options' expected an object, received ${describe(options)}`);
+  }
+  if (options.checkNumerics !== undefined) {
+    if (typeof options.checkNumerics !== 'boolean') {
+      throw new ValueError(`configure: option 'checkNumerics' expected a boolean, received ${describe(options.checkNumerics)}`);
+    }
+    numericsChecked = options.checkNumerics;
+  }
+}
+
+/** Runs a differentiable op: forward now, backward recorded when gradients are being taken. */
+export function op(
+  name: DifferentiableOp,
+  inputs: readonly Tensor[],
+  forward: () => Tensor,
+  backward: (dy: Tensor, y: Tensor) => GradThunks,
+): Tensor {
+  const y = forward();
+  if (numericsChecked) checkNumerics(name, inputs, y);
+  if (mustRecord(inputs)) record(y, { op: name, inputs, backward: (dy) => backward(dy, y) });
+  return y;
+}
+
+/** Runs an op that has no gradient (comparisons, argmax, oneHot...), still checking numerics if asked. */
+export function opNoGrad(name: string, inputs: readonly Tensor[], forward: () => Tensor): Tensor {
+  const y = forward();
+  if (numericsChecked) checkNumerics(name, inputs, y);
+  return y;
+}
+
+function checkNumerics(name: string, inputs: readonly Tensor[], y: Tensor): void {
+  if (!isFloat(y.dtype)) return;
+  const d = storage(y);
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (Number.isFinite(v)) continue;
+    const what = Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+    const inputsAt = inputs
+      .map((t, n) => (t.size === y.size ? `input ${n} holds ${storage(t)[i]}` : t.size === 1 ? `input ${n} is ${storage(t)[0]}` : ''))
+      .filter((s) => s !== '')
+      .join(', ');
+    throw new NumericsError(
+      `${name}: produced ${what} at index ${i} of its output (shape ${fmtShape(y.shape)})${inputsAt ? `; at that index ${inputsAt}` : ''}`,
+    );
+  }
+}
+
+/** A new tensor of `shape` whose storage comes from the active backend. */
+export function empty(dtype: DType, shape: readonly number[]): { t: Tensor; data: TypedArray } {
+  const data = alloc(dtype, sizeOf(shape));
+  return { t: new Tensor(data, shape), data };
+}
+
+/** The kernels for a dtype (re-exported so ops read as `k(x).unary(...)`). */
+export function k(t: Tensor): Kernels {
+  return kernelsFor(t.dtype);
+}
+
+/**
+ * Converts an op's operands to tensors of one dtype (numbers and arrays take the dtype of the tensor
+ * operands; float32 by default). The record's keys name the arguments in error messages.
+ */
+export function operands(where: string, args: Record<string, TensorLike>): Tensor[] {
+  const names = Object.keys(args);
+  let dtype: DType | undefined;
+  for (const n of names) {
+    const v = args[n];
+    if (v instanceof Tensor) dtype = dtype ? promote(dtype, v.dtype) : v.dtype;
+  }
+  const common = dtype === undefined || dtype === 'bool' || dtype === 'int32' ? (dtype ?? 'float32') : dtype;
+  const ts = names.map((n) => toTensor(where, n, args[n]!, isFloat(common) ? common : undefined));
+  let target: DType = ts[0]!.dtype;
+  for (const t of ts) target = promote(target, t.dtype);
+  return ts.map((t) => (t.dtype === target ? t : castTo(t, target)));
+}
+
+/** Converts one argument, requiring a float dtype (for ops such as exp or conv2d). */
+export function floatOperand(where: string, arg: string, value: TensorLike): Tensor {
+  const t = toTensor(where, arg, value);
+  return isFloat(t.dtype) ? t : castTo(t, 'float32');
+}
+
+/** Converts `t` to `dtype`; gradients flow back (converted to t's dtype) between float dtypes. */
+export function castTo(t: Tensor, dtype: DType): Tensor {
+  return op(
+    'cast',
+    [t],
+    () => {
+      const { t: out, data } = empty(dtype, t.shape);
+      kernelsFor(dtype).cast(storage(t), data);
+      return out;
+    },
+    (dy) => [isFloat(t.dtype) && isFloat(dtype) ? () => castTo(dy, t.dtype) : null],
+  );
+}
+
+/** The live float storage of a tensor already known to be float32 or float64. */
+export function fdata(t: Tensor): FloatArray {
+  const d = storage(t);
+  if (d instanceof Float32Array || d instanceof Float64Array) return d;
+  throw new DTypeError(`internal: expected a float tensor, received dtype ${t.dtype}`);
+}
+
+/** Throws unless `t` has a float dtype. */
+export function requireFloat(where: string, arg: string, t: Tensor): void {
+  if (!isFloat(t.dtype)) throw new DTypeError(`${where}: argument '${arg}' expected a float32 or float64 tensor, received dtype ${t.dtype}`);
+}

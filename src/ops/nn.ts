@@ -1,0 +1,73 @@
+/** Softmax, log-softmax and dropout. */
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { rng } from '../util/random.js';
+import { broadcastShapes, normalizeAxis, shapesEqual } from '../util/shape.js';
+import type { TensorLike } from '../tensor/creation.js';
+import { Tensor } from '../tensor/tensor.js';
+import { empty, fdata, floatOperand, k, op } from './define-op.js';
+import { exp, mul, sub } from './elementwise.js';
+import { sum } from './reduce.js';
+import { transpose } from './shape.js';
+
+/** Runs a last-axis kernel along any axis by moving that axis last and back. */
+function alongAxis(where: string, x: TensorLike, axis: number, lastAxis: (t: Tensor) => Tensor): Tensor {
+  const t = floatOperand(where, 'x', x);
+  if (t.rank === 0) throw new ValueError(`${where}: argument 'x' expected rank >= 1, received a scalar`);
+  const a = normalizeAxis(where, axis, t.rank);
+  if (a === t.rank - 1) return lastAxis(t);
+  const perm = t.shape.map((_, i) => i);
+  perm[a] = t.rank - 1;
+  perm[t.rank - 1] = a;
+  return transpose(lastAxis(transpose(t, perm)), perm);
+}
+
+function lastAxisKernel(t: Tensor, kernel: 'softmax' | 'logSoftmax'): Tensor {
+  const cols = t.shape[t.rank - 1]!;
+  const rows = cols === 0 ? 0 : t.size / cols;
+  const { t: out } = empty(t.dtype, t.shape);
+  k(t)[kernel](fdata(t), fdata(out), rows, cols);
+  return out;
+}
+
+/** exp(x) / sum(exp(x)) along `axis` (last by default), stable for large inputs. */
+export function softmax(x: TensorLike, axis = -1): Tensor {
+  return alongAxis('softmax', x, axis, (t) =>
+    op('softmax', [t], () => lastAxisKernel(t, 'softmax'), (dy, y) => [() => mul(y, sub(dy, sum(mul(dy, y), -1, { keepDims: true })))]),
+  );
+}
+
+/** x - logSumExp(x) along `axis` (last by default), stable for large inputs. */
+export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  return alongAxis('logSoftmax', x, axis, (t) =>
+    op('logSoftmax', [t], () => lastAxisKernel(t, 'logSoftmax'), (dy, y) => [() => sub(dy, mul(exp(y), sum(dy, -1, { keepDims: true })))]),
+  );
+}
+
+export interface DropoutOptions {
+  /**
+   * Shape of the random mask, broadcast over x (e.g. [batch, 1, 1, channels] drops whole feature maps).
+   * Defaults to x's shape.
+   */
+  noiseShape?: readonly number[];
+}
+
+/**
+ * Inverted dropout: zeroes each element with probability `rate` and scales the rest by 1 / (1 - rate), so
+ * nothing needs rescaling at inference. The mask comes from the global seeded generator.
+ */
+export function dropout(x: TensorLike, rate: number, options: DropoutOptions = {}): Tensor {
+  const t = floatOperand('dropout', 'x', x);
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+    throw new ValueError(`dropout: argument 'rate' expected a number in [0, 1), received ${describe(rate)}`);
+  }
+  if (rate === 0) return t;
+  const maskShape = options.noiseShape ?? t.shape;
+  if (!shapesEqual(broadcastShapes('dropout', maskShape, t.shape), t.shape)) {
+    throw new ShapeError(`dropout: option 'noiseShape' ${fmtShape(maskShape)} must broadcast to x's shape ${fmtShape(t.shape)}`);
+  }
+  const { t: mask, data } = empty(t.dtype, maskShape);
+  const g = rng();
+  const keep = 1 / (1 - rate);
+  for (let i = 0; i < data.length; i++) data[i] = g.next() < rate ? 0 : keep;
+  return op('dropout', [t], () => mul(t, mask), (dy) => [() => mul(dy, mask)]);
+}

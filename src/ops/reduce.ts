@@ -1,0 +1,145 @@
+/** Reductions over any axes, with keepDims. */
+import type { ArgReduceOp, ReduceInfo, ReduceOp } from '../backend/kernels.js';
+import { ValueError, describe } from '../util/errors.js';
+import { normalizeAxes, normalizeAxis, sizeOf } from '../util/shape.js';
+import type { TensorLike } from '../tensor/creation.js';
+import { toTensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { storage } from '../tensor/tensor.js';
+import { empty, k, op, opNoGrad, castTo } from './define-op.js';
+import { abs, add, div, equal, exp, log, mul, square, stopGradient, sub, where } from './elementwise.js';
+import { broadcastTo, reshape, transpose } from './shape.js';
+
+export interface ReduceOptions {
+  /** Keep reduced axes as size-1 dimensions (default false). */
+  keepDims?: boolean;
+}
+
+type Axes = number | readonly number[] | undefined;
+
+interface Plan {
+  input: Tensor;
+  info: ReduceInfo;
+  outShape: number[];
+  keptShape: number[];
+}
+
+/** Lays the reduction out as [outer, size, inner], transposing first when the reduced axes are not adjacent. */
+function plan(where: string, x: Tensor, axes: Axes, keepDims: boolean): Plan {
+  if (keepDims !== undefined && typeof keepDims !== 'boolean') {
+    throw new ValueError(`${where}: option 'keepDims' expected a boolean, received ${describe(keepDims)}`);
+  }
+  const ax = normalizeAxes(where, axes, x.rank);
+  const keptShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
+  const outShape = keepDims ? keptShape : x.shape.filter((_, i) => !ax.includes(i));
+  const adjacent = ax.every((a, i) => i === 0 || a === ax[i - 1]! + 1);
+  if (ax.length === 0) return { input: x, info: { outer: x.size, size: 1, inner: 1 }, outShape, keptShape };
+  if (adjacent) {
+    const first = ax[0]!, last = ax[ax.length - 1]!;
+    return {
+      input: x,
+      info: { outer: sizeOf(x.shape.slice(0, first)), size: sizeOf(x.shape.slice(first, last + 1)), inner: sizeOf(x.shape.slice(last + 1)) },
+      outShape,
+      keptShape,
+    };
+  }
+  const kept = x.shape.map((_, i) => i).filter((i) => !ax.includes(i));
+  const moved = transpose(x, [...kept, ...ax]);
+  return { input: moved, info: { outer: sizeOf(kept.map((i) => x.shape[i]!)), size: sizeOf(ax.map((i) => x.shape[i]!)), inner: 1 }, outShape, keptShape };
+}
+
+function reduceForward(op: ReduceOp, p: Plan): Tensor {
+  const { t, data } = empty(p.input.dtype, p.outShape);
+  k(p.input).reduce(op, storage(p.input), data, p.info);
+  return t;
+}
+
+/** Sum over `axes` (all axes by default). */
+export function sum(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const t = toTensor('sum', 'x', x);
+  const p = plan('sum', t, axes, options.keepDims ?? false);
+  return op('sum', [t], () => reduceForward('sum', p), (dy) => [() => broadcastTo(reshape(dy, p.keptShape), t.shape)]);
+}
+
+/** Mean over `axes` (all axes by default). */
+export function mean(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const t = toTensor('mean', 'x', x);
+  const p = plan('mean', t, axes, options.keepDims ?? false);
+  const count = p.info.size;
+  return op(
+    'mean',
+    [t],
+    () => div(reduceForward('sum', p), count),
+    (dy) => [() => broadcastTo(reshape(div(dy, count), p.keptShape), t.shape)],
+  );
+}
+
+/** Product over `axes`; the gradient is y / x, so it is only defined for inputs without zeros. */
+export function prod(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const t = toTensor('prod', 'x', x);
+  const p = plan('prod', t, axes, options.keepDims ?? false);
+  return op('prod', [t], () => reduceForward('prod', p), (dy, y) => [() => mul(broadcastTo(reshape(mul(dy, y), p.keptShape), t.shape), div(1, t))]);
+}
+
+/** The gradient of max/min is shared equally among the positions that attain the extreme value. */
+function extreme(name: 'max' | 'min', x: TensorLike, axes: Axes, options: ReduceOptions): Tensor {
+  const t = toTensor(name, 'x', x);
+  const p = plan(name, t, axes, options.keepDims ?? false);
+  if (t.size === 0) throw new ValueError(`${name}: cannot reduce an empty tensor (shape [${t.shape.join(', ')}])`);
+  return op(name, [t], () => reduceForward(name, p), (dy, y) => [
+    () => {
+      const hits = castTo(equal(t, reshape(y, p.keptShape)), t.dtype);
+      const count = sum(hits, axes, { keepDims: true });
+      return mul(div(hits, count), reshape(dy, p.keptShape));
+    },
+  ]);
+}
+
+export function max(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  return extreme('max', x, axes, options);
+}
+
+export function min(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  return extreme('min', x, axes, options);
+}
+
+function argReduce(name: ArgReduceOp, x: TensorLike, axis: number): Tensor {
+  const t = toTensor(name, 'x', x);
+  const a = normalizeAxis(name, axis, t.rank);
+  if (t.shape[a] === 0) throw new ValueError(`${name}: axis ${a} has size 0, so there is no ${name === 'argmax' ? 'maximum' : 'minimum'}`);
+  return opNoGrad(name, [t], () => {
+    const { t: out, data } = empty('int32', t.shape.filter((_, i) => i !== a));
+    k(t).argReduce(name, storage(t), data as Int32Array, {
+      outer: sizeOf(t.shape.slice(0, a)), size: t.shape[a]!, inner: sizeOf(t.shape.slice(a + 1)),
+    });
+    return out;
+  });
+}
+
+/** Index of the largest value along `axis` (last axis by default); ties give the first. */
+export function argmax(x: TensorLike, axis = -1): Tensor {
+  return argReduce('argmax', x, axis);
+}
+
+/** Index of the smallest value along `axis` (last axis by default); ties give the first. */
+export function argmin(x: TensorLike, axis = -1): Tensor {
+  return argReduce('argmin', x, axis);
+}
+
+/** log(sum(exp(x))) over `axes`, computed stably by subtracting the maximum first. */
+export function logSumExp(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const t = toTensor('logSumExp', 'x', x);
+  // An all -Infinity row has max -Infinity; shifting by 0 there keeps the result -Infinity instead of NaN.
+  const rawMax = max(t, axes, { keepDims: true });
+  const m = stopGradient(where(equal(abs(rawMax), Infinity), 0, rawMax));
+  const shifted = log(sum(exp(sub(t, m)), axes, { keepDims: true }));
+  const result = add(shifted, m);
+  return options.keepDims ? result : reshape(result, plan('logSumExp', t, axes, false).outShape);
+}
+
+/** Population variance over `axes` (divides by n, like NumPy and Keras). */
+export function variance(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
+  const t = toTensor('variance', 'x', x);
+  const centered = sub(t, mean(t, axes, { keepDims: true }));
+  return mean(square(centered), axes, options);
+}
