@@ -1,0 +1,115 @@
+/**
+ * What the benchmark driver hands every peer process, and the one JSON line each peer prints back.
+ * `bench/peers/pytorch.py` mirrors these shapes in Python; keep the two in step.
+ */
+
+/** One matrix product to time: [m, k] x [k, n]. */
+export interface GemmShape {
+  label: string;
+  m: number;
+  k: number;
+  n: number;
+}
+
+/** How long and how much each peer measures; the same plan goes to every peer of one run. */
+export interface Plan {
+  quick: boolean;
+  seed: number;
+  batchSize: number;
+  /** Batches trained before any timing, so lazy initialisation and JIT compilation are not timed. */
+  warmupBatches: number;
+  /** Training is timed in this many windows of at least `windowSeconds` each; the median counts. */
+  trainWindows: number;
+  windowSeconds: number;
+  /**
+   * A peer whose first batch takes longer than this skips the rest of its warm-up and is timed over one
+   * window of `slowTimedBatches` batches; with 0, the first batch itself is the measurement (its one-time
+   * costs are small next to a batch that long).
+   */
+  slowBatchSeconds: number;
+  slowTimedBatches: number;
+  inferenceWindows: number;
+  /** Train one full epoch from fresh weights and report test accuracy. */
+  epoch: boolean;
+  /** The epoch is skipped (and said so) when the measured speed predicts it would take longer than this. */
+  epochBudgetSeconds: number;
+  gemm: GemmShape[];
+  /**
+   * Each GEMM shape repeats for at least this long after one untimed call; the fastest repetition counts.
+   * A first call that alone takes this long is the only repetition.
+   */
+  gemmSeconds: number;
+}
+
+export interface WindowStats {
+  /** Samples per second: median over windows, and the best and worst window. */
+  median: number;
+  best: number;
+  worst: number;
+  windows: number;
+  /** Average window length in seconds, and batches per window. */
+  windowSeconds: number;
+  batchesPerWindow: number;
+  /** How the figure was taken, in words, for the results page. */
+  method: string;
+}
+
+export interface GemmResult extends GemmShape {
+  gflops: number;
+  repetitions: number;
+}
+
+/** What a peer prints as the last line of its standard output. */
+export interface PeerReport {
+  framework: string;
+  /** The settings that distinguish this entry (backend, threads, BLAS, environment). */
+  setting: string;
+  train: WindowStats;
+  inference: WindowStats;
+  /** Test accuracy after one epoch from fresh weights, or null with the reason in `accuracyNote`. */
+  testAccuracy: number | null;
+  accuracyNote: string;
+  /** Seconds the one-epoch training took, when it ran. */
+  epochSeconds: number | null;
+  gemm: GemmResult[];
+  /** Peak resident memory of the peer process, in bytes. */
+  peakRssBytes: number;
+  /** CPU time the peer process used (user + system), in seconds. */
+  cpuSeconds: number;
+  versions: Record<string, string>;
+  notes: string[];
+}
+
+/** One entry of a run as the driver records it: a report, or why there is none. */
+export type EntryResult =
+  | { name: string; group: RunnerGroup; status: 'ok'; report: PeerReport; conditions: RunConditions }
+  | { name: string; group: RunnerGroup; status: 'failed'; error: string; conditions: RunConditions }
+  | { name: string; group: RunnerGroup; status: 'skipped'; reason: string };
+
+export type RunnerGroup = 'layerwise' | 'peer';
+
+/** What else the machine was doing while an entry ran. */
+export interface RunConditions {
+  wallSeconds: number;
+  loadAverageBefore: number;
+  /** Cores kept busy by other processes, averaged over the run (machine busy time minus the peer's own). */
+  otherCoresBusy: number | null;
+}
+
+export interface BenchResults {
+  date: string;
+  quick: boolean;
+  plan: Plan;
+  machine: MachineInfo;
+  entries: EntryResult[];
+  warnings: string[];
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  simd: string;
+  memoryGiB: number;
+  node: string;
+  os: string;
+}

@@ -1,0 +1,166 @@
+/**
+ * Every entry of the benchmark: one child process each, run one after another. A runner says what to
+ * start; `bench/run.ts` times it, reads the peer's JSON report and writes the results.
+ */
+import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Plan, RunnerGroup } from './protocol.js';
+
+export interface Runner {
+  name: string;
+  group: RunnerGroup;
+  command: string;
+  args: string[];
+  /** Set for this runner only; `null` removes a variable the benchmark itself inherited. */
+  env: Record<string, string | null>;
+  timeoutSeconds: number;
+}
+
+/** An entry that cannot run on this machine, reported with the reason rather than dropped. */
+export interface SkippedRunner {
+  name: string;
+  group: RunnerGroup;
+  skipped: string;
+}
+
+export interface RunnerContext {
+  plan: Plan;
+  /** Repository root: peers are started from here. */
+  root: string;
+  mnistDir: string;
+}
+
+function timeoutFor(plan: Plan): number {
+  return plan.epoch ? plan.epochBudgetSeconds + 600 : 300;
+}
+
+/** A Node.js peer compiled from `bench/peers/<script>.ts` (see harness.ts). */
+function nodePeer(context: RunnerContext, group: RunnerGroup, name: string, script: string, args: string[] = []): Runner {
+  return {
+    name,
+    group,
+    command: process.execPath,
+    args: [join(context.root, 'dist', 'bench', 'peers', `${script}.js`), '--plan', JSON.stringify(context.plan), ...args],
+    env: {},
+    timeoutSeconds: timeoutFor(context.plan),
+  };
+}
+
+function tfjsRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
+  // These two train through the cpu backend's Conv2DBackpropFilter, a plain JavaScript loop.
+  const jsFilterGradient = [
+    nodePeer(context, 'peer', 'TensorFlow.js cpu', 'tfjs', ['--backend', 'cpu']),
+    nodePeer(context, 'peer', 'TensorFlow.js wasm (Conv2DBackpropFilter from cpu)', 'tfjs', ['--backend', 'wasm', '--patch', 'cpu-kernels']),
+  ];
+  return [
+    ...jsFilterGradient.map((runner) =>
+      context.plan.quick
+        ? { name: runner.name, group: runner.group, skipped: 'not run with --quick: one training batch takes tens of seconds (Conv2DBackpropFilter in plain JavaScript)' }
+        : runner,
+    ),
+    nodePeer(context, 'peer', 'TensorFlow.js wasm (Conv2DBackpropFilter as wasm conv2d)', 'tfjs', ['--backend', 'wasm', '--patch', 'wasm-ops']),
+  ];
+}
+
+function succeeds(command: string, args: string[]): boolean {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
+  return result.status === 0;
+}
+
+function stdoutOf(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
+  return result.status === 0 ? result.stdout : '';
+}
+
+/** The first Python that can import torch: `python3` on PATH, then Debian's `/usr/bin/python3`. */
+function pythonWithTorch(): string | null {
+  return ['python3', '/usr/bin/python3'].find((python) => succeeds(python, ['-c', 'import torch'])) ?? null;
+}
+
+/** Where the dynamic loader finds `libblas.so.3` by default (Debian's alternatives pick OpenBLAS or the reference). */
+function defaultBlas(): string | null {
+  const line = stdoutOf('/sbin/ldconfig', ['-p'])
+    .split('\n')
+    .find((l) => /^\s*libblas\.so\.3 .*=> /.test(l));
+  const path = line?.split('=> ')[1]?.trim();
+  if (path === undefined) return null;
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** The directory of Debian's reference `libblas.so.3` (package libblas3). */
+function referenceBlasDir(): string | null {
+  const file = stdoutOf('dpkg', ['-L', 'libblas3'])
+    .split('\n')
+    .find((l) => l.endsWith('/libblas.so.3'));
+  return file === undefined ? null : dirname(file);
+}
+
+const OPENBLAS_TUNING = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'] as const;
+
+function pytorchRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
+  const python = pythonWithTorch();
+  if (python === null) {
+    return [{ name: 'PyTorch', group: 'peer', skipped: "neither python3 nor /usr/bin/python3 can 'import torch' (Debian: apt-get install python3-torch)" }];
+  }
+  const blas = defaultBlas();
+  const referenceDir = referenceBlasDir();
+  const tuning = OPENBLAS_TUNING.filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`);
+  const entries: (Runner | SkippedRunner)[] = [];
+  for (const threads of [1, 2]) {
+    const threadEnv = { OMP_NUM_THREADS: `${threads}`, MKL_NUM_THREADS: `${threads}`, OPENBLAS_NUM_THREADS: `${threads}` };
+    const run = (blasName: 'openblas' | 'reference', label: string, env: Runner['env']): Runner => {
+      const setting = `${threads} thread${threads > 1 ? 's' : ''}, ${label}`;
+      return {
+        name: `PyTorch ${setting}`,
+        group: 'peer',
+        command: python,
+        args: [
+          join(context.root, 'bench', 'peers', 'pytorch.py'),
+          ...['--plan', JSON.stringify(context.plan), '--mnist-dir', context.mnistDir],
+          ...['--threads', `${threads}`, '--blas', blasName, '--setting', setting],
+        ],
+        env: { ...threadEnv, ...env },
+        timeoutSeconds: timeoutFor(context.plan),
+      };
+    };
+    if (blas?.includes('openblas')) {
+      entries.push(run('openblas', tuning.length > 0 ? `OpenBLAS with ${tuning.join(' ')}` : 'OpenBLAS', {}));
+      if (tuning.length > 0) {
+        entries.push(run('openblas', `OpenBLAS, ${OPENBLAS_TUNING.join(' and ')} unset`, Object.fromEntries(OPENBLAS_TUNING.map((name) => [name, null]))));
+      }
+    } else {
+      entries.push({
+        name: `PyTorch ${threads} thread${threads > 1 ? 's' : ''}, OpenBLAS`,
+        group: 'peer',
+        skipped: `libblas.so.3 resolves to ${blas ?? 'nothing'}, not OpenBLAS (Debian: apt-get install libopenblas0-pthread)`,
+      });
+    }
+    if (referenceDir !== null) {
+      const ldPath = [referenceDir, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':');
+      entries.push(run('reference', 'reference BLAS', { LD_LIBRARY_PATH: ldPath }));
+    } else {
+      entries.push({
+        name: `PyTorch ${threads} thread${threads > 1 ? 's' : ''}, reference BLAS`,
+        group: 'peer',
+        skipped: "dpkg -L libblas3 lists no libblas.so.3 (Debian: apt-get install libblas3)",
+      });
+    }
+  }
+  return entries;
+}
+
+/** All entries, in the order they run. */
+export function allRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
+  return [
+    // layerwise: one entry per backend (native, wasm, reference). Each is a NodePeer in
+    // bench/peers/layerwise-<backend>.ts that ends with `await runNodePeer(peer)`, listed here as
+    // nodePeer(context, 'layerwise', 'layerwise native', 'layerwise-native').
+    ...tfjsRunners(context),
+    ...pytorchRunners(context),
+  ];
+}
