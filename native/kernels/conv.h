@@ -1,0 +1,291 @@
+// 2-D convolution (NHWC, filters [kH, kW, inC, outC]) and its two gradients, all on the GEMM engine:
+//   forward:         out[pixel, oc]     = patches[pixel, (tap, ic)] * filter[(tap, ic), oc]
+//   input gradient:  cols[pixel, (tap, ic)] = dy[pixel, oc] * filter^T, then added back into dx (col2im),
+//                    which does no work on padding and handles every stride alike;
+//   filter gradient: a reduction over pixels, cut into chunks whose partial filters are summed in order.
+// Patches are packed straight from the image ("implicit im2col"), a cache block at a time.
+#pragma once
+#include "gemm.h"
+#include "support.h"
+
+namespace lw {
+namespace LW_ISA {
+
+LW_INLINE void copy_run(float* dst, const float* src, int64_t n) {
+  int64_t i = 0;
+  for (; i + W <= n; i += W) store(dst + i, load(src + i));
+  if (i < n) store_partial(dst + i, load_partial(src + i, n - i), n - i);
+}
+LW_INLINE void zero_run(float* dst, int64_t n) {
+  int64_t i = 0;
+  for (; i + W <= n; i += W) store(dst + i, zero());
+  if (i < n) store_partial(dst + i, zero(), n - i);
+}
+
+// An output pixel (b, oy, ox), stepped in row-major order without divisions.
+struct Pixel {
+  int64_t b, oy, ox;
+};
+
+// Output pixel (b, oy, ox) and filter tap (ky, kx) read image[b, oy*sy - pad_y + ky*dy, ox*sx - pad_x + kx*dx, :].
+struct Patches {
+  const float* image;
+  int64_t h, w, c;        // image height, width, channels
+  int64_t oh, ow;         // output grid
+  int64_t kh, kw;         // filter taps
+  int64_t sy, sx, dy, dx; // strides and dilations
+  int64_t pad_y, pad_x;
+
+  LW_INLINE Pixel pixel(int64_t p) const {
+    const int64_t row = p / ow;
+    return {row / oh, row % oh, p % ow};
+  }
+  LW_INLINE void next(Pixel& px) const {
+    if (++px.ox == ow) {
+      px.ox = 0;
+      if (++px.oy == oh) {
+        px.oy = 0;
+        px.b++;
+      }
+    }
+  }
+  LW_INLINE const float* at(int64_t b, int64_t y, int64_t x) const { return image + ((b * h + y) * w + x) * c; }
+  LW_INLINE bool inside(int64_t y, int64_t x) const { return y >= 0 && y < h && x >= 0 && x < w; }
+
+  // Columns [k, k + n) of one patch row: channel runs of consecutive taps, zero where a tap falls in the
+  // padding. (ty, tx, ch) is the tap and channel of column k.
+  LW_INLINE void copy_columns(float* dst, Pixel px, int64_t ty, int64_t tx, int64_t ch, int64_t n) const {
+    const int64_t y0 = px.oy * sy - pad_y, x0 = px.ox * sx - pad_x;
+    for (int64_t q = 0; q < n;) {
+      const int64_t run = imin(c - ch, n - q);
+      const int64_t y = y0 + ty * dy, x = x0 + tx * dx;
+      if (inside(y, x)) {
+        copy_run(dst + q, at(px.b, y, x) + ch, run);
+      } else {
+        zero_run(dst + q, run);
+      }
+      q += run;
+      ch = 0;
+      if (++tx == kw) {
+        tx = 0;
+        ty++;
+      }
+    }
+  }
+  LW_INLINE bool window_inside(Pixel px) const {
+    const int64_t y0 = px.oy * sy - pad_y, x0 = px.ox * sx - pad_x;
+    return y0 >= 0 && y0 + (kh - 1) * dy < h && x0 >= 0 && x0 + (kw - 1) * dx < w;
+  }
+};
+
+// A operand: rows are output pixels, columns (tap, channel). Few channels make short runs, so interior
+// windows then gather through a table of offsets instead.
+struct PatchRows {
+  Patches g;
+  int64_t first_pixel;
+
+  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+    const int64_t t0 = k0 / g.c, ch0 = k0 % g.c;
+    const int64_t ty0 = t0 / g.kw, tx0 = t0 % g.kw;
+    const bool gather = g.c < W;
+    int32_t offsets[kGemmKC];
+    if (gather) {
+      for (int64_t q = 0, ty = ty0, tx = tx0, ch = ch0; q < kc; q++) {
+        offsets[q] = static_cast<int32_t>(((ty * g.dy) * g.w + tx * g.dx) * g.c + ch);
+        if (++ch == g.c) {
+          ch = 0;
+          if (++tx == g.kw) {
+            tx = 0;
+            ty++;
+          }
+        }
+      }
+    }
+    Pixel px = g.pixel(first_pixel + m0);
+    for (int64_t i = 0; i < mc; i++, g.next(px)) {
+      float* row = dst + i * kc;
+      if (gather && g.window_inside(px)) {
+        const float* origin = g.at(px.b, px.oy * g.sy - g.pad_y, px.ox * g.sx - g.pad_x);
+        for (int64_t q = 0; q < kc; q++) row[q] = origin[offsets[q]];
+      } else {
+        g.copy_columns(row, px, ty0, tx0, ch0, kc);
+      }
+    }
+  }
+};
+
+// B operand: rows are output pixels, columns (tap, channel), in NR-wide panels.
+struct PatchPanels {
+  Patches g;
+  int64_t first_pixel;
+
+  void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const {
+    for (int64_t jp = 0; jp < nc; jp += NR) {
+      const int64_t width = imin(NR, nc - jp);
+      const int64_t t0 = (n0 + jp) / g.c, ch0 = (n0 + jp) % g.c;
+      float* panel = dst + jp * kc;
+      Pixel px = g.pixel(first_pixel + k0);
+      for (int64_t q = 0; q < kc; q++, g.next(px)) {
+        float* row = panel + q * NR;
+        g.copy_columns(row, px, t0 / g.kw, t0 % g.kw, ch0, width);
+        if (width < NR) zero_run(row + width, NR - width);
+      }
+    }
+  }
+};
+
+// A operand: rows are (tap, channel), columns output pixels (the transposed patch matrix). Along one
+// output row the source pixels are evenly spaced, so each row of A is a few strided copies.
+struct PatchColumns {
+  Patches g;
+  int64_t first_pixel;
+
+  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+    const int64_t step = g.sx * g.c;
+    for (int64_t i = 0; i < mc; i++) {
+      const int64_t r = m0 + i, t = r / g.c, ch = r % g.c, ty = t / g.kw, tx = t % g.kw;
+      // Output columns whose tap lands inside the image: lo <= ox < hi.
+      const int64_t shift = tx * g.dx - g.pad_x;
+      const int64_t lo = shift >= 0 ? 0 : ceil_div(-shift, g.sx);
+      const int64_t hi = imax(lo, imin(g.ow, shift >= g.w ? 0 : (g.w - 1 - shift) / g.sx + 1));
+      float* row = dst + i * kc;
+      Pixel px = g.pixel(first_pixel + k0);
+      for (int64_t q = 0; q < kc;) {
+        const int64_t seg = imin(g.ow - px.ox, kc - q);
+        const int64_t y = px.oy * g.sy - g.pad_y + ty * g.dy;
+        float* out = row + q;
+        if (y < 0 || y >= g.h) {
+          zero_run(out, seg);
+        } else {
+          const int64_t a = imin(imax(lo, px.ox), px.ox + seg), e = imax(a, imin(hi, px.ox + seg));
+          zero_run(out, a - px.ox);
+          const float* src = g.at(px.b, y, a * g.sx + shift) + ch;
+          if (step == 1) {
+            copy_run(out + (a - px.ox), src, e - a);
+          } else {
+            for (int64_t s = 0; s < e - a; s++) out[a - px.ox + s] = src[s * step];
+          }
+          zero_run(out + (e - px.ox), px.ox + seg - e);
+        }
+        q += seg;
+        px.ox += seg;
+        if (px.ox == g.ow) {
+          px.ox = 0;
+          if (++px.oy == g.oh) {
+            px.oy = 0;
+            px.b++;
+          }
+        }
+      }
+    }
+  }
+};
+
+LW_INLINE Patches input_patches(const float* x, const ConvArgs& c) {
+  return {x, c.in_h, c.in_w, c.in_c, c.out_h, c.out_w, c.k_h, c.k_w, c.stride_h, c.stride_w, c.dilation_h,
+          c.dilation_w, c.pad_top, c.pad_left};
+}
+
+void conv2d(const float* x, const float* filter, float* out, const ConvArgs& c, const Epilogue* epilogue) {
+  const int64_t pixels = c.batch * c.out_h * c.out_w, taps = c.k_h * c.k_w * c.in_c;
+  gemm(PatchRows{input_patches(x, c), 0}, MatrixB{{filter, c.out_c, 1}}, pixels, c.out_c, taps, out, c.out_c, epilogue);
+}
+
+// Images per col2im chunk: enough rows for full micro-tiles, few enough that the columns stay in L2.
+constexpr int64_t kColumnChunkFloats = 128 * 1024;
+
+void conv2d_backprop_input(const float* dy, const float* filter, float* dx, const ConvArgs& c) {
+  const int64_t image = c.in_h * c.in_w * c.in_c, grid = c.out_h * c.out_w, taps = c.k_h * c.k_w * c.in_c;
+  if (grid == 0 || taps == 0 || c.out_c == 0) {
+    std::memset(dx, 0, static_cast<size_t>(c.batch * image) * sizeof(float));
+    return;
+  }
+  // filter^T as a row-major [outC, kH*kW*inC] matrix, shared by every task.
+  float* filter_t = scratch(3, static_cast<size_t>(c.out_c * taps));
+  for (int64_t r = 0; r < taps; r++) {
+    for (int64_t oc = 0; oc < c.out_c; oc++) filter_t[oc * taps + r] = filter[r * c.out_c + oc];
+  }
+  const int64_t per_chunk = imax(1, kColumnChunkFloats / (grid * taps));
+  const int64_t chunks = ceil_div(c.batch, per_chunk);
+  const double cost = 2.0 * static_cast<double>(per_chunk * grid * taps * c.out_c);
+  parallel_ranges(chunks, cost, 1, [&](int64_t q0, int64_t q1) {
+    for (int64_t q = q0; q < q1; q++) {
+      const int64_t b0 = q * per_chunk, b1 = imin(c.batch, b0 + per_chunk), rows = (b1 - b0) * grid;
+      float* cols = scratch(2, static_cast<size_t>(rows * taps));
+      gemm_tile(MatrixA{{dy + b0 * grid * c.out_c, c.out_c, 1}}, MatrixB{{filter_t, taps, 1}}, 0, rows, 0, taps, c.out_c,
+                cols, taps, nullptr);
+      std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
+      const float* col = cols;
+      for (int64_t b = b0; b < b1; b++) {
+        for (int64_t oy = 0; oy < c.out_h; oy++) {
+          for (int64_t ox = 0; ox < c.out_w; ox++) {
+            for (int64_t ky = 0; ky < c.k_h; ky++) {
+              const int64_t y = oy * c.stride_h - c.pad_top + ky * c.dilation_h;
+              for (int64_t kx = 0; kx < c.k_w; kx++, col += c.in_c) {
+                const int64_t x = ox * c.stride_w - c.pad_left + kx * c.dilation_w;
+                if (y < 0 || y >= c.in_h || x < 0 || x >= c.in_w) continue;
+                float* d = dx + ((b * c.in_h + y) * c.in_w + x) * c.in_c;
+                int64_t i = 0;
+                for (; i + W <= c.in_c; i += W) store(d + i, add(load(d + i), load(col + i)));
+                if (i < c.in_c) {
+                  const int64_t n = c.in_c - i;
+                  store_partial(d + i, add(load_partial(d + i, n), load_partial(col + i, n)), n);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+// At most this many chunks for a filter gradient, and at most this much memory for their partial sums.
+constexpr int64_t kMaxFilterChunks = 16;
+constexpr int64_t kMaxPartialFloats = 4 * 1024 * 1024;
+
+void conv2d_backprop_filter(const float* x, const float* dy, float* dfilter, const ConvArgs& c) {
+  const int64_t pixels = c.batch * c.out_h * c.out_w, taps = c.k_h * c.k_w * c.in_c, n = c.out_c;
+  const int64_t size = taps * n;
+  if (size == 0) return;
+  if (pixels == 0) {
+    std::memset(dfilter, 0, static_cast<size_t>(size) * sizeof(float));
+    return;
+  }
+  const double work = 2.0 * static_cast<double>(pixels) * static_cast<double>(size);
+  const int64_t chunks = imin(imin(parts_for(work, kMaxFilterChunks), imax(1, kMaxPartialFloats / size)), pixels);
+  // Few channels: pack rows (tap, channel) of the transposed patch matrix, which are strided copies of the
+  // image, and let dy be B. Otherwise pack channel runs of patches as B and dy^T as A, producing dF^T.
+  const bool by_rows = c.in_c < 4;
+  const Patches patches = input_patches(x, c);
+  float* partial = by_rows && chunks == 1 ? dfilter : scratch(3, static_cast<size_t>(chunks * size));
+  auto task = [&](int64_t t) {
+    const int64_t p0 = pixels * t / chunks, p1 = pixels * (t + 1) / chunks;
+    float* out = partial + t * size;
+    if (by_rows) {
+      gemm_tile(PatchColumns{patches, p0}, MatrixB{{dy + p0 * n, n, 1}}, 0, taps, 0, n, p1 - p0, out, n, nullptr);
+    } else {
+      gemm_tile(MatrixA{{dy + p0 * n, 1, n}}, PatchPanels{patches, p0}, 0, n, 0, taps, p1 - p0, out, taps, nullptr);
+    }
+  };
+  run_tasks(chunks, task);
+  if (by_rows) {
+    if (chunks == 1) return;
+    for (int64_t i = 0; i < size; i++) {
+      float s = partial[i];
+      for (int64_t t = 1; t < chunks; t++) s += partial[t * size + i];
+      dfilter[i] = s;
+    }
+    return;
+  }
+  for (int64_t r = 0; r < taps; r++) {
+    for (int64_t oc = 0; oc < n; oc++) {
+      float s = partial[oc * taps + r];
+      for (int64_t t = 1; t < chunks; t++) s += partial[t * size + oc * taps + r];
+      dfilter[r * n + oc] = s;
+    }
+  }
+}
+
+}  // namespace LW_ISA
+}  // namespace lw

@@ -1,0 +1,228 @@
+// The matrix-multiply engine behind matmul and the convolutions: C[M x N] = A[M x K] * B[K x N], with
+// both operands packed into cache-sized blocks (Goto/BLIS style) and an MR x NR register-blocked
+// micro-kernel. Operands are "sources" that pack themselves, so a convolution can pack image patches
+// straight from the NHWC tensor without materialising im2col.
+//
+// A source:  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const
+//            writes rows m0..m0+mc of A restricted to columns k0..k0+kc, row-major with row stride kc.
+// B source:  void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const
+//            writes ceil(nc / NR) panels, each kc x NR row-major, zero past column nc.
+#pragma once
+#include "support.h"
+#include "unary.h"
+
+namespace lw {
+namespace LW_ISA {
+
+constexpr int MR = kGemmMR;
+constexpr int NV = kGemmNV;
+constexpr int NR = NV * W;
+
+// c[MR x NR] = a[MR x kc] (row stride lda) * b[kc x NR], added to c when kAccumulate.
+template <bool kAccumulate>
+__attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t lda, const float* b, float* c,
+                                            int64_t ldc) {
+  Vec acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) {
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) acc[i][j] = zero();
+  }
+  for (int64_t k = 0; k < kc; k++) {
+    Vec bv[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) bv[j] = load(b + k * NR + j * W);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+      const Vec av = set1(a[i * lda + k]);
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; j++) acc[i][j] = fmadd(av, bv[j], acc[i][j]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) {
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) {
+      float* p = c + i * ldc + j * W;
+      store(p, kAccumulate ? add(load(p), acc[i][j]) : acc[i][j]);
+    }
+  }
+}
+
+// One packed A block times one packed B block into C (mc x nc at c). `first` overwrites C instead of
+// accumulating; `epilogue` (given on the last K block only) is applied to each tile while it is hot.
+void macro_kernel(const float* pa, const float* pb, int64_t mc, int64_t nc, int64_t kc, float* c, int64_t ldc,
+                  bool first, const Epilogue* epilogue, const float* bias) {
+  alignas(64) float tile[MR * NR];
+  for (int64_t jr = 0; jr < nc; jr += NR) {
+    const int64_t nr = imin(NR, nc - jr);
+    const float* bp = pb + jr * kc;
+    for (int64_t ir = 0; ir < mc; ir += MR) {
+      const int64_t mr = imin(MR, mc - ir);
+      const float* ap = pa + ir * kc;
+      float* cp = c + ir * ldc + jr;
+      if (mr == MR && nr == NR) {
+        if (first) {
+          micro_kernel<false>(kc, ap, kc, bp, cp, ldc);
+        } else {
+          micro_kernel<true>(kc, ap, kc, bp, cp, ldc);
+        }
+      } else {
+        micro_kernel<false>(kc, ap, kc, bp, tile, NR);
+        for (int64_t i = 0; i < mr; i++) {
+          for (int64_t j = 0; j < nr; j++) cp[i * ldc + j] = first ? tile[i * NR + j] : cp[i * ldc + j] + tile[i * NR + j];
+        }
+      }
+      if (epilogue) apply_epilogue(cp, ldc, mr, nr, bias ? bias + jr : nullptr, epilogue->activation, epilogue->alpha);
+    }
+  }
+}
+
+// Splits [0, total) into equal blocks of at most `limit`, each a multiple of `unit` where possible.
+LW_INLINE int64_t block_size(int64_t total, int64_t limit, int64_t unit) {
+  const int64_t blocks = ceil_div(total, limit);
+  return imin(limit, round_up(ceil_div(total, blocks), unit));
+}
+
+// C[m0..m1, n0..n1] for the whole K, on the calling thread.
+template <class A, class B>
+void gemm_tile(const A& a, const B& b, int64_t m0, int64_t m1, int64_t n0, int64_t n1, int64_t k, float* c,
+               int64_t ldc, const Epilogue* epilogue) {
+  const int64_t kc_max = block_size(k, kGemmKC, 8);
+  const int64_t mc_max = block_size(m1 - m0, kGemmMC, MR);
+  const int64_t nc_max = block_size(n1 - n0, kGemmNC, NR);
+  float* pa = scratch(0, static_cast<size_t>(round_up(mc_max, MR) * kc_max));
+  float* pb = scratch(1, static_cast<size_t>(round_up(nc_max, NR) * kc_max));
+  for (int64_t jc = n0; jc < n1; jc += nc_max) {
+    const int64_t nc = imin(nc_max, n1 - jc);
+    for (int64_t pc = 0; pc < k; pc += kc_max) {
+      const int64_t kc = imin(kc_max, k - pc);
+      const bool last = pc + kc == k;
+      b.pack(pb, pc, kc, jc, nc);
+      for (int64_t ic = m0; ic < m1; ic += mc_max) {
+        const int64_t mc = imin(mc_max, m1 - ic);
+        a.pack(pa, ic, mc, pc, kc);
+        // Rows past mc feed only tile rows that are never stored; zero them so they stay finite.
+        std::memset(pa + mc * kc, 0, static_cast<size_t>((round_up(mc, MR) - mc) * kc) * sizeof(float));
+        macro_kernel(pa, pb, mc, nc, kc, c + ic * ldc + jc, ldc, pc == 0, last ? epilogue : nullptr,
+                     epilogue && epilogue->bias ? epilogue->bias + jc : nullptr);
+      }
+    }
+  }
+}
+
+// C = epilogue(0) when K is empty.
+void fill_empty_product(float* c, int64_t ldc, int64_t m, int64_t n, const Epilogue* epilogue) {
+  for (int64_t i = 0; i < m; i++) std::memset(c + i * ldc, 0, static_cast<size_t>(n) * sizeof(float));
+  if (epilogue) apply_epilogue(c, ldc, m, n, epilogue->bias, epilogue->activation, epilogue->alpha);
+}
+
+// The whole product, split into up to `parts` tiles (rows first: each tile packs B for its columns).
+template <class A, class B>
+void gemm_parts(const A& a, const B& b, int64_t m, int64_t n, int64_t k, float* c, int64_t ldc,
+                const Epilogue* epilogue, int64_t parts) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) return fill_empty_product(c, ldc, m, n, epilogue);
+  const int64_t m_parts = imin(parts, ceil_div(m, MR));
+  const int64_t n_parts = imin(parts / m_parts, ceil_div(n, NR));
+  const int64_t m_panels = ceil_div(m, MR), n_panels = ceil_div(n, NR);
+  auto task = [&](int64_t t) {
+    const int64_t pm = t / n_parts, pn = t % n_parts;
+    const int64_t m0 = imin(m, m_panels * pm / m_parts * MR), m1 = imin(m, m_panels * (pm + 1) / m_parts * MR);
+    const int64_t n0 = imin(n, n_panels * pn / n_parts * NR), n1 = imin(n, n_panels * (pn + 1) / n_parts * NR);
+    if (m0 < m1 && n0 < n1) gemm_tile(a, b, m0, m1, n0, n1, k, c, ldc, epilogue);
+  };
+  run_tasks(m_parts * n_parts, task);
+}
+
+template <class A, class B>
+void gemm(const A& a, const B& b, int64_t m, int64_t n, int64_t k, float* c, int64_t ldc, const Epilogue* epilogue) {
+  const double work = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  gemm_parts(a, b, m, n, k, c, ldc, epilogue, parts_for(work, thread_count()));
+}
+
+// A stored matrix: element (i, j) at p[i * rs + j * cs]; one of the strides is 1.
+struct Strided {
+  const float* p;
+  int64_t rs, cs;
+};
+
+// A operand from a stored matrix: row copies, or a transpose when the matrix is stored column-major.
+struct MatrixA {
+  Strided s;
+  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+    if (s.cs == 1) {
+      for (int64_t i = 0; i < mc; i++) std::memcpy(dst + i * kc, s.p + (m0 + i) * s.rs + k0, static_cast<size_t>(kc) * sizeof(float));
+      return;
+    }
+    // Column-major storage: a blocked transpose, so the cache lines of one block of columns are read
+    // by consecutive rows before they are evicted.
+    constexpr int64_t kBlock = 16;
+    for (int64_t kb = 0; kb < kc; kb += kBlock) {
+      const int64_t kn = imin(kBlock, kc - kb);
+      for (int64_t i = 0; i < mc; i++) {
+        const float* src = s.p + (m0 + i) * s.rs + (k0 + kb) * s.cs;
+        float* d = dst + i * kc + kb;
+        for (int64_t q = 0; q < kn; q++) d[q] = src[q * s.cs];
+      }
+    }
+  }
+};
+
+// B operand from a stored matrix: NR-wide row segments, or a transpose for column-major storage.
+struct MatrixB {
+  Strided s;
+  void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const {
+    for (int64_t jp = 0; jp < nc; jp += NR) {
+      const int64_t w = imin(NR, nc - jp);
+      float* panel = dst + jp * kc;
+      if (s.cs == 1) {
+        const float* src = s.p + k0 * s.rs + n0 + jp;
+        if (w == NR) {
+          for (int64_t q = 0; q < kc; q++) {
+#pragma GCC unroll 4
+            for (int j = 0; j < NV; j++) store(panel + q * NR + j * W, load(src + q * s.rs + j * W));
+          }
+        } else {
+          for (int64_t q = 0; q < kc; q++) {
+            for (int j = 0; j < NV; j++) {
+              const int64_t lanes = imin(W, imax(0, w - j * W));
+              store(panel + q * NR + j * W, lanes > 0 ? load_partial(src + q * s.rs + j * W, lanes) : zero());
+            }
+          }
+        }
+      } else {
+        for (int64_t j = 0; j < w; j++) {
+          const float* src = s.p + k0 * s.rs + (n0 + jp + j) * s.cs;
+          for (int64_t q = 0; q < kc; q++) panel[q * NR + j] = src[q * s.rs];
+        }
+        for (int64_t q = 0; q < kc; q++) {
+          for (int64_t j = w; j < NR; j++) panel[q * NR + j] = 0.0f;
+        }
+      }
+    }
+  }
+};
+
+void matmul(const float* a, const float* b, float* out, const MatmulArgs& mm, const Epilogue* epilogue) {
+  const Strided sa = mm.trans_a ? Strided{a, 1, mm.m} : Strided{a, mm.k, 1};
+  const Strided sb = mm.trans_b ? Strided{b, 1, mm.k} : Strided{b, mm.n, 1};
+  const double work = 2.0 * static_cast<double>(mm.m) * static_cast<double>(mm.n) * static_cast<double>(mm.k);
+  const int64_t parts = parts_for(work * static_cast<double>(mm.batch), thread_count());
+  auto one = [&](int64_t t, int64_t tile_parts) {
+    const MatrixA pa{{sa.p + t * mm.a_batch_stride, sa.rs, sa.cs}};
+    const MatrixB pb{{sb.p + t * mm.b_batch_stride, sb.rs, sb.cs}};
+    gemm_parts(pa, pb, mm.m, mm.n, mm.k, out + t * mm.m * mm.n, mm.n, epilogue, tile_parts);
+  };
+  if (mm.batch >= parts) {
+    // Enough matrices to keep every thread busy with whole products.
+    parallel_ranges(mm.batch, work, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t t = begin; t < end; t++) one(t, 1);
+    });
+  } else {
+    for (int64_t t = 0; t < mm.batch; t++) one(t, parts_for(work, thread_count()));
+  }
+}
+
+}  // namespace LW_ISA
+}  // namespace lw

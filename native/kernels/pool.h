@@ -1,0 +1,136 @@
+// Max and average pooling (NHWC) and their gradients, vectorised along channels. Windows are clipped to
+// the input, so padding never contributes. Gradients run one image per task: windows of one image may
+// overlap, windows of different images never do.
+#pragma once
+#include "support.h"
+
+namespace lw {
+namespace LW_ISA {
+
+struct Window {
+  int64_t y0, y1, x0, x1;
+};
+
+LW_INLINE Window window_at(const PoolArgs& p, int64_t oy, int64_t ox) {
+  const int64_t ys = oy * p.stride_h - p.pad_top, xs = ox * p.stride_w - p.pad_left;
+  return {imax(ys, 0), imin(ys + p.k_h, p.in_h), imax(xs, 0), imin(xs + p.k_w, p.in_w)};
+}
+
+// Calls f(b, oy, ox, window, out_offset) for every output pixel of images [b0, b1) (or rows of them).
+template <class F>
+void for_each_output(const PoolArgs& p, int64_t row0, int64_t row1, F f) {
+  for (int64_t row = row0; row < row1; row++) {
+    const int64_t b = row / p.out_h, oy = row % p.out_h;
+    for (int64_t ox = 0; ox < p.out_w; ox++) f(b, window_at(p, oy, ox), ((b * p.out_h + oy) * p.out_w + ox) * p.channels);
+  }
+}
+
+LW_INLINE int64_t pixel(const PoolArgs& p, int64_t b, int64_t y, int64_t x) { return ((b * p.in_h + y) * p.in_w + x) * p.channels; }
+
+// Calls f(c, lanes) for the channel vectors of one pixel.
+template <class F>
+LW_INLINE void for_channels(int64_t channels, F f) {
+  int64_t c = 0;
+  for (; c + W <= channels; c += W) f(c, int64_t{W});
+  if (c < channels) f(c, channels - c);
+}
+
+LW_INLINE Vec load_lanes(const float* p, int64_t n) { return n == W ? load(p) : load_partial(p, n); }
+LW_INLINE void store_lanes(float* p, Vec v, int64_t n) {
+  if (n == W) {
+    store(p, v);
+  } else {
+    store_partial(p, v, n);
+  }
+}
+
+void max_pool(const float* x, float* out, const PoolArgs& p) {
+  const double cost = static_cast<double>(p.out_w * p.k_h * p.k_w * p.channels);
+  parallel_ranges(p.batch * p.out_h, cost, 1, [&](int64_t r0, int64_t r1) {
+    for_each_output(p, r0, r1, [&](int64_t b, Window w, int64_t o) {
+      for_channels(p.channels, [&](int64_t c, int64_t lanes) {
+        // NaN wins and stays, as in the reference.
+        Vec best = set1(-__builtin_inff());
+        for (int64_t y = w.y0; y < w.y1; y++) {
+          for (int64_t xx = w.x0; xx < w.x1; xx++) {
+            const Vec v = load_lanes(x + pixel(p, b, y, xx) + c, lanes);
+            best = select(mask_or(gt(v, best), is_nan(v)), v, best);
+          }
+        }
+        store_lanes(out + o + c, best, lanes);
+      });
+    });
+  });
+}
+
+void max_pool_grad(const float* x, const float* dy, float* dx, const PoolArgs& p) {
+  const int64_t image = p.in_h * p.in_w * p.channels;
+  const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels * 2 + image);
+  parallel_ranges(p.batch, cost, 1, [&](int64_t b0, int64_t b1) {
+    std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
+    for_each_output(p, b0 * p.out_h, b1 * p.out_h, [&](int64_t b, Window w, int64_t o) {
+      const int64_t width = w.x1 - w.x0;
+      for_channels(p.channels, [&](int64_t c, int64_t lanes) {
+        // The first maximum of the window (row-major order) receives the gradient.
+        Vec best = zero(), at = set1(-1.0f);
+        for (int64_t y = w.y0; y < w.y1; y++) {
+          for (int64_t xx = w.x0; xx < w.x1; xx++) {
+            const Vec v = load_lanes(x + pixel(p, b, y, xx) + c, lanes);
+            const Vec here = set1(static_cast<float>((y - w.y0) * width + (xx - w.x0)));
+            const Mask take = mask_or(lt(at, zero()), gt(v, best));
+            best = select(take, v, best);
+            at = select(take, here, at);
+          }
+        }
+        const Vec g = load_lanes(dy + o + c, lanes);
+        for (int64_t y = w.y0; y < w.y1; y++) {
+          for (int64_t xx = w.x0; xx < w.x1; xx++) {
+            const Vec here = set1(static_cast<float>((y - w.y0) * width + (xx - w.x0)));
+            float* d = dx + pixel(p, b, y, xx) + c;
+            store_lanes(d, add(load_lanes(d, lanes), select(eq(at, here), g, zero())), lanes);
+          }
+        }
+      });
+    });
+  });
+}
+
+void avg_pool(const float* x, float* out, const PoolArgs& p) {
+  const double cost = static_cast<double>(p.out_w * p.k_h * p.k_w * p.channels);
+  parallel_ranges(p.batch * p.out_h, cost, 1, [&](int64_t r0, int64_t r1) {
+    for_each_output(p, r0, r1, [&](int64_t b, Window w, int64_t o) {
+      const float count = static_cast<float>((w.y1 - w.y0) * (w.x1 - w.x0));
+      for_channels(p.channels, [&](int64_t c, int64_t lanes) {
+        Vec sum = zero();
+        for (int64_t y = w.y0; y < w.y1; y++) {
+          for (int64_t xx = w.x0; xx < w.x1; xx++) sum = add(sum, load_lanes(x + pixel(p, b, y, xx) + c, lanes));
+        }
+        store_lanes(out + o + c, count > 0 ? div(sum, set1(count)) : zero(), lanes);
+      });
+    });
+  });
+}
+
+void avg_pool_grad(const float* dy, float* dx, const PoolArgs& p) {
+  const int64_t image = p.in_h * p.in_w * p.channels;
+  const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels + image);
+  parallel_ranges(p.batch, cost, 1, [&](int64_t b0, int64_t b1) {
+    std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
+    for_each_output(p, b0 * p.out_h, b1 * p.out_h, [&](int64_t b, Window w, int64_t o) {
+      const float count = static_cast<float>((w.y1 - w.y0) * (w.x1 - w.x0));
+      if (count == 0) return;
+      for_channels(p.channels, [&](int64_t c, int64_t lanes) {
+        const Vec g = div(load_lanes(dy + o + c, lanes), set1(count));
+        for (int64_t y = w.y0; y < w.y1; y++) {
+          for (int64_t xx = w.x0; xx < w.x1; xx++) {
+            float* d = dx + pixel(p, b, y, xx) + c;
+            store_lanes(d, add(load_lanes(d, lanes), g), lanes);
+          }
+        }
+      });
+    });
+  });
+}
+
+}  // namespace LW_ISA
+}  // namespace lw

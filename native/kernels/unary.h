@@ -1,0 +1,157 @@
+// Elementwise functions of one input, their derivatives, and the fused activations of matmul and conv2d.
+// Semantics follow the reference backend exactly (relu(NaN) = 0, sign(NaN) = 0, round half to even).
+#pragma once
+#include "support.h"
+#include "vecmath.h"
+
+namespace lw {
+namespace LW_ISA {
+
+constexpr float kSeluAlpha = 1.6732632423543772f;
+constexpr float kSeluScale = 1.0507009873554805f;
+
+// Applies f to [begin, end) of x, writing out; the tail goes through masked loads and stores.
+template <class F>
+LW_INLINE void map_range(const float* x, float* out, int64_t begin, int64_t end, F f) {
+  int64_t i = begin;
+  for (; i + W <= end; i += W) store(out + i, f(load(x + i)));
+  if (i < end) store_partial(out + i, f(load_partial(x + i, end - i)), end - i);
+}
+
+template <class F>
+void map_unary(const float* x, float* out, int64_t n, double cost, F f) {
+  parallel_ranges(n, cost, 16, [&](int64_t begin, int64_t end) { map_range(x, out, begin, end, f); });
+}
+
+LW_INLINE Vec vsign(Vec x) {
+  return select(gt(x, zero()), set1(1.0f), select(lt(x, zero()), set1(-1.0f), zero()));
+}
+LW_INLINE Vec vgelu(Vec x) {
+  return mul(mul(set1(0.5f), x), add(set1(1.0f), verf(mul(x, set1(0.70710678118654752f)))));
+}
+
+void unary(UnaryOp op, const float* x, float* out, int64_t n, float alpha) {
+  const Vec a = set1(alpha);
+  const double simple = kElementCost, heavy = kTranscendentalCost;
+  switch (op) {
+    case kNeg: return map_unary(x, out, n, simple, [](Vec v) { return neg(v); });
+    case kAbs: return map_unary(x, out, n, simple, [](Vec v) { return abs(v); });
+    case kSign: return map_unary(x, out, n, simple, [](Vec v) { return vsign(v); });
+    case kSqrt: return map_unary(x, out, n, simple, [](Vec v) { return sqrt(v); });
+    case kRsqrt: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), sqrt(v)); });
+    case kSquare: return map_unary(x, out, n, simple, [](Vec v) { return mul(v, v); });
+    case kExp: return map_unary(x, out, n, heavy, [](Vec v) { return vexp(v); });
+    case kLog: return map_unary(x, out, n, heavy, [](Vec v) { return vlog(v); });
+    case kLog1p: return map_unary(x, out, n, heavy, [](Vec v) { return vlog1p(v); });
+    case kReciprocal: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), v); });
+    case kRelu: return map_unary(x, out, n, simple, [](Vec v) { return select(gt(v, zero()), v, zero()); });
+    case kLeakyRelu:
+      return map_unary(x, out, n, simple, [a](Vec v) { return select(gt(v, zero()), v, mul(a, v)); });
+    case kElu:
+      return map_unary(x, out, n, heavy, [a](Vec v) { return select(gt(v, zero()), v, mul(a, vexpm1(v))); });
+    case kSelu:
+      return map_unary(x, out, n, heavy, [](Vec v) {
+        return mul(set1(kSeluScale), select(gt(v, zero()), v, mul(set1(kSeluAlpha), vexpm1(v))));
+      });
+    case kGelu: return map_unary(x, out, n, heavy, [](Vec v) { return vgelu(v); });
+    case kSigmoid: return map_unary(x, out, n, heavy, [](Vec v) { return vsigmoid(v); });
+    case kTanh: return map_unary(x, out, n, heavy, [](Vec v) { return vtanh(v); });
+    case kSoftplus: return map_unary(x, out, n, heavy, [](Vec v) { return vsoftplus(v); });
+    case kFloor: return map_unary(x, out, n, simple, [](Vec v) { return floor(v); });
+    case kCeil: return map_unary(x, out, n, simple, [](Vec v) { return ceil(v); });
+    case kRound: return map_unary(x, out, n, simple, [](Vec v) { return round_even(v); });
+    case kUnaryOpCount: return;
+  }
+}
+
+// dy * f'(x, y) over [0, n), vectorised; `d` maps (x, y) to f'.
+template <class D>
+void map_grad(const float* x, const float* y, const float* dy, float* out, int64_t n, double cost, D d) {
+  parallel_ranges(n, cost, 16, [&](int64_t begin, int64_t end) {
+    int64_t i = begin;
+    for (; i + W <= end; i += W) store(out + i, mul(load(dy + i), d(load(x + i), load(y + i))));
+    if (i < end) {
+      const int64_t r = end - i;
+      store_partial(out + i, mul(load_partial(dy + i, r), d(load_partial(x + i, r), load_partial(y + i, r))), r);
+    }
+  });
+}
+
+void unary_grad(UnaryOp op, const float* x, const float* y, const float* dy, float* out, int64_t n, float alpha) {
+  const Vec a = set1(alpha);
+  const Vec one = set1(1.0f);
+  const double simple = kElementCost, heavy = kTranscendentalCost;
+  switch (op) {
+    case kNeg: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec) { return set1(-1.0f); });
+    case kAbs: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return vsign(xv); });
+    case kSqrt: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return div(set1(0.5f), yv); });
+    case kRsqrt:
+      return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec yv) { return div(mul(set1(-0.5f), yv), xv); });
+    case kSquare: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return add(xv, xv); });
+    case kExp: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return yv; });
+    case kLog: return map_grad(x, y, dy, out, n, simple, [one](Vec xv, Vec) { return div(one, xv); });
+    case kLog1p: return map_grad(x, y, dy, out, n, simple, [one](Vec xv, Vec) { return div(one, add(one, xv)); });
+    case kReciprocal: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return neg(mul(yv, yv)); });
+    case kRelu:
+      return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return select(gt(yv, zero()), one, zero()); });
+    case kLeakyRelu:
+      return map_grad(x, y, dy, out, n, simple, [one, a](Vec, Vec yv) { return select(gt(yv, zero()), one, a); });
+    case kElu:
+      return map_grad(x, y, dy, out, n, simple,
+                      [one, a](Vec, Vec yv) { return select(gt(yv, zero()), one, add(yv, a)); });
+    case kSelu:
+      return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) {
+        return select(gt(yv, zero()), set1(kSeluScale), add(yv, set1(kSeluScale * kSeluAlpha)));
+      });
+    case kGelu:
+      return map_grad(x, y, dy, out, n, heavy, [one](Vec xv, Vec) {
+        const Vec cdf = mul(set1(0.5f), add(one, verf(mul(xv, set1(0.70710678118654752f)))));
+        const Vec pdf = mul(vexp(mul(set1(-0.5f), mul(xv, xv))), set1(0.39894228040143268f));
+        return fmadd(xv, pdf, cdf);
+      });
+    case kSigmoid: return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return mul(yv, sub(one, yv)); });
+    case kTanh: return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return fnmadd(yv, yv, one); });
+    case kSoftplus: return map_grad(x, y, dy, out, n, heavy, [](Vec, Vec yv) { return neg(vexpm1(neg(yv))); });
+    default: return;  // sign, floor, ceil, round have no derivative: the wrapper never sends them
+  }
+}
+
+// The epilogue's activation over one row segment, in place.
+template <class F>
+LW_INLINE void activate_row(float* row, int64_t n, F f) {
+  map_range(row, row, 0, n, f);
+}
+
+// out = activation(out + bias) over a rows x cols block with row stride ldc; bias is indexed by column.
+void apply_epilogue(float* c, int64_t ldc, int64_t rows, int64_t cols, const float* bias, Activation act, float alpha) {
+  if (bias) {
+    for (int64_t i = 0; i < rows; i++) {
+      float* row = c + i * ldc;
+      int64_t j = 0;
+      for (; j + W <= cols; j += W) store(row + j, add(load(row + j), load(bias + j)));
+      if (j < cols) store_partial(row + j, add(load_partial(row + j, cols - j), load_partial(bias + j, cols - j)), cols - j);
+    }
+  }
+  const Vec a = set1(alpha);
+  for (int64_t i = 0; i < rows; i++) {
+    float* row = c + i * ldc;
+    switch (act) {
+      case kLinear: return;
+      case kActRelu: activate_row(row, cols, [](Vec v) { return select(gt(v, zero()), v, zero()); }); break;
+      case kActLeakyRelu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, v)); }); break;
+      case kActElu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, vexpm1(v))); }); break;
+      case kActSelu:
+        activate_row(row, cols, [](Vec v) {
+          return mul(set1(kSeluScale), select(gt(v, zero()), v, mul(set1(kSeluAlpha), vexpm1(v))));
+        });
+        break;
+      case kActSigmoid: activate_row(row, cols, [](Vec v) { return vsigmoid(v); }); break;
+      case kActTanh: activate_row(row, cols, [](Vec v) { return vtanh(v); }); break;
+      case kActSoftplus: activate_row(row, cols, [](Vec v) { return vsoftplus(v); }); break;
+      case kActivationCount: return;
+    }
+  }
+}
+
+}  // namespace LW_ISA
+}  // namespace lw

@@ -1,0 +1,30 @@
+/**
+ * The native backend: float32 kernels in C++ (SIMD chosen at run time, a thread pool over every core),
+ * working in place on the tensors' typed arrays. `LAYERWISE_SIMD=avx512|avx2|portable` lowers the
+ * instruction set and `LAYERWISE_THREADS` the number of threads.
+ */
+import type { Backend } from '../kernels.js';
+import { loadAddon } from './addon.js';
+import { nativeKernels } from './kernels.js';
+
+const ISA_NAMES: Record<string, string> = { avx512: 'AVX-512', avx2: 'AVX2+FMA', portable: 'portable C++' };
+
+export function loadNativeBackend(): { backend: Backend } | { error: string } {
+  const addon = loadAddon();
+  if ('error' in addon) return addon;
+  const requested = process.env['LAYERWISE_SIMD'];
+  const ignored =
+    requested !== undefined && requested !== '' && !addon.isas.includes(requested)
+      ? `; LAYERWISE_SIMD=${requested} ignored: this CPU supports ${addon.isas.join(', ')}`
+      : '';
+  const backend: Backend = {
+    name: 'native',
+    kernels: nativeKernels(addon),
+    describe: () => {
+      const threads = addon.threads();
+      return `native (${ISA_NAMES[addon.isa()] ?? addon.isa()}, ${threads} thread${threads === 1 ? '' : 's'}${ignored})`;
+    },
+    setThreads: (n) => addon.setThreads(n),
+  };
+  return { backend };
+}
