@@ -20,3 +20,44 @@ export type { BackendName } from './backend/index.js';
 export { setSeed, getSeed } from './util/random.js';
 export type { DType } from './util/dtype.js';
 export { LayerwiseError, ShapeError, ValueError, DTypeError, NumericsError } from './util/errors.js';
+
+// Level 4: the parts models are made of. Keras groups them in namespaces (`initializers.heNormal()`,
+// `losses.categoricalCrossentropy(yTrue, yPred)`); the classes compile() takes are also exported by name.
+export * as activations from './nn/activations.js';
+export * as initializers from './nn/initializers.js';
+export * as regularizers from './nn/regularizers.js';
+export type { ActivationIdentifier } from './nn/activations.js';
+export type { Initializer, InitializerIdentifier } from './nn/initializers.js';
+export type { Regularizer, RegularizerIdentifier } from './nn/regularizers.js';
+export * as losses from './losses/index.js';
+export type { Loss, LossFunction, LossIdentifier } from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export type { Metric, MetricIdentifier } from './metrics/index.js';
+export {
+  Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, getOptimizer, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
+} from './optimizers/index.js';
+export type {
+  OptimizerOptions, OptimizerIdentifier, SGDOptions, RMSpropOptions, AdamOptions, AdagradOptions, LearningRateSchedule,
+  ExponentialDecayOptions,
+} from './optimizers/index.js';
+export { datasets, toCategorical, shuffledIndices, takeRows, sliceRows, batchRanges, readIdx, parseIdx, mnistFiles } from './data/index.js';
+export type { MnistData, Split, IdxArray, MnistFiles } from './data/index.js';
+
+// Level 5: layers, by name (`new Dense({ units: 10 })`) and as a namespace (`new layers.Dense(...)`).
+export * as layers from './layers/index.js';
+export {
+  BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
+  GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization, Add, Concatenate,
+} from './layers/index.js';
+export type {
+  LayerOptions, CallOptions, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
+  DropoutOptions, ActivationOptions, BatchNormalizationOptions, ConcatenateOptions, InputOptions,
+} from './layers/index.js';
+
+// Level 6: models, training and callbacks.
+export { Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, ProgressBar, DOCTOR_CHECKS, diagnose } from './models/index.js';
+export type {
+  CompileOptions, FitOptions, EvaluateOptions, PredictOptions, FunctionalOptions, ModelOptions, SequentialOptions, Batch,
+  Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, DoctorCheck, DoctorFinding,
+  DoctorContext,
+} from './models/index.js';

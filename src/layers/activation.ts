@@ -1,0 +1,27 @@
+/** Activation: applies an activation function (by name or as a function) to its input. */
+import type { Activation as ActivationFn, ActivationIdentifier } from '../nn/activations.js';
+import { getActivation } from '../nn/activations.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { LayerOptions } from './base-layer.js';
+import { Layer } from './layer.js';
+
+export interface ActivationOptions extends LayerOptions {
+  activation: ActivationIdentifier;
+}
+
+export class Activation extends Layer {
+  readonly activation: ActivationFn;
+
+  constructor(options: ActivationOptions) {
+    super(options);
+    this.activation = getActivation(options.activation, this.label);
+  }
+
+  override get outputActivation(): string {
+    return this.activation.name;
+  }
+
+  call(x: Tensor): Tensor {
+    return this.activation.apply(x);
+  }
+}

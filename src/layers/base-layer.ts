@@ -1,0 +1,205 @@
+/**
+ * What every layer shares: a unique name, its weights (created in `build` through `addWeight`), the
+ * trainable switch, regularization losses and the lazy build from the first input's shape. Layers with
+ * one input extend `Layer`; layers that combine several (Add, Concatenate) extend `MergeLayer`.
+ */
+import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import { getInitializer } from '../nn/initializers.js';
+import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
+import { getRegularizer } from '../nn/regularizers.js';
+import { tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Variable } from '../tensor/variable.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { snakeCase } from '../util/names.js';
+import { shapesEqual } from '../util/shape.js';
+import type { LayerShape } from './symbolic-tensor.js';
+
+/** Float dtypes a layer can compute in (float64 serves exact gradient checks). */
+export type LayerDType = 'float32' | 'float64';
+
+export interface LayerOptions {
+  /** Unique name; defaults to the snake_case class name with a counter (`dense`, `dense_1`...). */
+  name?: string;
+  /** Shape of one sample (no batch axis), for the first layer of a Sequential model. */
+  inputShape?: readonly (number | null)[];
+  /** Dtype of the weights (default float32). */
+  dtype?: LayerDType;
+  /** Whether the layer's weights are updated by training (default true). */
+  trainable?: boolean;
+  /** A penalty on the layer's output, added to the loss during training. */
+  activityRegularizer?: RegularizerIdentifier;
+}
+
+export interface CallOptions {
+  /** True inside fit: dropout drops, batch normalization uses batch statistics. */
+  training?: boolean;
+}
+
+export interface WeightOptions {
+  name: string;
+  shape: readonly number[];
+  initializer?: InitializerIdentifier;
+  regularizer?: RegularizerIdentifier | null;
+  /** False for state that training does not optimize (batch normalization's moving statistics). */
+  trainable?: boolean;
+}
+
+const nameCounts = new Map<string, number>();
+
+function uniqueName(prefix: string): string {
+  const n = nameCounts.get(prefix) ?? 0;
+  nameCounts.set(prefix, n + 1);
+  return n === 0 ? prefix : `${prefix}_${n}`;
+}
+
+interface OwnedWeight {
+  variable: Variable;
+  trainable: boolean;
+  regularizer: Regularizer | null;
+}
+
+export abstract class BaseLayer {
+  readonly name: string;
+  readonly dtype: LayerDType;
+  /** [null, ...inputShape] when the layer was given an input shape, else null. */
+  readonly batchInputShape: LayerShape | null;
+  readonly activityRegularizer: Regularizer | null;
+  #trainable: boolean;
+  #built = false;
+  #weights: OwnedWeight[] = [];
+  #activityLosses: Tensor[] = [];
+
+  constructor(options: LayerOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new ValueError(`${new.target.name}: expected an options object, received ${describe(options)}`);
+    }
+    const cls = new.target.name;
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+      throw new ValueError(`${cls}: option 'name' expected a non-empty string, received ${describe(options.name)}`);
+    }
+    this.name = options.name ?? uniqueName(snakeCase(cls));
+    this.dtype = options.dtype ?? 'float32';
+    if (this.dtype !== 'float32' && this.dtype !== 'float64') {
+      throw new ValueError(`${cls} '${this.name}': option 'dtype' expected "float32" or "float64", received ${describe(options.dtype)}`);
+    }
+    if (options.inputShape !== undefined) {
+      const ok = Array.isArray(options.inputShape) && options.inputShape.every((d) => d === null || (Number.isInteger(d) && d > 0));
+      if (!ok) throw new ValueError(`${cls} '${this.name}': option 'inputShape' expected positive integers (or null), received ${describe(options.inputShape)}`);
+    }
+    this.batchInputShape = options.inputShape ? [null, ...options.inputShape] : null;
+    this.#trainable = options.trainable ?? true;
+    this.activityRegularizer = options.activityRegularizer ? getRegularizer(options.activityRegularizer, `${cls} '${this.name}'`, 'activityRegularizer') : null;
+  }
+
+  /** The class name (`Dense`), shown by summaries and used in messages. */
+  get className(): string {
+    return this.constructor.name;
+  }
+
+  /** `Dense 'dense_1'`: how messages name this layer. */
+  get label(): string {
+    return `${this.className} '${this.name}'`;
+  }
+
+  get built(): boolean {
+    return this.#built;
+  }
+
+  get trainable(): boolean {
+    return this.#trainable;
+  }
+
+  /** Freezes (false) or unfreezes (true) the layer's weights. */
+  set trainable(value: boolean) {
+    this.#trainable = value;
+    for (const w of this.#weights) w.variable.trainable = value && w.trainable;
+  }
+
+  /** The activation applied to the output, when the layer has one (the model doctor reads it). */
+  get outputActivation(): string | null {
+    return null;
+  }
+
+  get weights(): Variable[] {
+    return this.#weights.map((w) => w.variable);
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.#weights.filter((w) => w.variable.trainable).map((w) => w.variable);
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.#weights.filter((w) => !w.variable.trainable).map((w) => w.variable);
+  }
+
+  countParams(): number {
+    return this.#weights.reduce((n, w) => n + w.variable.size, 0);
+  }
+
+  /** Copies of the weights' values, in creation order. */
+  getWeights(): Tensor[] {
+    return this.weights.map((v) => tensor(v));
+  }
+
+  /** Replaces the weights' values (same order, shapes and count as getWeights). */
+  setWeights(values: readonly Tensor[]): void {
+    const weights = this.weights;
+    if (!Array.isArray(values) || values.length !== weights.length) {
+      throw new ValueError(`${this.label}.setWeights: expected ${weights.length} tensors, received ${describe(values)}`);
+    }
+    weights.forEach((v, i) => {
+      const value = values[i]!;
+      if (!shapesEqual(value.shape, v.shape)) {
+        throw new ShapeError(`${this.label}.setWeights: weight ${i} ('${v.name}') expected shape ${fmtShape(v.shape)}, received ${fmtShape(value.shape)}`);
+      }
+      v.assign(value.dtype === v.dtype ? value : value.cast(v.dtype));
+    });
+  }
+
+  /** Creates a weight owned by this layer; call it from `build`. */
+  protected addWeight(options: WeightOptions): Variable {
+    const where = `${this.label}.addWeight`;
+    const initializer: Initializer = getInitializer(options.initializer ?? 'glorotUniform', where, 'initializer');
+    const trainable = options.trainable ?? true;
+    const variable = new Variable(initializer.init(options.shape, this.dtype), {
+      name: `${this.name}/${options.name}`,
+      trainable: trainable && this.#trainable,
+    });
+    const regularizer = options.regularizer ? getRegularizer(options.regularizer, where, 'regularizer') : null;
+    this.#weights.push({ variable, trainable, regularizer });
+    return variable;
+  }
+
+  /** The weight penalties and, after a training call, the activity penalties: terms of the training loss. */
+  regularizationLosses(): Tensor[] {
+    const weightTerms = this.#weights.filter((w) => w.regularizer && w.variable.trainable).map((w) => w.regularizer!.apply(w.variable));
+    return [...weightTerms, ...this.#activityLosses];
+  }
+
+  /** Forgets the activity penalties of earlier calls; models do it before every training forward pass. */
+  clearActivityLosses(): void {
+    this.#activityLosses = [];
+  }
+
+  /** Records the activity penalty of an output computed in training mode. */
+  protected recordActivity(output: Tensor, options: CallOptions): void {
+    if (this.activityRegularizer && options.training) this.#activityLosses.push(this.activityRegularizer.apply(output));
+  }
+
+  /** Builds once, from the shapes of the first inputs. */
+  protected ensureBuilt(build: () => void): void {
+    if (this.#built) return;
+    build();
+    this.#built = true;
+  }
+
+  /** The output shape for inputs of these shapes (one per input). */
+  abstract outputShapeFor(inputShapes: readonly LayerShape[]): LayerShape;
+
+  /** Runs the layer on concrete inputs (one per input), building it first if needed. */
+  abstract invoke(inputs: readonly Tensor[], options: CallOptions): Tensor;
+
+  /** Builds the layer for inputs of these shapes (no-op once built). */
+  abstract buildFor(inputShapes: readonly LayerShape[]): void;
+}

@@ -1,0 +1,104 @@
+/**
+ * BatchNormalization: normalises each feature (the last axis by default) to mean 0 and variance 1, then
+ * scales by gamma and shifts by beta. Training uses the batch's statistics and updates moving averages
+ * in place; inference uses the moving averages. Keras's defaults: momentum 0.99, epsilon 1e-3.
+ */
+import type { InitializerIdentifier } from '../nn/initializers.js';
+import type { RegularizerIdentifier } from '../nn/regularizers.js';
+import * as ops from '../ops/index.js';
+import { noGrad } from '../tensor/tape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { ValueError, describe } from '../util/errors.js';
+import { normalizeAxis } from '../util/shape.js';
+import type { CallOptions, LayerOptions } from './base-layer.js';
+import { Layer } from './layer.js';
+import type { LayerShape } from './symbolic-tensor.js';
+
+export interface BatchNormalizationOptions extends LayerOptions {
+  /** The feature axis (default -1, channels last). */
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  /** Learn a shift beta (default true). */
+  center?: boolean;
+  /** Learn a scale gamma (default true). */
+  scale?: boolean;
+  betaInitializer?: InitializerIdentifier;
+  gammaInitializer?: InitializerIdentifier;
+  movingMeanInitializer?: InitializerIdentifier;
+  movingVarianceInitializer?: InitializerIdentifier;
+  betaRegularizer?: RegularizerIdentifier;
+  gammaRegularizer?: RegularizerIdentifier;
+}
+
+export class BatchNormalization extends Layer {
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly #options: BatchNormalizationOptions;
+  #gamma: Variable | null = null;
+  #beta: Variable | null = null;
+  #movingMean: Variable | null = null;
+  #movingVariance: Variable | null = null;
+  /** The feature axis, resolved against the input's rank at build. */
+  #featureAxis = -1;
+
+  constructor(options: BatchNormalizationOptions = {}) {
+    super(options);
+    this.axis = options.axis ?? -1;
+    this.momentum = options.momentum ?? 0.99;
+    this.epsilon = options.epsilon ?? 1e-3;
+    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) {
+      throw new ValueError(`${this.label}: option 'momentum' expected a number in [0, 1], received ${describe(options.momentum)}`);
+    }
+    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0)) {
+      throw new ValueError(`${this.label}: option 'epsilon' expected a positive number, received ${describe(options.epsilon)}`);
+    }
+    this.#options = options;
+  }
+
+  override build(inputShape: LayerShape): void {
+    this.#featureAxis = normalizeAxis(this.label, this.axis, inputShape.length);
+    const size = inputShape[this.#featureAxis];
+    if (size === null || size === undefined) {
+      throw new ValueError(`${this.label}: the size of the feature axis ${this.axis} must be known, received shape [${inputShape.join(', ')}]`);
+    }
+    const o = this.#options;
+    const shape = [size];
+    if (o.scale ?? true) this.#gamma = this.addWeight({ name: 'gamma', shape, initializer: o.gammaInitializer ?? 'ones', regularizer: o.gammaRegularizer ?? null });
+    if (o.center ?? true) this.#beta = this.addWeight({ name: 'beta', shape, initializer: o.betaInitializer ?? 'zeros', regularizer: o.betaRegularizer ?? null });
+    this.#movingMean = this.addWeight({ name: 'moving_mean', shape, initializer: o.movingMeanInitializer ?? 'zeros', trainable: false });
+    this.#movingVariance = this.addWeight({ name: 'moving_variance', shape, initializer: o.movingVarianceInitializer ?? 'ones', trainable: false });
+    this.inputSpec = { rank: inputShape.length, axes: { [this.#featureAxis]: size } };
+  }
+
+  call(x: Tensor, options: CallOptions): Tensor {
+    const reduced = x.shape.map((_, i) => i).filter((i) => i !== this.#featureAxis);
+    const broadcast = x.shape.map((d, i) => (i === this.#featureAxis ? d : 1));
+    let mean: Tensor, variance: Tensor;
+    if (options.training) {
+      mean = ops.mean(x, reduced, { keepDims: true });
+      variance = ops.variance(x, reduced, { keepDims: true });
+      this.#updateMovingAverages(mean, variance);
+    } else {
+      mean = ops.reshape(this.#movingMean!, broadcast);
+      variance = ops.reshape(this.#movingVariance!, broadcast);
+    }
+    let y = ops.mul(ops.sub(x, mean), ops.rsqrt(ops.add(variance, this.epsilon)));
+    if (this.#gamma) y = ops.mul(y, ops.reshape(this.#gamma, broadcast));
+    if (this.#beta) y = ops.add(y, ops.reshape(this.#beta, broadcast));
+    return y;
+  }
+
+  #updateMovingAverages(mean: Tensor, variance: Tensor): void {
+    noGrad(() => {
+      const m = this.momentum;
+      const mm = this.#movingMean!, mv = this.#movingVariance!;
+      const blend = (moving: Variable, batch: Tensor): Tensor =>
+        ops.cast(ops.add(ops.mul(moving, m), ops.mul(ops.reshape(batch, moving.shape), 1 - m)), moving.dtype);
+      mm.assign(blend(mm, mean));
+      mv.assign(blend(mv, variance));
+    });
+  }
+}

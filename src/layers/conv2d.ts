@@ -1,0 +1,112 @@
+/**
+ * Conv2D: 2-D convolution over NHWC inputs with [kH, kW, inChannels, filters] kernels, bias and
+ * activation fused into the convolution (the `conv2d` op).
+ */
+import type { Activation, ActivationIdentifier } from '../nn/activations.js';
+import { getActivation } from '../nn/activations.js';
+import type { InitializerIdentifier } from '../nn/initializers.js';
+import type { RegularizerIdentifier } from '../nn/regularizers.js';
+import { conv2d } from '../ops/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import type { Padding } from '../util/conv-geometry.js';
+import { checkPadding, convGeometry, pair } from '../util/conv-geometry.js';
+import { ValueError, describe } from '../util/errors.js';
+import type { LayerOptions } from './base-layer.js';
+import { Layer, checkInputSpec, lastDimension } from './layer.js';
+import type { LayerShape } from './symbolic-tensor.js';
+
+export interface Conv2DOptions extends LayerOptions {
+  filters: number;
+  kernelSize: number | readonly [number, number];
+  strides?: number | readonly [number, number];
+  padding?: Padding;
+  dilationRate?: number | readonly [number, number];
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
+}
+
+/**
+ * Output sizes of a window sliding over NHWC spatial axes, leaving unknown sizes unknown. The geometry
+ * itself comes from util/conv-geometry (which also rejects windows that do not fit).
+ */
+export function spatialOutputShape(
+  label: string,
+  inputShape: LayerShape,
+  window: [number, number],
+  strides: [number, number],
+  padding: Padding,
+  dilations: [number, number],
+  channels: number | null,
+): LayerShape {
+  checkInputSpec(label, { rank: 4 }, inputShape);
+  const [, h, w, c] = inputShape;
+  const effH = (window[0] - 1) * dilations[0] + 1, effW = (window[1] - 1) * dilations[1] + 1;
+  const g = convGeometry(label, [1, h ?? effH, w ?? effW, c ?? 1], [window[0], window[1], c ?? 1, channels ?? 1], strides, padding, dilations);
+  return [inputShape[0] ?? null, h === null ? null : g.outH, w === null ? null : g.outW, channels];
+}
+
+export class Conv2D extends Layer {
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  readonly dilationRate: [number, number];
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly #options: Conv2DOptions;
+  #kernel: Variable | null = null;
+  #bias: Variable | null = null;
+
+  constructor(options: Conv2DOptions) {
+    super(options);
+    if (!Number.isInteger(options.filters) || options.filters < 1) {
+      throw new ValueError(`${this.label}: option 'filters' expected a positive integer, received ${describe(options.filters)}`);
+    }
+    this.filters = options.filters;
+    this.kernelSize = pair(this.label, 'kernelSize', options.kernelSize);
+    this.strides = pair(this.label, 'strides', options.strides ?? 1);
+    this.padding = checkPadding(this.label, options.padding ?? 'valid');
+    this.dilationRate = pair(this.label, 'dilationRate', options.dilationRate ?? 1);
+    this.activation = getActivation(options.activation, this.label);
+    this.useBias = options.useBias ?? true;
+    this.#options = options;
+  }
+
+  override get outputActivation(): string {
+    return this.activation.name;
+  }
+
+  override build(inputShape: LayerShape): void {
+    checkInputSpec(this.label, { rank: 4 }, inputShape);
+    const channels = lastDimension(this.label, inputShape);
+    this.#kernel = this.addWeight({
+      name: 'kernel', shape: [...this.kernelSize, channels, this.filters],
+      initializer: this.#options.kernelInitializer ?? 'glorotUniform', regularizer: this.#options.kernelRegularizer ?? null,
+    });
+    if (this.useBias) {
+      this.#bias = this.addWeight({
+        name: 'bias', shape: [this.filters],
+        initializer: this.#options.biasInitializer ?? 'zeros', regularizer: this.#options.biasRegularizer ?? null,
+      });
+    }
+    this.inputSpec = { rank: 4, axes: { [-1]: channels } };
+  }
+
+  call(x: Tensor): Tensor {
+    const { fusable } = this.activation;
+    const y = conv2d(x, this.#kernel!, {
+      strides: this.strides, padding: this.padding, dilations: this.dilationRate,
+      ...(this.#bias ? { bias: this.#bias } : {}), activation: fusable ?? 'linear',
+    });
+    return fusable ? y : this.activation.apply(y);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return spatialOutputShape(this.label, inputShape, this.kernelSize, this.strides, this.padding, this.dilationRate, this.filters);
+  }
+}

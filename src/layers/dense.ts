@@ -1,0 +1,71 @@
+/** Dense: activation(x @ kernel + bias) over the last axis, computed by the fused `linear` op. */
+import type { Activation, ActivationIdentifier } from '../nn/activations.js';
+import { getActivation } from '../nn/activations.js';
+import type { InitializerIdentifier } from '../nn/initializers.js';
+import type { RegularizerIdentifier } from '../nn/regularizers.js';
+import { linear } from '../ops/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import { ValueError, describe } from '../util/errors.js';
+import type { LayerOptions } from './base-layer.js';
+import { Layer, lastDimension } from './layer.js';
+import type { LayerShape } from './symbolic-tensor.js';
+
+export interface DenseOptions extends LayerOptions {
+  units: number;
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
+}
+
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly #options: DenseOptions;
+  #kernel: Variable | null = null;
+  #bias: Variable | null = null;
+
+  constructor(options: DenseOptions) {
+    super(options);
+    if (!Number.isInteger(options.units) || options.units < 1) {
+      throw new ValueError(`${this.label}: option 'units' expected a positive integer, received ${describe(options.units)}`);
+    }
+    this.units = options.units;
+    this.activation = getActivation(options.activation, this.label);
+    this.useBias = options.useBias ?? true;
+    this.#options = options;
+  }
+
+  override get outputActivation(): string {
+    return this.activation.name;
+  }
+
+  override build(inputShape: LayerShape): void {
+    const inputDim = lastDimension(this.label, inputShape);
+    this.#kernel = this.addWeight({
+      name: 'kernel', shape: [inputDim, this.units],
+      initializer: this.#options.kernelInitializer ?? 'glorotUniform', regularizer: this.#options.kernelRegularizer ?? null,
+    });
+    if (this.useBias) {
+      this.#bias = this.addWeight({
+        name: 'bias', shape: [this.units],
+        initializer: this.#options.biasInitializer ?? 'zeros', regularizer: this.#options.biasRegularizer ?? null,
+      });
+    }
+    this.inputSpec = { minRank: 2, axes: { [-1]: inputDim } };
+  }
+
+  call(x: Tensor): Tensor {
+    const { fusable } = this.activation;
+    const y = linear(x, this.#kernel!, { ...(this.#bias ? { bias: this.#bias } : {}), activation: fusable ?? 'linear' });
+    return fusable ? y : this.activation.apply(y);
+  }
+
+  override computeOutputShape(inputShape: LayerShape): LayerShape {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Dropout: during training, zeroes a fraction `rate` of the values and scales the rest by 1 / (1 - rate);
+ * at inference it passes values through unchanged. Masks come from the global seeded generator.
+ */
+import { dropout } from '../ops/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { ValueError, describe } from '../util/errors.js';
+import type { CallOptions, LayerOptions } from './base-layer.js';
+import { Layer } from './layer.js';
+
+export interface DropoutOptions extends LayerOptions {
+  rate: number;
+  /** Shape of the mask, null for "as the input" (e.g. [null, 1, 1, null] drops whole feature maps). */
+  noiseShape?: readonly (number | null)[];
+}
+
+export class Dropout extends Layer {
+  readonly rate: number;
+  readonly noiseShape: readonly (number | null)[] | null;
+
+  constructor(options: DropoutOptions) {
+    super(options);
+    if (typeof options.rate !== 'number' || !(options.rate >= 0 && options.rate < 1)) {
+      throw new ValueError(`${this.label}: option 'rate' expected a number in [0, 1), received ${describe(options.rate)}`);
+    }
+    this.rate = options.rate;
+    this.noiseShape = options.noiseShape ?? null;
+  }
+
+  call(x: Tensor, options: CallOptions): Tensor {
+    if (!options.training || this.rate === 0) return x;
+    const noiseShape = this.noiseShape?.map((d, i) => d ?? x.shape[i]!);
+    return dropout(x, this.rate, noiseShape ? { noiseShape } : {});
+  }
+}

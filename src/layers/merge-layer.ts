@@ -1,0 +1,46 @@
+/** The base of layers that combine several inputs (Add, Concatenate) in functional models. */
+import type { Tensor } from '../tensor/tensor.js';
+import { ValueError, describe } from '../util/errors.js';
+import type { CallOptions } from './base-layer.js';
+import { BaseLayer } from './base-layer.js';
+import type { LayerShape } from './symbolic-tensor.js';
+import { SymbolicTensor, withUnknownBatch } from './symbolic-tensor.js';
+
+export abstract class MergeLayer extends BaseLayer {
+  abstract call(inputs: readonly Tensor[], options: CallOptions): Tensor;
+  abstract computeOutputShape(inputShapes: readonly LayerShape[]): LayerShape;
+
+  /** Runs the layer on tensors, or records it on symbolic tensors (functional models). */
+  apply(inputs: readonly Tensor[], options?: CallOptions): Tensor;
+  apply(inputs: readonly SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: readonly (Tensor | SymbolicTensor)[], options: CallOptions = {}): Tensor | SymbolicTensor {
+    if (!Array.isArray(inputs) || inputs.length < 2) {
+      throw new ValueError(`${this.label}: expected an array of at least two inputs, received ${describe(inputs)}`);
+    }
+    if (inputs.every((x): x is SymbolicTensor => x instanceof SymbolicTensor)) {
+      const shapes = inputs.map((x) => x.shape);
+      this.buildFor(shapes);
+      return new SymbolicTensor(this.computeOutputShape(shapes), inputs[0]!.dtype, { layer: this, inputs });
+    }
+    if (inputs.some((x) => x instanceof SymbolicTensor)) {
+      throw new ValueError(`${this.label}: expected all inputs symbolic or all concrete tensors, received a mix`);
+    }
+    return this.invoke(inputs as readonly Tensor[], options);
+  }
+
+  buildFor(inputShapes: readonly LayerShape[]): void {
+    this.ensureBuilt(() => undefined);
+    this.computeOutputShape(inputShapes);
+  }
+
+  outputShapeFor(inputShapes: readonly LayerShape[]): LayerShape {
+    return this.computeOutputShape(inputShapes);
+  }
+
+  invoke(inputs: readonly Tensor[], options: CallOptions): Tensor {
+    this.buildFor(inputs.map((x) => withUnknownBatch(x.shape)));
+    const y = this.call(inputs, options);
+    this.recordActivity(y, options);
+    return y;
+  }
+}

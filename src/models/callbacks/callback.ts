@@ -1,0 +1,69 @@
+/**
+ * The callback interface of fit: hooks at the start and end of training, of each epoch and of each batch.
+ * Hooks may be async. `logs` hold the running metrics (`loss`, `accuracy`, and `val_*` at epoch end).
+ */
+import type { Optimizer } from '../../optimizers/index.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+export type Logs = Record<string, number>;
+
+/** What fit tells callbacks about the run. */
+export interface TrainingParams {
+  epochs: number;
+  initialEpoch: number;
+  /** Batches per epoch. */
+  steps: number;
+  samples: number;
+  batchSize: number;
+  verbose: 0 | 1 | 2;
+}
+
+/** The parts of a model that callbacks use. */
+export interface TrainingTarget {
+  /** Set to true to end training after the current batch. */
+  stopTraining: boolean;
+  readonly optimizer: Optimizer | null;
+  getWeights(): Tensor[];
+  setWeights(values: readonly Tensor[]): void;
+}
+
+type Hook<A extends unknown[]> = (...args: A) => void | Promise<void>;
+
+export interface Callback {
+  /** Called by fit before training starts. */
+  setContext?(model: TrainingTarget, params: TrainingParams): void;
+  onTrainBegin?: Hook<[logs: Logs]>;
+  onTrainEnd?: Hook<[logs: Logs]>;
+  onEpochBegin?: Hook<[epoch: number, logs: Logs]>;
+  onEpochEnd?: Hook<[epoch: number, logs: Logs]>;
+  onBatchBegin?: Hook<[batch: number, logs: Logs]>;
+  onBatchEnd?: Hook<[batch: number, logs: Logs]>;
+  /** Releases what the callback holds (a terminal progress bar); called when training ends or fails. */
+  close?(): void;
+}
+
+type HookName = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
+
+/** Calls a hook on every callback in order, awaiting only the hooks that return promises. */
+export class CallbackList {
+  constructor(readonly callbacks: readonly Callback[]) {}
+
+  setContext(model: TrainingTarget, params: TrainingParams): void {
+    for (const c of this.callbacks) c.setContext?.(model, params);
+  }
+
+  async call(hook: 'onTrainBegin' | 'onTrainEnd', logs: Logs): Promise<void>;
+  async call(hook: Exclude<HookName, 'onTrainBegin' | 'onTrainEnd'>, index: number, logs: Logs): Promise<void>;
+  async call(hook: HookName, a: number | Logs, b?: Logs): Promise<void> {
+    for (const c of this.callbacks) {
+      const fn = c[hook] as ((a: number | Logs, b?: Logs) => void | Promise<void>) | undefined;
+      if (!fn) continue;
+      const result = fn.call(c, a, b);
+      if (result instanceof Promise) await result;
+    }
+  }
+
+  close(): void {
+    for (const c of this.callbacks) c.close?.();
+  }
+}

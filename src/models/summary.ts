@@ -1,0 +1,48 @@
+/** The model summary in Keras's layout: one row per layer with its output shape and parameter count. */
+
+export interface SummaryRow {
+  /** `conv2d (Conv2D)`. */
+  layer: string;
+  outputShape: string;
+  params: number;
+  /** Names of the layers feeding this one (functional models). */
+  connectedTo?: string[];
+}
+
+export interface SummaryInput {
+  title: string;
+  rows: readonly SummaryRow[];
+  trainable: number;
+  nonTrainable: number;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Bytes of float32 weights, as Keras prints them next to totals. */
+function size(params: number): string {
+  const bytes = params * 4;
+  if (bytes < 1024) return `${bytes.toFixed(2)} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(2)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(2)} MB`;
+}
+
+export function formatSummary({ title, rows, trainable, nonTrainable }: SummaryInput): string {
+  const connected = rows.some((r) => r.connectedTo !== undefined);
+  const header = ['Layer (type)', 'Output Shape', 'Param #', ...(connected ? ['Connected to'] : [])];
+  const cells = rows.map((r) => [r.layer, r.outputShape, count(r.params), ...(connected ? [(r.connectedTo ?? []).join(', ')] : [])]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 3);
+  const line = (c: readonly string[]): string => ` ${c.map((v, i) => v.padEnd(widths[i]!)).join('')}`.trimEnd();
+  const total = widths.reduce((a, b) => a + b, 1);
+  return [
+    `Model: "${title}"`,
+    '_'.repeat(total),
+    line(header),
+    '='.repeat(total),
+    ...cells.map(line),
+    '='.repeat(total),
+    `Total params: ${count(trainable + nonTrainable)} (${size(trainable + nonTrainable)})`,
+    `Trainable params: ${count(trainable)} (${size(trainable)})`,
+    `Non-trainable params: ${count(nonTrainable)} (${size(nonTrainable)})`,
+    '_'.repeat(total),
+  ].join('\n');
+}

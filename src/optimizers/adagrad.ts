@@ -1,0 +1,35 @@
+/** Adagrad; Keras's defaults: lr 0.001, initial accumulator 0.1, epsilon 1e-7. */
+import type { Kernels } from '../backend/kernels.js';
+import type { Variable } from '../tensor/variable.js';
+import type { FloatArray } from '../util/dtype.js';
+import { ValueError, describe } from '../util/errors.js';
+import type { OptimizerOptions } from './optimizer.js';
+import { Optimizer, floatStorage } from './optimizer.js';
+
+export interface AdagradOptions extends OptimizerOptions {
+  initialAccumulatorValue?: number;
+  epsilon?: number;
+}
+
+export class Adagrad extends Optimizer {
+  readonly name = 'Adagrad';
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+
+  constructor(options: AdagradOptions = {}) {
+    super(options, 0.001);
+    this.initialAccumulatorValue = options.initialAccumulatorValue ?? 0.1;
+    if (typeof this.initialAccumulatorValue !== 'number' || !(this.initialAccumulatorValue >= 0)) {
+      throw new ValueError(`Adagrad: option 'initialAccumulatorValue' expected a non-negative number, received ${describe(options.initialAccumulatorValue)}`);
+    }
+    this.epsilon = options.epsilon ?? 1e-7;
+  }
+
+  protected slotSpecs(): Record<string, number> {
+    return { accumulator: this.initialAccumulatorValue };
+  }
+
+  protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
+    k.adagradUpdate(floatStorage(variable), grad, this.slot(variable, 'accumulator'), lr, this.epsilon);
+  }
+}

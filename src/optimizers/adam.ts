@@ -1,0 +1,62 @@
+/**
+ * Adam, and AdamW (Adam with decoupled weight decay). Keras's defaults: lr 0.001, beta1 0.9,
+ * beta2 0.999, epsilon 1e-7; AdamW's weight decay 0.004.
+ */
+import type { Kernels } from '../backend/kernels.js';
+import type { Variable } from '../tensor/variable.js';
+import type { FloatArray } from '../util/dtype.js';
+import { ValueError, describe } from '../util/errors.js';
+import type { OptimizerOptions } from './optimizer.js';
+import { Optimizer, floatStorage } from './optimizer.js';
+
+export interface AdamOptions extends OptimizerOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Use the maximum of past second moments (AMSGrad) (default false). */
+  amsgrad?: boolean;
+}
+
+function beta(where: string, arg: string, v: number): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${where}: option '${arg}' expected a number in [0, 1), received ${describe(v)}`);
+  return v;
+}
+
+export class Adam extends Optimizer {
+  readonly name: string = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+
+  constructor(options: AdamOptions = {}) {
+    super(options, 0.001);
+    this.beta1 = beta(this.constructor.name, 'beta1', options.beta1 ?? 0.9);
+    this.beta2 = beta(this.constructor.name, 'beta2', options.beta2 ?? 0.999);
+    this.epsilon = options.epsilon ?? 1e-7;
+    this.amsgrad = options.amsgrad ?? false;
+  }
+
+  protected slotSpecs(): Record<string, number> {
+    return { m: 0, v: 0, ...(this.amsgrad ? { vHat: 0 } : {}) };
+  }
+
+  protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
+    const t = this.iterations + 1;
+    // Bias correction folded into the step size, as Keras does.
+    const stepSize = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    k.adamUpdate(
+      floatStorage(variable), grad, this.slot(variable, 'm'), this.slot(variable, 'v'),
+      this.amsgrad ? this.slot(variable, 'vHat') : null,
+      stepSize, this.beta1, this.beta2, this.epsilon,
+    );
+  }
+}
+
+export class AdamW extends Adam {
+  override readonly name = 'AdamW';
+
+  constructor(options: AdamOptions = {}) {
+    super({ ...options, weightDecay: options.weightDecay ?? 0.004 });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The optimizer base class. It counts iterations, evaluates the learning-rate schedule, clips gradients
+ * (by value, by norm per variable, by global norm), applies decoupled weight decay, and keeps each
+ * variable's slots. A concrete optimizer only declares its slots and one `updateStep`, which calls a
+ * fused kernel that updates the parameter and its slots in place (no new tensors per step).
+ */
+import { kernelsFor } from '../backend/index.js';
+import type { Kernels } from '../backend/kernels.js';
+import * as ops from '../ops/index.js';
+import { fill } from '../tensor/creation.js';
+import { noGrad } from '../tensor/tape.js';
+import { storage } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
+import type { FloatArray } from '../util/dtype.js';
+import { DTypeError, ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { shapesEqual } from '../util/shape.js';
+import type { LearningRateSchedule } from './schedules.js';
+
+export interface OptimizerOptions {
+  /** A number or a schedule of the step count. */
+  learningRate?: number | LearningRateSchedule;
+  /** Each variable's gradient is rescaled so that its L2 norm is at most this. */
+  clipnorm?: number;
+  /** Gradients are clipped elementwise to [-clipvalue, clipvalue]. */
+  clipvalue?: number;
+  /** All gradients are rescaled together so that their joint L2 norm is at most this. */
+  globalClipnorm?: number;
+  /** Decoupled weight decay: each step first multiplies weights by (1 - learningRate * weightDecay). */
+  weightDecay?: number;
+}
+
+/** The live float storage of a float tensor: what the fused update kernels write in place. */
+export function floatStorage(t: Tensor): FloatArray {
+  const d = storage(t);
+  if (d instanceof Float32Array || d instanceof Float64Array) return d;
+  throw new DTypeError(`optimizer: expected a float32 or float64 variable, received dtype ${t.dtype}`);
+}
+
+function optionalPositive(where: string, arg: string, v: number | undefined): number | null {
+  if (v === undefined) return null;
+  if (typeof v !== 'number' || !(v > 0)) throw new ValueError(`${where}: option '${arg}' expected a positive number, received ${describe(v)}`);
+  return v;
+}
+
+function checkLearningRate(where: string, lr: unknown): number | LearningRateSchedule {
+  if (typeof lr === 'number' && Number.isFinite(lr) && lr >= 0) return lr;
+  if (typeof lr === 'object' && lr !== null && typeof (lr as LearningRateSchedule).at === 'function') return lr as LearningRateSchedule;
+  throw new ValueError(`${where}: option 'learningRate' expected a non-negative number or a schedule, received ${describe(lr)}`);
+}
+
+export abstract class Optimizer {
+  abstract readonly name: string;
+  /** Updates applied so far (Keras's `iterations`). */
+  iterations = 0;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  readonly weightDecay: number | null;
+  #learningRate: number | LearningRateSchedule;
+  readonly #slots = new Map<Variable, Record<string, Tensor>>();
+
+  constructor(options: OptimizerOptions, defaultLearningRate: number) {
+    const where = new.target.name;
+    this.#learningRate = checkLearningRate(where, options.learningRate ?? defaultLearningRate);
+    this.clipnorm = optionalPositive(where, 'clipnorm', options.clipnorm);
+    this.clipvalue = optionalPositive(where, 'clipvalue', options.clipvalue);
+    this.globalClipnorm = optionalPositive(where, 'globalClipnorm', options.globalClipnorm);
+    if (options.weightDecay !== undefined && (typeof options.weightDecay !== 'number' || !(options.weightDecay >= 0))) {
+      throw new ValueError(`${where}: option 'weightDecay' expected a non-negative number, received ${describe(options.weightDecay)}`);
+    }
+    this.weightDecay = options.weightDecay ?? null;
+    if (this.clipnorm !== null && this.globalClipnorm !== null) {
+      throw new ValueError(`${where}: set at most one of 'clipnorm' and 'globalClipnorm'`);
+    }
+  }
+
+  /** The learning rate of the next update (the schedule's value at the current step). */
+  get learningRate(): number {
+    const lr = this.#learningRate;
+    return typeof lr === 'number' ? lr : lr.at(this.iterations);
+  }
+
+  /** Sets a constant learning rate (callbacks such as ReduceLROnPlateau use it). */
+  set learningRate(value: number) {
+    if (typeof this.#learningRate !== 'number') {
+      throw new ValueError(`${this.name}: the learning rate follows the schedule ${this.#learningRate.name}; it cannot also be set directly`);
+    }
+    this.#learningRate = checkLearningRate(this.name, value);
+  }
+
+  /** The schedule, when the learning rate follows one. */
+  get schedule(): LearningRateSchedule | null {
+    return typeof this.#learningRate === 'number' ? null : this.#learningRate;
+  }
+
+  /** Slot names and their initial values for a variable (e.g. Adam's m and v, both 0). */
+  protected abstract slotSpecs(): Readonly<Record<string, number>>;
+
+  /** Updates `variable` (and its slots) in place from `grad` with learning rate `lr`. */
+  protected abstract updateStep(grad: FloatArray, variable: Variable, lr: number, kernels: Kernels): void;
+
+  /** The live storage of one of `variable`'s slots. */
+  protected slot(variable: Variable, name: string): FloatArray {
+    const t = this.#slots.get(variable)?.[name];
+    if (!t) throw new ValueError(`${this.name}: variable '${variable.name}' has no slot '${name}'`);
+    return floatStorage(t);
+  }
+
+  /** The slots of `variable` (empty before its first update); the tensors are live, not copies. */
+  slotsOf(variable: Variable): Readonly<Record<string, Tensor>> {
+    return this.#slots.get(variable) ?? {};
+  }
+
+  #ensureSlots(variable: Variable): void {
+    if (this.#slots.has(variable)) return;
+    const slots: Record<string, Tensor> = {};
+    for (const [name, value] of Object.entries(this.slotSpecs())) slots[name] = fill(variable.shape, value, { dtype: variable.dtype });
+    this.#slots.set(variable, slots);
+  }
+
+  /** Applies one update to every variable from its gradient. */
+  applyGradients(gradients: ReadonlyMap<Variable, Tensor>): void {
+    const pairs = [...gradients].filter(([v]) => v.trainable);
+    for (const [v, g] of pairs) {
+      if (!shapesEqual(g.shape, v.shape)) {
+        throw new ShapeError(`${this.name}: the gradient of '${v.name}' has shape ${fmtShape(g.shape)}, expected the variable's ${fmtShape(v.shape)}`);
+      }
+    }
+    const lr = this.learningRate;
+    const clipped = noGrad(() => this.#clip(pairs));
+    pairs.forEach(([v], i) => {
+      this.#ensureSlots(v);
+      const kernels = kernelsFor(v.dtype);
+      if (this.weightDecay) kernels.scaleInPlace(floatStorage(v), 1 - lr * this.weightDecay);
+      const g = clipped[i]!;
+      this.updateStep(floatStorage(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), v, lr, kernels);
+    });
+    this.iterations++;
+  }
+
+  /** Gradients after clipping; new tensors, since a gradient may be shared by several variables. */
+  #clip(pairs: [Variable, Tensor][]): Tensor[] {
+    let grads = pairs.map(([, g]) => g);
+    const norm = (g: Tensor): number => Math.sqrt(ops.sum(ops.square(g)).item());
+    if (this.clipnorm !== null) {
+      const c = this.clipnorm;
+      grads = grads.map((g) => {
+        const n = norm(g);
+        return n > c ? ops.mul(g, c / n) : g;
+      });
+    }
+    if (this.globalClipnorm !== null) {
+      const total = Math.sqrt(grads.reduce((s, g) => s + norm(g) ** 2, 0));
+      if (total > this.globalClipnorm) grads = grads.map((g) => ops.mul(g, this.globalClipnorm! / total));
+    }
+    if (this.clipvalue !== null) grads = grads.map((g) => ops.clip(g, -this.clipvalue!, this.clipvalue!));
+    return grads;
+  }
+}
