@@ -35,9 +35,10 @@ struct MinimumOp {
   static LW_INLINE float one(float a, float b) { return a != a ? a : (b != b ? b : (a < b ? a : b)); }
 };
 // Computed in double like JavaScript's Math.pow, lane by lane: pow's special cases are not worth a
-// vector version.
+// vector version. Where C and JavaScript differ (1^NaN, (+-1)^+-Infinity), JavaScript's NaN wins.
 struct PowOp {
   static LW_INLINE float one(float a, float b) {
+    if (b != b || ((a == 1.0f || a == -1.0f) && (b == __builtin_inff() || b == -__builtin_inff()))) return __builtin_nanf("");
     return static_cast<float>(std::pow(static_cast<double>(a), static_cast<double>(b)));
   }
   static LW_INLINE Vec vec(Vec a, Vec b) {

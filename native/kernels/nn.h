@@ -36,8 +36,9 @@ void softmax(const float* x, float* out, int64_t rows, int64_t cols, bool log_ou
       map_range(xr, o, 0, cols, [top](Vec v) { return vexp(sub(v, top)); });
       const float sum = reduce_contiguous<SumReducer>(o, cols);
       if (log_output) {
-        const Vec lse = add(top, vlog(set1(sum)));
-        map_range(xr, o, 0, cols, [lse](Vec v) { return sub(v, lse); });
+        // (x - max) - log(sum) keeps the small results accurate; x - (max + log(sum)) would round at max's scale.
+        const Vec log_sum = vlog(set1(sum));
+        map_range(xr, o, 0, cols, [top, log_sum](Vec v) { return sub(sub(v, top), log_sum); });
       } else {
         const Vec s = set1(sum);
         map_range(o, o, 0, cols, [s](Vec v) { return div(v, s); });
