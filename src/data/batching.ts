@@ -13,7 +13,7 @@ import { sizeOf } from '../util/shape.js';
 
 /** One-hot rows for integer labels; `numClasses` defaults to the largest label + 1 (as Keras does). */
 export function toCategorical(labels: TensorLike, numClasses?: number): Tensor {
-  const t = toTensor('toCategorical', 'labels', labels, 'int32');
+  const t = toTensor('toCategorical', 'labels', labels);
   const values = storage(t);
   let largest = -1;
   for (let i = 0; i < values.length; i++) {

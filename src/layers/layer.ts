@@ -10,7 +10,7 @@ import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
-import { SymbolicTensor, fmtLayerShape, withUnknownBatch } from './symbolic-tensor.js';
+import { SymbolicTensor, fmtLayerShape } from './symbolic-tensor.js';
 
 /** What a built layer accepts: a rank (exact or minimum) and sizes of given axes (negative from the end). */
 export interface InputSpec {
@@ -42,7 +42,7 @@ export abstract class Layer extends BaseLayer {
   /** Set by build: what later inputs must look like. */
   protected inputSpec: InputSpec | null = null;
 
-  /** Creates the weights for inputs of `inputShape` (batch axis null). Layers without weights keep this. */
+  /** Creates the weights for inputs of `inputShape` (the batch size may be null). Layers without weights keep this. */
   build(_inputShape: LayerShape): void {}
 
   /** The layer's computation on a batch. */
@@ -79,7 +79,8 @@ export abstract class Layer extends BaseLayer {
     if (inputs.length !== 1 || !(x instanceof Tensor)) {
       throw new ValueError(`${this.label}: expected one input tensor, received ${describe(inputs)}`);
     }
-    this.buildFor([withUnknownBatch(x.shape)]);
+    this.ensureBuilt(() => this.build(x.shape));
+    if (this.inputSpec) checkInputSpec(this.label, this.inputSpec, x.shape);
     const y = this.call(x, options);
     this.recordActivity(y, options);
     return y;

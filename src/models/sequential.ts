@@ -37,9 +37,9 @@ export class Sequential extends Model {
     if (this.#layers.length > 0 && layer.batchInputShape) {
       throw new ValueError(`${this.label}.add: only the first layer takes 'inputShape', but ${layer.label} has one`);
     }
+    if (this.#inputShape) this.#shapes.push(this.#buildLayer(layer, this.outputShape!));
     this.#layers.push(layer);
-    if (this.#inputShape) this.#buildLayer(layer);
-    else if (this.#layers.length === 1 && layer.batchInputShape) this.build(layer.batchInputShape);
+    if (!this.#inputShape && this.#layers.length === 1 && layer.batchInputShape) this.build(layer.batchInputShape);
   }
 
   /** Builds every layer for inputs of `inputShape`, batch axis included (`[null, 28, 28, 1]`). */
@@ -47,9 +47,11 @@ export class Sequential extends Model {
     if (!Array.isArray(inputShape) || inputShape.length === 0) {
       throw new ValueError(`${this.label}.build: expected a shape with the batch axis first, such as [null, 28, 28, 1], received ${describe(inputShape)}`);
     }
-    this.#inputShape = [null, ...inputShape.slice(1)];
-    this.#shapes = [];
-    for (const layer of this.#layers) this.#buildLayer(layer);
+    const input: LayerShape = [null, ...inputShape.slice(1)];
+    const shapes: LayerShape[] = [];
+    for (const layer of this.#layers) shapes.push(this.#buildLayer(layer, shapes[shapes.length - 1] ?? input));
+    this.#inputShape = input;
+    this.#shapes = shapes;
   }
 
   override get layers(): BaseLayer[] {
@@ -89,9 +91,9 @@ export class Sequential extends Model {
     return [...this.#layers].reverse();
   }
 
-  #buildLayer(layer: Layer): void {
-    const input = this.#shapes[this.#shapes.length - 1] ?? this.#inputShape!;
+  /** Builds `layer` for `input` and returns its output shape. */
+  #buildLayer(layer: Layer, input: LayerShape): LayerShape {
     layer.buildFor([input]);
-    this.#shapes.push(layer.computeOutputShape(input));
+    return layer.computeOutputShape(input);
   }
 }

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import '../ops/tensor-methods.js';
+import { tensor } from '../tensor/creation.js';
+import { Add } from './add.js';
+import { Concatenate } from './concatenate.js';
+import { Input } from './input-layer.js';
+
+test('Add: sums inputs of one shape; rejects mismatched shapes', () => {
+  const add = new Add({ name: 'add_check' });
+  assert.deepEqual(add.apply([tensor([[1, 2]]), tensor([[10, 20]]), tensor([[100, 200]])]).toArray(), [[111, 222]]);
+  const a = Input({ shape: [4] }), b = Input({ shape: [3] });
+  assert.throws(() => new Add({ name: 'add_bad' }).apply([a, b]), /Add 'add_bad': input 1 has shape \[null, 3\], expected input 0's \[null, 4\]/);
+  assert.throws(() => add.apply([tensor([1])]), /expected an array of at least two inputs/);
+});
+
+test('Concatenate: joins along the last axis and computes the symbolic shape', () => {
+  const layer = new Concatenate();
+  assert.deepEqual(layer.apply([tensor([[1], [2]]), tensor([[3, 4], [5, 6]])]).toArray(), [[1, 3, 4], [2, 5, 6]]);
+  const joined = new Concatenate().apply([Input({ shape: [2, 3] }), Input({ shape: [2, 5] })]);
+  assert.deepEqual(joined.shape, [null, 2, 8]);
+  assert.throws(() => new Concatenate({ axis: 0 }).apply([Input({ shape: [2] }), Input({ shape: [2] })]), /not a feature axis/);
+});
