@@ -78,35 +78,29 @@ struct Patches {
   }
 };
 
-// A operand: rows are output pixels, columns (tap, channel). Few channels make short runs, so interior
-// windows then gather through a table of offsets instead.
+// A operand: rows are output pixels, columns (tap, channel). For a window inside the image without
+// horizontal dilation, each filter row's taps are one contiguous run of kW*C floats; other windows copy
+// channel runs tap by tap, with zeros for the padding.
 struct PatchRows {
   Patches g;
   int64_t first_pixel;
 
+  bool view(int64_t, int64_t, Block*) const { return false; }
+
   void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
     const int64_t t0 = k0 / g.c, ch0 = k0 % g.c;
     const int64_t ty0 = t0 / g.kw, tx0 = t0 % g.kw;
-    const bool gather = g.c < W;
-    int32_t offsets[kGemmKC];
-    if (gather) {
-      for (int64_t q = 0, ty = ty0, tx = tx0, ch = ch0; q < kc; q++) {
-        offsets[q] = static_cast<int32_t>(((ty * g.dy) * g.w + tx * g.dx) * g.c + ch);
-        if (++ch == g.c) {
-          ch = 0;
-          if (++tx == g.kw) {
-            tx = 0;
-            ty++;
-          }
-        }
-      }
-    }
+    const int64_t span = g.kw * g.c;  // columns per filter row
+    const int64_t k1 = k0 + kc;
     Pixel px = g.pixel(first_pixel + m0);
     for (int64_t i = 0; i < mc; i++, g.next(px)) {
       float* row = dst + i * kc;
-      if (gather && g.window_inside(px)) {
+      if (g.dx == 1 && g.window_inside(px)) {
         const float* origin = g.at(px.b, px.oy * g.sy - g.pad_y, px.ox * g.sx - g.pad_x);
-        for (int64_t q = 0; q < kc; q++) row[q] = origin[offsets[q]];
+        for (int64_t ty = ty0; ty * span < k1; ty++) {
+          const int64_t from = imax(k0, ty * span), to = imin(k1, (ty + 1) * span);
+          copy_run(row + (from - k0), origin + ty * g.dy * g.w * g.c + (from - ty * span), to - from);
+        }
       } else {
         g.copy_columns(row, px, ty0, tx0, ch0, kc);
       }
@@ -118,6 +112,8 @@ struct PatchRows {
 struct PatchPanels {
   Patches g;
   int64_t first_pixel;
+
+  bool view(int64_t, int64_t, int64_t, Panels*) const { return false; }
 
   void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const {
     for (int64_t jp = 0; jp < nc; jp += NR) {
@@ -139,6 +135,8 @@ struct PatchPanels {
 struct PatchColumns {
   Patches g;
   int64_t first_pixel;
+
+  bool view(int64_t, int64_t, Block*) const { return false; }
 
   void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
     const int64_t step = g.sx * g.c;
@@ -187,75 +185,101 @@ LW_INLINE Patches input_patches(const float* x, const ConvArgs& c) {
 }
 
 void conv2d(const float* x, const float* filter, float* out, const ConvArgs& c, const Epilogue* epilogue) {
-  const int64_t pixels = c.batch * c.out_h * c.out_w, taps = c.k_h * c.k_w * c.in_c;
-  gemm(PatchRows{input_patches(x, c), 0}, MatrixB{{filter, c.out_c, 1}}, pixels, c.out_c, taps, out, c.out_c, epilogue);
+  const int64_t pixels = c.batch * c.out_h * c.out_w, patch = c.k_h * c.k_w * c.in_c;
+  gemm(PatchRows{input_patches(x, c), 0}, MatrixB{{filter, c.out_c, 1}}, pixels, c.out_c, patch, out, c.out_c, epilogue);
+}
+
+LW_INLINE void add_run(float* dst, const float* src, int64_t n) {
+  int64_t i = 0;
+  for (; i + W <= n; i += W) store(dst + i, add(load(dst + i), load(src + i)));
+  if (i < n) store_partial(dst + i, add(load_partial(dst + i, n - i), load_partial(src + i, n - i)), n - i);
+}
+
+// col2im: adds each row of `cols` (one output pixel's patch of images [b0, b1)) back into dx. Without
+// horizontal dilation, a filter row whose taps all land inside the image is one run of kW*inC floats.
+void add_columns(const float* cols, float* dx, const ConvArgs& c, int64_t b0, int64_t b1) {
+  const int64_t span = c.k_w * c.in_c;
+  const float* col = cols;
+  for (int64_t b = b0; b < b1; b++) {
+    for (int64_t oy = 0; oy < c.out_h; oy++) {
+      for (int64_t ox = 0; ox < c.out_w; ox++) {
+        const int64_t x0 = ox * c.stride_w - c.pad_left;
+        const bool whole_rows = c.dilation_w == 1 && x0 >= 0 && x0 + c.k_w <= c.in_w;
+        for (int64_t ky = 0; ky < c.k_h; ky++, col += span) {
+          const int64_t y = oy * c.stride_h - c.pad_top + ky * c.dilation_h;
+          if (y < 0 || y >= c.in_h) continue;
+          float* image_row = dx + (b * c.in_h + y) * c.in_w * c.in_c;
+          if (whole_rows) {
+            add_run(image_row + x0 * c.in_c, col, span);
+            continue;
+          }
+          for (int64_t kx = 0; kx < c.k_w; kx++) {
+            const int64_t x = x0 + kx * c.dilation_w;
+            if (x >= 0 && x < c.in_w) add_run(image_row + x * c.in_c, col + kx * c.in_c, c.in_c);
+          }
+        }
+      }
+    }
+  }
 }
 
 // Images per col2im chunk: enough rows for full micro-tiles, few enough that the columns stay in L2.
 constexpr int64_t kColumnChunkFloats = 128 * 1024;
 
 void conv2d_backprop_input(const float* dy, const float* filter, float* dx, const ConvArgs& c) {
-  const int64_t image = c.in_h * c.in_w * c.in_c, grid = c.out_h * c.out_w, taps = c.k_h * c.k_w * c.in_c;
-  if (grid == 0 || taps == 0 || c.out_c == 0) {
+  const int64_t image = c.in_h * c.in_w * c.in_c, grid = c.out_h * c.out_w, patch = c.k_h * c.k_w * c.in_c;
+  if (grid == 0 || patch == 0 || c.out_c == 0) {
     std::memset(dx, 0, static_cast<size_t>(c.batch * image) * sizeof(float));
     return;
   }
   // filter^T as a row-major [outC, kH*kW*inC] matrix, shared by every task.
-  float* filter_t = scratch(3, static_cast<size_t>(c.out_c * taps));
-  for (int64_t r = 0; r < taps; r++) {
-    for (int64_t oc = 0; oc < c.out_c; oc++) filter_t[oc * taps + r] = filter[r * c.out_c + oc];
+  float* filter_t = scratch(3, static_cast<size_t>(c.out_c * patch));
+  for (int64_t r = 0; r < patch; r++) {
+    for (int64_t oc = 0; oc < c.out_c; oc++) filter_t[oc * patch + r] = filter[r * c.out_c + oc];
   }
-  const int64_t per_chunk = imax(1, kColumnChunkFloats / (grid * taps));
+  const int64_t per_chunk = imax(1, kColumnChunkFloats / (grid * patch));
   const int64_t chunks = ceil_div(c.batch, per_chunk);
-  const double cost = 2.0 * static_cast<double>(per_chunk * grid * taps * c.out_c);
+  const double cost = 2.0 * static_cast<double>(per_chunk * grid * patch * c.out_c);
   parallel_ranges(chunks, cost, 1, [&](int64_t q0, int64_t q1) {
     for (int64_t q = q0; q < q1; q++) {
       const int64_t b0 = q * per_chunk, b1 = imin(c.batch, b0 + per_chunk), rows = (b1 - b0) * grid;
-      float* cols = scratch(2, static_cast<size_t>(rows * taps));
-      gemm_tile(MatrixA{{dy + b0 * grid * c.out_c, c.out_c, 1}}, MatrixB{{filter_t, taps, 1}}, 0, rows, 0, taps, c.out_c,
-                cols, taps, nullptr);
+      float* cols = scratch(2, static_cast<size_t>(rows * patch));
+      gemm_tile(MatrixA{{dy + b0 * grid * c.out_c, c.out_c, 1}}, MatrixB{{filter_t, patch, 1}}, 0, rows, 0, patch, c.out_c,
+                cols, patch, nullptr);
       std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
-      const float* col = cols;
-      for (int64_t b = b0; b < b1; b++) {
-        for (int64_t oy = 0; oy < c.out_h; oy++) {
-          for (int64_t ox = 0; ox < c.out_w; ox++) {
-            for (int64_t ky = 0; ky < c.k_h; ky++) {
-              const int64_t y = oy * c.stride_h - c.pad_top + ky * c.dilation_h;
-              for (int64_t kx = 0; kx < c.k_w; kx++, col += c.in_c) {
-                const int64_t x = ox * c.stride_w - c.pad_left + kx * c.dilation_w;
-                if (y < 0 || y >= c.in_h || x < 0 || x >= c.in_w) continue;
-                float* d = dx + ((b * c.in_h + y) * c.in_w + x) * c.in_c;
-                int64_t i = 0;
-                for (; i + W <= c.in_c; i += W) store(d + i, add(load(d + i), load(col + i)));
-                if (i < c.in_c) {
-                  const int64_t n = c.in_c - i;
-                  store_partial(d + i, add(load_partial(d + i, n), load_partial(col + i, n)), n);
-                }
-              }
-            }
-          }
-        }
-      }
+      add_columns(cols, dx, c, b0, b1);
     }
   });
 }
 
-// At most this many chunks for a filter gradient, and at most this much memory for their partial sums.
+// At most this many chunks for a filter gradient, each at least this many pixels (a long enough
+// reduction for the micro-kernel), and at most this much memory for their partial sums.
 constexpr int64_t kMaxFilterChunks = 16;
+constexpr int64_t kMinChunkPixels = 256;
 constexpr int64_t kMaxPartialFloats = 4 * 1024 * 1024;
 
+// sum[i] += parts[p * size + i] for p in [1, count): partial results added in chunk order.
+void add_partials(float* sum, int64_t count, int64_t size) {
+  for (int64_t p = 1; p < count; p++) {
+    const float* part = sum + p * size;
+    int64_t i = 0;
+    for (; i + W <= size; i += W) store(sum + i, add(load(sum + i), load(part + i)));
+    for (; i < size; i++) sum[i] += part[i];
+  }
+}
+
 void conv2d_backprop_filter(const float* x, const float* dy, float* dfilter, const ConvArgs& c) {
-  const int64_t pixels = c.batch * c.out_h * c.out_w, taps = c.k_h * c.k_w * c.in_c, n = c.out_c;
-  const int64_t size = taps * n;
+  const int64_t pixels = c.batch * c.out_h * c.out_w, patch = c.k_h * c.k_w * c.in_c, n = c.out_c;
+  const int64_t size = patch * n;
   if (size == 0) return;
   if (pixels == 0) {
     std::memset(dfilter, 0, static_cast<size_t>(size) * sizeof(float));
     return;
   }
   const double work = 2.0 * static_cast<double>(pixels) * static_cast<double>(size);
-  const int64_t chunks = imin(imin(parts_for(work, kMaxFilterChunks), imax(1, kMaxPartialFloats / size)), pixels);
+  const int64_t chunks = imax(1, imin(imin(parts_for(work, kMaxFilterChunks), kMaxPartialFloats / size), pixels / kMinChunkPixels));
   // Few channels: pack rows (tap, channel) of the transposed patch matrix, which are strided copies of the
-  // image, and let dy be B. Otherwise pack channel runs of patches as B and dy^T as A, producing dF^T.
+  // image, and use dy as B. Otherwise pack channel runs of patches as B and dy^T as A, producing dF^T.
   const bool by_rows = c.in_c < 4;
   const Patches patches = input_patches(x, c);
   float* partial = by_rows && chunks == 1 ? dfilter : scratch(3, static_cast<size_t>(chunks * size));
@@ -263,27 +287,19 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dfilter, con
     const int64_t p0 = pixels * t / chunks, p1 = pixels * (t + 1) / chunks;
     float* out = partial + t * size;
     if (by_rows) {
-      gemm_tile(PatchColumns{patches, p0}, MatrixB{{dy + p0 * n, n, 1}}, 0, taps, 0, n, p1 - p0, out, n, nullptr);
+      gemm_tile(PatchColumns{patches, p0}, MatrixB{{dy + p0 * n, n, 1}}, 0, patch, 0, n, p1 - p0, out, n, nullptr);
     } else {
-      gemm_tile(MatrixA{{dy + p0 * n, 1, n}}, PatchPanels{patches, p0}, 0, n, 0, taps, p1 - p0, out, taps, nullptr);
+      gemm_tile(MatrixA{{dy + p0 * n, 1, n}}, PatchPanels{patches, p0}, 0, n, 0, patch, p1 - p0, out, patch, nullptr);
     }
   };
   run_tasks(chunks, task);
+  add_partials(partial, chunks, size);
   if (by_rows) {
-    if (chunks == 1) return;
-    for (int64_t i = 0; i < size; i++) {
-      float s = partial[i];
-      for (int64_t t = 1; t < chunks; t++) s += partial[t * size + i];
-      dfilter[i] = s;
-    }
+    if (partial != dfilter) std::memcpy(dfilter, partial, static_cast<size_t>(size) * sizeof(float));
     return;
   }
-  for (int64_t r = 0; r < taps; r++) {
-    for (int64_t oc = 0; oc < n; oc++) {
-      float s = partial[oc * taps + r];
-      for (int64_t t = 1; t < chunks; t++) s += partial[t * size + oc * taps + r];
-      dfilter[r * n + oc] = s;
-    }
+  for (int64_t r = 0; r < patch; r++) {
+    for (int64_t oc = 0; oc < n; oc++) dfilter[r * n + oc] = partial[oc * patch + r];
   }
 }
 

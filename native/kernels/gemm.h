@@ -1,12 +1,16 @@
 // The matrix-multiply engine behind matmul and the convolutions: C[M x N] = A[M x K] * B[K x N], with
-// both operands packed into cache-sized blocks (Goto/BLIS style) and an MR x NR register-blocked
-// micro-kernel. Operands are "sources" that pack themselves, so a convolution can pack image patches
-// straight from the NHWC tensor without materialising im2col.
+// operands packed into cache-sized blocks (Goto/BLIS style) and an MR x NR register-blocked micro-kernel
+// that broadcasts MR values of A against NR-wide rows of B. Operands are "sources" that pack themselves,
+// so a convolution packs image patches straight from the NHWC tensor without materialising im2col.
 //
 // A source:  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const
-//            writes rows m0..m0+mc of A restricted to columns k0..k0+kc, row-major with row stride kc.
+//            writes rows m0..m0+mc of A restricted to columns k0..k0+kc, row-major with row stride kc;
+//            bool view(int64_t m0, int64_t k0, Block* out) const
+//            may instead point at a column-major matrix in memory (MR consecutive values per k).
 // B source:  void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const
-//            writes ceil(nc / NR) panels, each kc x NR row-major, zero past column nc.
+//            writes ceil(nc / NR) panels, each kc x NR row-major, zero past column nc;
+//            bool view(int64_t k0, int64_t n0, int64_t nc, Panels* out) const
+//            may instead point at panels already in memory (skipping the copy).
 #pragma once
 #include "support.h"
 #include "unary.h"
@@ -18,10 +22,11 @@ constexpr int MR = kGemmMR;
 constexpr int NV = kGemmNV;
 constexpr int NR = NV * W;
 
-// c[MR x NR] = a[MR x kc] (row stride lda) * b[kc x NR], added to c when kAccumulate.
-template <bool kAccumulate>
-__attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t lda, const float* b, float* c,
-                                            int64_t ldc) {
+// c[MR x NR] = a[MR x kc] * b[kc x NR] (row stride ldb), added to c when kAccumulate. Element (i, k) of
+// a is a[i * lda + k] (row-major) or a[i + k * lda] (column-major).
+template <bool kAccumulate, bool kColumnMajorA>
+__attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb,
+                                            float* c, int64_t ldc) {
   Vec acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) {
@@ -31,10 +36,10 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
   for (int64_t k = 0; k < kc; k++) {
     Vec bv[NV];
 #pragma GCC unroll 4
-    for (int j = 0; j < NV; j++) bv[j] = load(b + k * NR + j * W);
+    for (int j = 0; j < NV; j++) bv[j] = load(b + k * ldb + j * W);
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
-      const Vec av = set1(a[i * lda + k]);
+      const Vec av = set1(kColumnMajorA ? a[i + k * lda] : a[i * lda + k]);
 #pragma GCC unroll 4
       for (int j = 0; j < NV; j++) acc[i][j] = fmadd(av, bv[j], acc[i][j]);
     }
@@ -49,26 +54,56 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
   }
 }
 
-// One packed A block times one packed B block into C (mc x nc at c). `first` overwrites C instead of
-// accumulating; `epilogue` (given on the last K block only) is applied to each tile while it is hot.
-void macro_kernel(const float* pa, const float* pb, int64_t mc, int64_t nc, int64_t kc, float* c, int64_t ldc,
-                  bool first, const Epilogue* epilogue, const float* bias) {
+// Where an A block is: element (i, k) at p[i * rs + k * cs]; packed blocks are row-major (cs == 1),
+// views of column-major matrices have rs == 1.
+struct Block {
+  const float* p;
+  int64_t rs, cs;
+};
+
+// Where the NR-wide panels of a B block are: panel j starts at p + j * step, rows ldb apart.
+struct Panels {
+  const float* p;
+  int64_t step, ldb;
+};
+
+template <bool kAccumulate>
+LW_INLINE void run_micro_kernel(int64_t kc, Block a, const float* b, int64_t ldb, float* c, int64_t ldc) {
+  if (a.cs == 1) {
+    micro_kernel<kAccumulate, false>(kc, a.p, a.rs, b, ldb, c, ldc);
+  } else {
+    micro_kernel<kAccumulate, true>(kc, a.p, a.cs, b, ldb, c, ldc);
+  }
+}
+
+// One A block times one B block into C (mc x nc at c). `first` overwrites C instead of accumulating;
+// `epilogue` (given on the last K block only) is applied to each tile while it is hot. A row-major
+// block has zero rows up to a multiple of MR; a column-major view gets its last partial tile copied
+// into `tail` (MR x kc) instead, since the rows past mc may lie outside the matrix.
+void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float* c, int64_t ldc, bool first,
+                  const Epilogue* epilogue, const float* bias, float* tail) {
+  const int64_t full = mc - mc % MR;
+  if (a.cs != 1 && full < mc) {
+    for (int64_t i = 0; i < MR; i++) {
+      for (int64_t k = 0; k < kc; k++) tail[i * kc + k] = full + i < mc ? a.p[(full + i) * a.rs + k * a.cs] : 0.0f;
+    }
+  }
   alignas(64) float tile[MR * NR];
   for (int64_t jr = 0; jr < nc; jr += NR) {
     const int64_t nr = imin(NR, nc - jr);
-    const float* bp = pb + jr * kc;
+    const float* bp = pb.p + (jr / NR) * pb.step;
     for (int64_t ir = 0; ir < mc; ir += MR) {
       const int64_t mr = imin(MR, mc - ir);
-      const float* ap = pa + ir * kc;
+      const Block ap = mr < MR && a.cs != 1 ? Block{tail, kc, 1} : Block{a.p + ir * a.rs, a.rs, a.cs};
       float* cp = c + ir * ldc + jr;
       if (mr == MR && nr == NR) {
         if (first) {
-          micro_kernel<false>(kc, ap, kc, bp, cp, ldc);
+          run_micro_kernel<false>(kc, ap, bp, pb.ldb, cp, ldc);
         } else {
-          micro_kernel<true>(kc, ap, kc, bp, cp, ldc);
+          run_micro_kernel<true>(kc, ap, bp, pb.ldb, cp, ldc);
         }
       } else {
-        micro_kernel<false>(kc, ap, kc, bp, tile, NR);
+        run_micro_kernel<false>(kc, ap, bp, pb.ldb, tile, NR);
         for (int64_t i = 0; i < mr; i++) {
           for (int64_t j = 0; j < nr; j++) cp[i * ldc + j] = first ? tile[i * NR + j] : cp[i * ldc + j] + tile[i * NR + j];
         }
@@ -98,14 +133,18 @@ void gemm_tile(const A& a, const B& b, int64_t m0, int64_t m1, int64_t n0, int64
     for (int64_t pc = 0; pc < k; pc += kc_max) {
       const int64_t kc = imin(kc_max, k - pc);
       const bool last = pc + kc == k;
-      b.pack(pb, pc, kc, jc, nc);
+      Panels panels{pb, kc * NR, NR};
+      if (!b.view(pc, jc, nc, &panels)) b.pack(pb, pc, kc, jc, nc);
       for (int64_t ic = m0; ic < m1; ic += mc_max) {
         const int64_t mc = imin(mc_max, m1 - ic);
-        a.pack(pa, ic, mc, pc, kc);
-        // Rows past mc feed only tile rows that are never stored; zero them so they stay finite.
-        std::memset(pa + mc * kc, 0, static_cast<size_t>((round_up(mc, MR) - mc) * kc) * sizeof(float));
-        macro_kernel(pa, pb, mc, nc, kc, c + ic * ldc + jc, ldc, pc == 0, last ? epilogue : nullptr,
-                     epilogue && epilogue->bias ? epilogue->bias + jc : nullptr);
+        Block block{pa, kc, 1};
+        if (!a.view(ic, pc, &block)) {
+          a.pack(pa, ic, mc, pc, kc);
+          // Rows past mc feed only tile rows that are never stored; zero them so they stay finite.
+          std::memset(pa + mc * kc, 0, static_cast<size_t>((round_up(mc, MR) - mc) * kc) * sizeof(float));
+        }
+        macro_kernel(block, panels, mc, nc, kc, c + ic * ldc + jc, ldc, pc == 0, last ? epilogue : nullptr,
+                     epilogue && epilogue->bias ? epilogue->bias + jc : nullptr, pa);
       }
     }
   }
@@ -147,31 +186,31 @@ struct Strided {
   int64_t rs, cs;
 };
 
-// A operand from a stored matrix: row copies, or a transpose when the matrix is stored column-major.
+// A operand from a stored matrix: row-major matrices are copied into blocks (rows spaced by kc rather
+// than a power of two keeps them in distinct cache sets); column-major ones are read in place.
 struct MatrixA {
   Strided s;
+  bool view(int64_t m0, int64_t k0, Block* out) const {
+    if (s.rs != 1) return false;
+    *out = Block{s.p + m0 + k0 * s.cs, 1, s.cs};
+    return true;
+  }
   void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
-    if (s.cs == 1) {
-      for (int64_t i = 0; i < mc; i++) std::memcpy(dst + i * kc, s.p + (m0 + i) * s.rs + k0, static_cast<size_t>(kc) * sizeof(float));
-      return;
-    }
-    // Column-major storage: a blocked transpose, so the cache lines of one block of columns are read
-    // by consecutive rows before they are evicted.
-    constexpr int64_t kBlock = 16;
-    for (int64_t kb = 0; kb < kc; kb += kBlock) {
-      const int64_t kn = imin(kBlock, kc - kb);
-      for (int64_t i = 0; i < mc; i++) {
-        const float* src = s.p + (m0 + i) * s.rs + (k0 + kb) * s.cs;
-        float* d = dst + i * kc + kb;
-        for (int64_t q = 0; q < kn; q++) d[q] = src[q * s.cs];
-      }
-    }
+    for (int64_t i = 0; i < mc; i++) std::memcpy(dst + i * kc, s.p + (m0 + i) * s.rs + k0, static_cast<size_t>(kc) * sizeof(float));
   }
 };
 
 // B operand from a stored matrix: NR-wide row segments, or a transpose for column-major storage.
 struct MatrixB {
   Strided s;
+
+  // Narrow row-major matrices are used in place: their rows are close enough for the prefetchers.
+  bool view(int64_t k0, int64_t n0, int64_t nc, Panels* out) const {
+    if (s.cs != 1 || nc % NR != 0 || s.rs > kMaxViewStride) return false;
+    *out = Panels{s.p + k0 * s.rs + n0, NR, s.rs};
+    return true;
+  }
+  static constexpr int64_t kMaxViewStride = 256;
   void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const {
     for (int64_t jp = 0; jp < nc; jp += NR) {
       const int64_t w = imin(NR, nc - jp);

@@ -1,6 +1,6 @@
 // Max and average pooling (NHWC) and their gradients, vectorised along channels. Windows are clipped to
-// the input, so padding never contributes. Gradients run one image per task: windows of one image may
-// overlap, windows of different images never do.
+// the input, so padding never contributes. Gradients split the batch between threads: windows of one
+// image may overlap, windows of different images never do.
 #pragma once
 #include "support.h"
 
@@ -63,12 +63,20 @@ void max_pool(const float* x, float* out, const PoolArgs& p) {
   });
 }
 
-void max_pool_grad(const float* x, const float* dy, float* dx, const PoolArgs& p) {
+// Gradients run image by image: dx of one image is zeroed and then accumulated while it is in cache.
+template <class F>
+void for_each_image_output(const PoolArgs& p, int64_t b0, int64_t b1, float* dx, F f) {
   const int64_t image = p.in_h * p.in_w * p.channels;
-  const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels * 2 + image);
+  for (int64_t b = b0; b < b1; b++) {
+    std::memset(dx + b * image, 0, static_cast<size_t>(image) * sizeof(float));
+    for_each_output(p, b * p.out_h, (b + 1) * p.out_h, f);
+  }
+}
+
+void max_pool_grad(const float* x, const float* dy, float* dx, const PoolArgs& p) {
+  const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels * 2 + p.in_h * p.in_w * p.channels);
   parallel_ranges(p.batch, cost, 1, [&](int64_t b0, int64_t b1) {
-    std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
-    for_each_output(p, b0 * p.out_h, b1 * p.out_h, [&](int64_t b, Window w, int64_t o) {
+    for_each_image_output(p, b0, b1, dx, [&](int64_t b, Window w, int64_t o) {
       const int64_t width = w.x1 - w.x0;
       for_channels(p.channels, [&](int64_t c, int64_t lanes) {
         // The first maximum of the window (row-major order) receives the gradient.
@@ -112,11 +120,9 @@ void avg_pool(const float* x, float* out, const PoolArgs& p) {
 }
 
 void avg_pool_grad(const float* dy, float* dx, const PoolArgs& p) {
-  const int64_t image = p.in_h * p.in_w * p.channels;
-  const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels + image);
+  const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels + p.in_h * p.in_w * p.channels);
   parallel_ranges(p.batch, cost, 1, [&](int64_t b0, int64_t b1) {
-    std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
-    for_each_output(p, b0 * p.out_h, b1 * p.out_h, [&](int64_t b, Window w, int64_t o) {
+    for_each_image_output(p, b0, b1, dx, [&](int64_t b, Window w, int64_t o) {
       const float count = static_cast<float>((w.y1 - w.y0) * (w.x1 - w.x0));
       if (count == 0) return;
       for_channels(p.channels, [&](int64_t c, int64_t lanes) {

@@ -85,8 +85,8 @@ LW_INLINE void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p
 constexpr int kGemmMR = 12;
 constexpr int kGemmNV = 2;
 // Cache blocking: a KC-deep slice of B (NC columns) and an MC x KC block of A at a time.
-constexpr int64_t kGemmKC = 512;
-constexpr int64_t kGemmMC = 96;
+constexpr int64_t kGemmKC = 256;
+constexpr int64_t kGemmMC = 192;
 constexpr int64_t kGemmNC = 512;
 
 }  // namespace avx512
