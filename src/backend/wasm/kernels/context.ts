@@ -1,0 +1,31 @@
+/** What every kernel wrapper works with: the kernels, the memory, the threads and the fallback. */
+import type { Kernels } from '../../kernels.js';
+import type { KernelFunctions } from '../codes.js';
+import type { WasmHeap } from '../heap.js';
+import type { ThreadPool } from '../threads.js';
+
+export interface WasmContext {
+  readonly wasm: KernelFunctions;
+  readonly heap: WasmHeap;
+  readonly pool: ThreadPool;
+  /** Where a call goes when its arrays cannot be placed in WebAssembly memory. */
+  readonly reference: Kernels;
+  readonly split: PartSizes;
+}
+
+/** The least work worth a thread of its own, per kind of kernel. */
+export interface PartSizes {
+  /** Floating-point operations, for matrix products and convolutions. */
+  flops: number;
+  /** Elements touched, for elementwise kernels, reductions and pooling windows. */
+  elements: number;
+}
+
+/**
+ * A part must outweigh waking a worker (13-120 us if it sleeps, about 1 us while it spins): about
+ * 1-2 MFLOP of arithmetic, or a comparable amount of memory traffic.
+ */
+export const DEFAULT_PART_SIZES: PartSizes = { flops: 2e6, elements: 1 << 17 };
+
+/** The matrix-multiplication tile height: row ranges split on multiples of it. */
+export const TILE_ROWS = 4;

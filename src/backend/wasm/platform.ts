@@ -1,0 +1,152 @@
+/**
+ * What the WebAssembly backend needs from its host, for Node and for browsers. Everything host-specific
+ * (files, workers, forcing a garbage collection) goes through here; the kernels path is portable.
+ */
+import type { WasmMemory, WasmModule } from './wasm-api.js';
+
+/** What a worker thread receives: the compiled kernels, the shared memory and its control slot. */
+export interface WorkerInit {
+  module: WasmModule;
+  memory: WasmMemory;
+  control: SharedArrayBuffer;
+  slot: number;
+}
+
+/** A FinalizationRegistry whose pending cleanups can be run now where the host allows it. */
+export interface Registry<T> {
+  register(target: object, held: T): void;
+  /** Runs the cleanups of targets already collected; returns false where the host cannot. */
+  cleanupNow(): boolean;
+}
+
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  /** The bytes of a kernels file shipped next to this module, or null when they cannot be read now. */
+  readKernels(file: string): Uint8Array | null;
+  /** Starts a worker thread serving kernel jobs; it never keeps the process alive. */
+  startWorker(init: WorkerInit, onError: (message: string) => void): void;
+  /** A full garbage collection, where the host allows one on demand. */
+  readonly collectGarbage: (() => void) | null;
+  newRegistry<T>(cleanup: (held: T) => void): Registry<T>;
+  readonly cpuCount: number;
+  /** Whether the calling thread may block in Atomics.wait (a browser page's main thread may not). */
+  readonly mayBlock: boolean;
+}
+
+interface ForcibleRegistry<T> {
+  register(target: object, held: T): void;
+  cleanupSome?: () => void;
+}
+type RegistryConstructor = new <T>(cleanup: (held: T) => void) => ForcibleRegistry<T>;
+
+function isFunction(v: unknown): v is () => void {
+  return typeof v === 'function';
+}
+
+function isRegistryConstructor(v: unknown): v is RegistryConstructor {
+  return typeof v === 'function' && 'prototype' in v;
+}
+
+function nodePlatform(): Platform {
+  const fs = process.getBuiltinModule('node:fs');
+  const os = process.getBuiltinModule('node:os');
+  const v8 = process.getBuiltinModule('node:v8');
+  const vm = process.getBuiltinModule('node:vm');
+  const threads = process.getBuiltinModule('node:worker_threads');
+
+  /** Runs `read` in a fresh context created while V8 `flag` is on (flags only shape new contexts). */
+  function withFlag(flag: string, read: () => unknown): unknown {
+    try {
+      v8.setFlagsFromString(`--${flag}`);
+      return read();
+    } catch {
+      return undefined;
+    } finally {
+      v8.setFlagsFromString(`--no-${flag}`);
+    }
+  }
+
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  const gc = isFunction(exposed) ? exposed : withFlag('expose-gc', () => vm.runInNewContext('gc'));
+  // cleanupSome lets memory come back in the middle of a synchronous training loop, when the
+  // registry's own callbacks (which wait for the event loop) cannot run.
+  const Forcible = withFlag('harmony-weak-refs-with-cleanup-some', () => vm.runInNewContext('FinalizationRegistry'));
+  const RegistryClass: RegistryConstructor = isRegistryConstructor(Forcible) ? Forcible : FinalizationRegistry;
+
+  return {
+    name: 'node',
+    readKernels: (file) => fs.readFileSync(new URL(`./${file}`, import.meta.url)),
+    startWorker(init, onError) {
+      const worker = new threads.Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+      worker.on('error', (e: Error) => onError(e.message));
+      worker.unref();
+    },
+    collectGarbage: isFunction(gc) ? gc : null,
+    newRegistry<T>(cleanup: (held: T) => void): Registry<T> {
+      const registry = new RegistryClass<T>(cleanup);
+      return {
+        register: (target, held) => registry.register(target, held),
+        cleanupNow() {
+          if (!registry.cleanupSome) return false;
+          registry.cleanupSome();
+          return true;
+        },
+      };
+    },
+    cpuCount: os.availableParallelism(),
+    mayBlock: true,
+  };
+}
+
+interface BrowserWorker {
+  postMessage(message: WorkerInit): void;
+  addEventListener(type: 'error', listener: (e: { message?: string }) => void): void;
+}
+// Declared here rather than through the DOM library; written as `new Worker(new URL(...))` so that
+// bundlers (Vite, webpack) find the worker and bundle it.
+declare const Worker: new (url: URL, options: { type: 'module' }) => BrowserWorker;
+
+const preloaded = new Map<string, Uint8Array>();
+
+/**
+ * Browsers cannot read files synchronously: call this (and await it) before selecting the wasm backend,
+ * so that the kernels are at hand when the backend loads.
+ */
+export async function preloadKernels(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    const response = await fetch(new URL(`./${file}`, import.meta.url));
+    if (!response.ok) throw new Error(`preloadKernels: fetching ${file} failed with HTTP ${response.status}`);
+    preloaded.set(file, new Uint8Array(await response.arrayBuffer()));
+  }
+}
+
+function browserPlatform(): Platform {
+  const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return {
+    name: 'browser',
+    readKernels: (file) => preloaded.get(file) ?? null,
+    startWorker(init, onError) {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      worker.addEventListener('error', (e) => onError(e.message ?? 'the worker failed to start'));
+      worker.postMessage(init);
+    },
+    collectGarbage: null,
+    newRegistry<T>(cleanup: (held: T) => void): Registry<T> {
+      const registry = new FinalizationRegistry<T>(cleanup);
+      return { register: (target, held) => registry.register(target, held), cleanupNow: () => false };
+    },
+    cpuCount: hardware ?? 1,
+    // A page's main thread may not block; a worker (where the library may also run) may.
+    mayBlock: typeof (globalThis as { document?: unknown }).document === 'undefined',
+  };
+}
+
+let current: Platform | null = null;
+
+export function platform(): Platform {
+  if (current === null) {
+    const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+    current = isNode ? nodePlatform() : browserPlatform();
+  }
+  return current;
+}

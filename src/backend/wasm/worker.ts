@@ -1,0 +1,26 @@
+/**
+ * A worker thread of the WebAssembly backend (Node worker_threads or a browser module Worker): it
+ * instantiates the kernels over the shared memory and serves jobs from its control slot.
+ */
+import type { KernelFunctions, WasmFunction } from './codes.js';
+import { KERNEL_EXPORTS } from './codes.js';
+import { JobSlot } from './control.js';
+import { bindKernels } from './instance.js';
+import type { WorkerInit } from './platform.js';
+
+function start(init: WorkerInit): void {
+  const kernels: KernelFunctions = bindKernels(init.module, init.memory);
+  const table: WasmFunction[] = KERNEL_EXPORTS.map((name) => kernels[name]);
+  new JobSlot(init.control, init.slot).serve(table);
+}
+
+const nodeThreads = typeof process === 'object' && typeof process.getBuiltinModule === 'function'
+  ? process.getBuiltinModule('node:worker_threads')
+  : undefined;
+
+if (nodeThreads && !nodeThreads.isMainThread) {
+  start(nodeThreads.workerData as WorkerInit);
+} else {
+  const scope = globalThis as { addEventListener?: (type: 'message', listener: (e: { data: WorkerInit }) => void, options: { once: true }) => void };
+  scope.addEventListener?.('message', (e) => start(e.data), { once: true });
+}

@@ -1,0 +1,179 @@
+/**
+ * Max and average pooling and their gradients, NHWC, vectorised over channels. Forward passes split
+ * output rows between threads; gradients split whole images, since overlapping windows scatter-add.
+ */
+
+/** Channel groups of 4 go through f32x4; this is the first channel left to the scalar tail. */
+@inline function vectorChannels(c: i32): i32 {
+  return c & ~3;
+}
+
+/** Output rows [r0, r1) of batch x outH rows (row r is image r / outH, output row r % outH). */
+export function maxPool2d(
+  x: usize, out: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, r0: i32, r1: i32,
+): void {
+  const cv = vectorChannels(c);
+  for (let r = r0; r < r1; r++) {
+    const b = r / outH, oy = r - b * outH;
+    const ys = oy * strideH - padTop;
+    const y0 = max(ys, 0), y1 = min(ys + kH, inH);
+    for (let ox = 0; ox < outW; ox++) {
+      const xs = ox * strideW - padLeft;
+      const x0 = max(xs, 0), x1 = min(xs + kW, inW);
+      const o = out + <usize>((r * outW + ox) * c) * 4;
+      for (let ch = 0; ch < cv; ch += 4) {
+        let best = f32x4.splat(-Infinity);
+        for (let y = y0; y < y1; y++) {
+          for (let xx = x0; xx < x1; xx++) {
+            // f32x4.max propagates NaN, as the reference does.
+            best = f32x4.max(best, v128.load(x + <usize>(((b * inH + y) * inW + xx) * c + ch) * 4));
+          }
+        }
+        v128.store(o + <usize>ch * 4, best);
+      }
+      for (let ch = cv; ch < c; ch++) {
+        let best: f32 = -Infinity;
+        for (let y = y0; y < y1; y++) {
+          for (let xx = x0; xx < x1; xx++) {
+            const v = load<f32>(x + <usize>(((b * inH + y) * inW + xx) * c + ch) * 4);
+            if (v > best || v != v) best = v;
+          }
+        }
+        store<f32>(o + <usize>ch * 4, best);
+      }
+    }
+  }
+}
+
+/** Images [b0, b1): each output gradient goes to the first maximum of its window. */
+export function maxPool2dGrad(
+  x: usize, dy: usize, dx: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, b0: i32, b1: i32,
+): void {
+  const image = <usize>(inH * inW * c) * 4;
+  memory.fill(dx + <usize>b0 * image, 0, <usize>(b1 - b0) * image);
+  const cv = vectorChannels(c);
+  for (let b = b0; b < b1; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const ys = oy * strideH - padTop;
+      const y0 = max(ys, 0), y1 = min(ys + kH, inH);
+      for (let ox = 0; ox < outW; ox++) {
+        const xs = ox * strideW - padLeft;
+        const x0 = max(xs, 0), x1 = min(xs + kW, inW);
+        if (y0 >= y1 || x0 >= x1) continue;
+        const g = dy + <usize>(((b * outH + oy) * outW + ox) * c) * 4;
+        for (let ch = 0; ch < cv; ch += 4) {
+          // Per lane: the best value so far and the element offset where it was first seen.
+          let at = i32x4.add(i32x4.splat(((b * inH + y0) * inW + x0) * c + ch), i32x4(0, 1, 2, 3));
+          let best = v128.load(x + <usize>i32x4.extract_lane(at, 0) * 4);
+          for (let y = y0; y < y1; y++) {
+            for (let xx = x0; xx < x1; xx++) {
+              const e = ((b * inH + y) * inW + xx) * c + ch;
+              const v = v128.load(x + <usize>e * 4);
+              const better = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, better);
+              at = v128.bitselect(i32x4.add(i32x4.splat(e), i32x4(0, 1, 2, 3)), at, better);
+            }
+          }
+          const gv = g + <usize>ch * 4;
+          addAt(dx, i32x4.extract_lane(at, 0), load<f32>(gv));
+          addAt(dx, i32x4.extract_lane(at, 1), load<f32>(gv, 4));
+          addAt(dx, i32x4.extract_lane(at, 2), load<f32>(gv, 8));
+          addAt(dx, i32x4.extract_lane(at, 3), load<f32>(gv, 12));
+        }
+        for (let ch = cv; ch < c; ch++) {
+          let at = -1;
+          let best: f32 = 0;
+          for (let y = y0; y < y1; y++) {
+            for (let xx = x0; xx < x1; xx++) {
+              const e = ((b * inH + y) * inW + xx) * c + ch;
+              const v = load<f32>(x + <usize>e * 4);
+              if (at < 0 || v > best) {
+                best = v;
+                at = e;
+              }
+            }
+          }
+          addAt(dx, at, load<f32>(g + <usize>ch * 4));
+        }
+      }
+    }
+  }
+}
+
+@inline function addAt(base: usize, element: i32, v: f32): void {
+  const p = base + <usize>element * 4;
+  store<f32>(p, load<f32>(p) + v);
+}
+
+/** Output rows [r0, r1): the mean over each window's valid (unpadded) pixels. */
+export function avgPool2d(
+  x: usize, out: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, r0: i32, r1: i32,
+): void {
+  const cv = vectorChannels(c);
+  for (let r = r0; r < r1; r++) {
+    const b = r / outH, oy = r - b * outH;
+    const ys = oy * strideH - padTop;
+    const y0 = max(ys, 0), y1 = min(ys + kH, inH);
+    for (let ox = 0; ox < outW; ox++) {
+      const xs = ox * strideW - padLeft;
+      const x0 = max(xs, 0), x1 = min(xs + kW, inW);
+      const count = (y1 - y0) * (x1 - x0);
+      const scale: f32 = count > 0 ? <f32>1 / <f32>count : 0;
+      const o = out + <usize>((r * outW + ox) * c) * 4;
+      for (let ch = 0; ch < cv; ch += 4) {
+        let s = f32x4.splat(0);
+        for (let y = y0; y < y1; y++) {
+          for (let xx = x0; xx < x1; xx++) s = f32x4.add(s, v128.load(x + <usize>(((b * inH + y) * inW + xx) * c + ch) * 4));
+        }
+        v128.store(o + <usize>ch * 4, f32x4.mul(s, f32x4.splat(scale)));
+      }
+      for (let ch = cv; ch < c; ch++) {
+        let s: f32 = 0;
+        for (let y = y0; y < y1; y++) {
+          for (let xx = x0; xx < x1; xx++) s += load<f32>(x + <usize>(((b * inH + y) * inW + xx) * c + ch) * 4);
+        }
+        store<f32>(o + <usize>ch * 4, s * scale);
+      }
+    }
+  }
+}
+
+/** Images [b0, b1): each output gradient spread evenly over its window's valid pixels. */
+export function avgPool2dGrad(
+  dy: usize, dx: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, b0: i32, b1: i32,
+): void {
+  const image = <usize>(inH * inW * c) * 4;
+  memory.fill(dx + <usize>b0 * image, 0, <usize>(b1 - b0) * image);
+  const cv = vectorChannels(c);
+  for (let b = b0; b < b1; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const ys = oy * strideH - padTop;
+      const y0 = max(ys, 0), y1 = min(ys + kH, inH);
+      for (let ox = 0; ox < outW; ox++) {
+        const xs = ox * strideW - padLeft;
+        const x0 = max(xs, 0), x1 = min(xs + kW, inW);
+        const count = (y1 - y0) * (x1 - x0);
+        if (count == 0) continue;
+        const scale = f32x4.splat(<f32>1 / <f32>count);
+        const g = dy + <usize>(((b * outH + oy) * outW + ox) * c) * 4;
+        for (let y = y0; y < y1; y++) {
+          for (let xx = x0; xx < x1; xx++) {
+            const d = dx + <usize>(((b * inH + y) * inW + xx) * c) * 4;
+            for (let ch = 0; ch < cv; ch += 4) {
+              const o = <usize>ch * 4;
+              v128.store(d + o, f32x4.add(v128.load(d + o), f32x4.mul(v128.load(g + o), scale)));
+            }
+            for (let ch = cv; ch < c; ch++) {
+              const o = <usize>ch * 4;
+              store<f32>(d + o, load<f32>(d + o) + load<f32>(g + o) * f32x4.extract_lane(scale, 0));
+            }
+          }
+        }
+      }
+    }
+  }
+}
