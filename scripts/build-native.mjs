@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -22,7 +23,13 @@ try {
   skip('node-gyp is not installed');
 }
 
-const result = spawnSync(process.execPath, [gyp, 'rebuild', '--release'], { encoding: 'utf8' });
+// Use the headers installed with Node itself when there are any: node-gyp would otherwise download them,
+// which fails offline (npm passes its own nodedir setting, if any, through the environment).
+const args = [gyp, 'rebuild', '--release'];
+const prefix = join(dirname(process.execPath), '..');
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+
+const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
 if (result.status !== 0) {
   const tail = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
   if (tail) console.warn(tail);
