@@ -9,6 +9,7 @@ import { newArray } from '../util/dtype.js';
 import { ValueError } from '../util/errors.js';
 import type { Backend, Kernels } from './kernels.js';
 import { referenceBackend, referenceKernels } from './reference/index.js';
+import { loadWasmBackend } from './wasm/index.js';
 
 export type BackendName = 'native' | 'wasm' | 'reference';
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'reference'];
@@ -17,7 +18,7 @@ type Loaded = { backend: Backend } | { error: string };
 
 const loaders: Record<BackendName, () => Loaded> = {
   native: () => ({ error: 'the native backend is not part of this build' }),
-  wasm: () => ({ error: 'the WebAssembly backend is not part of this build' }),
+  wasm: () => loadWasmBackend(),
   reference: () => ({ backend: referenceBackend }),
 };
 
