@@ -277,7 +277,8 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dfilter, con
     return;
   }
   const double work = 2.0 * static_cast<double>(pixels) * static_cast<double>(size);
-  const int64_t chunks = imax(1, imin(imin(parts_for(work, kMaxFilterChunks), kMaxPartialFloats / size), pixels / kMinChunkPixels));
+  const int64_t chunks =
+      floor_pow2(imax(1, imin(imin(parts_for(work, kMaxFilterChunks), kMaxPartialFloats / size), pixels / kMinChunkPixels)));
   // Few channels: pack rows (tap, channel) of the transposed patch matrix, which are strided copies of the
   // image, and use dy as B. Otherwise pack channel runs of patches as B and dy^T as A, producing dF^T.
   const bool by_rows = c.in_c < 4;

@@ -22,11 +22,18 @@ constexpr int MR = kGemmMR;
 constexpr int NV = kGemmNV;
 constexpr int NR = NV * W;
 
+// What the micro-kernel adds to its tile before storing it, on the last K block: a bias row and relu,
+// the epilogues common enough to apply while the tile is still in registers.
+struct TileEpilogue {
+  const float* bias;  // NR values, or null
+  bool relu;
+};
+
 // c[MR x NR] = a[MR x kc] * b[kc x NR] (row stride ldb), added to c when kAccumulate. Element (i, k) of
 // a is a[i * lda + k] (row-major) or a[i + k * lda] (column-major).
 template <bool kAccumulate, bool kColumnMajorA>
 __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb,
-                                            float* c, int64_t ldc) {
+                                            float* c, int64_t ldc, TileEpilogue epilogue) {
   Vec acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) {
@@ -44,12 +51,18 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
       for (int j = 0; j < NV; j++) acc[i][j] = fmadd(av, bv[j], acc[i][j]);
     }
   }
+  Vec bias[NV];
+#pragma GCC unroll 4
+  for (int j = 0; j < NV; j++) bias[j] = epilogue.bias ? load(epilogue.bias + j * W) : zero();
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) {
 #pragma GCC unroll 4
     for (int j = 0; j < NV; j++) {
       float* p = c + i * ldc + j * W;
-      store(p, kAccumulate ? add(load(p), acc[i][j]) : acc[i][j]);
+      Vec v = kAccumulate ? add(load(p), acc[i][j]) : acc[i][j];
+      if (epilogue.bias) v = add(v, bias[j]);
+      if (epilogue.relu) v = select(gt(v, zero()), v, zero());
+      store(p, v);
     }
   }
 }
@@ -68,18 +81,20 @@ struct Panels {
 };
 
 template <bool kAccumulate>
-LW_INLINE void run_micro_kernel(int64_t kc, Block a, const float* b, int64_t ldb, float* c, int64_t ldc) {
+LW_INLINE void run_micro_kernel(int64_t kc, Block a, const float* b, int64_t ldb, float* c, int64_t ldc,
+                                TileEpilogue epilogue) {
   if (a.cs == 1) {
-    micro_kernel<kAccumulate, false>(kc, a.p, a.rs, b, ldb, c, ldc);
+    micro_kernel<kAccumulate, false>(kc, a.p, a.rs, b, ldb, c, ldc, epilogue);
   } else {
-    micro_kernel<kAccumulate, true>(kc, a.p, a.cs, b, ldb, c, ldc);
+    micro_kernel<kAccumulate, true>(kc, a.p, a.cs, b, ldb, c, ldc, epilogue);
   }
 }
 
 // One A block times one B block into C (mc x nc at c). `first` overwrites C instead of accumulating;
-// `epilogue` (given on the last K block only) is applied to each tile while it is hot. A row-major
-// block has zero rows up to a multiple of MR; a column-major view gets its last partial tile copied
-// into `tail` (MR x kc) instead, since the rows past mc may lie outside the matrix.
+// `epilogue` (given on the last K block only) is applied to each tile while it is hot: in registers
+// for bias and relu on full tiles, in a second pass over the tile otherwise. A row-major block has zero
+// rows up to a multiple of MR; a column-major view gets its last partial tile copied into `tail`
+// (MR x kc) instead, since the rows past mc may lie outside the matrix.
 void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float* c, int64_t ldc, bool first,
                   const Epilogue* epilogue, const float* bias, float* tail) {
   const int64_t full = mc - mc % MR;
@@ -88,27 +103,33 @@ void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float*
       for (int64_t k = 0; k < kc; k++) tail[i * kc + k] = full + i < mc ? a.p[(full + i) * a.rs + k * a.cs] : 0.0f;
     }
   }
+  const bool in_registers = epilogue && (epilogue->activation == kLinear || epilogue->activation == kActRelu);
   alignas(64) float tile[MR * NR];
   for (int64_t jr = 0; jr < nc; jr += NR) {
     const int64_t nr = imin(NR, nc - jr);
     const float* bp = pb.p + (jr / NR) * pb.step;
+    const TileEpilogue fused = in_registers ? TileEpilogue{bias ? bias + jr : nullptr, epilogue->activation == kActRelu}
+                                            : TileEpilogue{nullptr, false};
     for (int64_t ir = 0; ir < mc; ir += MR) {
       const int64_t mr = imin(MR, mc - ir);
       const Block ap = mr < MR && a.cs != 1 ? Block{tail, kc, 1} : Block{a.p + ir * a.rs, a.rs, a.cs};
       float* cp = c + ir * ldc + jr;
       if (mr == MR && nr == NR) {
         if (first) {
-          run_micro_kernel<false>(kc, ap, bp, pb.ldb, cp, ldc);
+          run_micro_kernel<false>(kc, ap, bp, pb.ldb, cp, ldc, fused);
         } else {
-          run_micro_kernel<true>(kc, ap, bp, pb.ldb, cp, ldc);
+          run_micro_kernel<true>(kc, ap, bp, pb.ldb, cp, ldc, fused);
+        }
+        if (epilogue && !in_registers) {
+          apply_epilogue(cp, ldc, mr, nr, bias ? bias + jr : nullptr, epilogue->activation, epilogue->alpha);
         }
       } else {
-        run_micro_kernel<false>(kc, ap, bp, pb.ldb, tile, NR);
+        run_micro_kernel<false>(kc, ap, bp, pb.ldb, tile, NR, TileEpilogue{nullptr, false});
         for (int64_t i = 0; i < mr; i++) {
           for (int64_t j = 0; j < nr; j++) cp[i * ldc + j] = first ? tile[i * NR + j] : cp[i * ldc + j] + tile[i * NR + j];
         }
+        if (epilogue) apply_epilogue(cp, ldc, mr, nr, bias ? bias + jr : nullptr, epilogue->activation, epilogue->alpha);
       }
-      if (epilogue) apply_epilogue(cp, ldc, mr, nr, bias ? bias + jr : nullptr, epilogue->activation, epilogue->alpha);
     }
   }
 }

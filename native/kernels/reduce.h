@@ -59,7 +59,7 @@ float reduce_contiguous(const float* x, int64_t n) {
 
 template <class R>
 void reduce_rows(const float* x, float* out, int64_t outer, int64_t size) {
-  const int64_t chunks = outer < kFewOutputs ? parts_for(static_cast<double>(size) * kElementCost, kMaxChunks) : 1;
+  const int64_t chunks = outer < kFewOutputs ? floor_pow2(parts_for(static_cast<double>(size) * kElementCost, kMaxChunks)) : 1;
   if (chunks == 1) {
     parallel_ranges(outer, static_cast<double>(size) * kElementCost, 1, [&](int64_t begin, int64_t end) {
       for (int64_t o = begin; o < end; o++) out[o] = reduce_contiguous<R>(x + o * size, size);
@@ -110,7 +110,7 @@ void reduce_slabs(const float* x, float* out, int64_t outer, int64_t size, int64
   const int64_t col_blocks = ceil_div(inner, kColumns);
   const int64_t groups = outer * col_blocks;
   const double work = static_cast<double>(size) * static_cast<double>(inner) * kElementCost;
-  const int64_t chunks = groups < kFewOutputs ? parts_for(work, kMaxChunks) : 1;
+  const int64_t chunks = groups < kFewOutputs ? floor_pow2(parts_for(work, kMaxChunks)) : 1;
   if (chunks == 1) {
     parallel_ranges(groups, work / static_cast<double>(outer), 1, [&](int64_t begin, int64_t end) {
       for (int64_t g = begin; g < end; g++) {

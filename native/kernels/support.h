@@ -15,6 +15,13 @@ LW_INLINE int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
 LW_INLINE int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 LW_INLINE int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 
+// The largest power of two not above n (n >= 1): chunk counts that divide evenly among 2, 4, 8 threads.
+LW_INLINE int64_t floor_pow2(int64_t n) {
+  int64_t p = 1;
+  while (p * 2 <= n) p *= 2;
+  return p;
+}
+
 // Runs f(task) for task in [0, tasks) on the pool.
 template <class F>
 void run_tasks(int64_t tasks, F& f) {
