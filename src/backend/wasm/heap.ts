@@ -129,19 +129,20 @@ export class WasmHeap {
 
   #take(cls: number, forTensor: boolean): number {
     const bytes = classBytes(cls);
+    const fits = () => this.#top + bytes <= this.#buffer.byteLength;
     let address = this.#pop(cls);
-    if (address < 0 && this.#top + bytes > this.#buffer.byteLength) {
+    if (address < 0 && !fits()) {
       // About to grow: first let the collector return the blocks of dead tensors.
       if (this.#sinceReclaim >= RECLAIM_EVERY_BYTES) {
         this.reclaim();
         address = this.#pop(cls);
       }
-      if (address < 0 && !this.#grow(this.#top + bytes, forTensor)) {
+      if (address < 0 && !fits() && !this.#grow(this.#top + bytes, forTensor)) {
         // Full: one more collection if enough was allocated since the last (never one per call).
         if (this.#sinceReclaim < RECLAIM_WHEN_FULL_BYTES) return -1;
         this.reclaim();
         address = this.#pop(cls);
-        if (address < 0) return -1;
+        if (address < 0 && !fits()) return -1;
       }
     }
     if (address < 0) {

@@ -38,7 +38,21 @@ export interface WasmOptions {
   partSizes?: PartSizes;
 }
 
-export function loadWasmBackend(options: WasmOptions = {}): { backend: WasmBackend } | { error: string } {
+type Loaded = { backend: WasmBackend } | { error: string };
+
+let defaultBackend: Loaded | null = null;
+
+/**
+ * The backend with default options is made once per process and shared (it is the one the registry
+ * uses); passing options makes a separate backend with its own memory and threads.
+ */
+export function loadWasmBackend(options?: WasmOptions): Loaded {
+  if (options !== undefined) return load(options);
+  defaultBackend ??= load({});
+  return defaultBackend;
+}
+
+function load(options: WasmOptions): Loaded {
   const api = wasmApi();
   const features = detectFeatures();
   if (!api || !features.webAssembly) return { error: 'WebAssembly is not available' };

@@ -77,7 +77,10 @@ function nodePlatform(): Platform {
     name: 'node',
     readKernels: (file) => fs.readFileSync(new URL(`./${file}`, import.meta.url)),
     startWorker(init, onError) {
-      const worker = new threads.Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+      // Workers inherit the process's Node flags, except --input-type, which only applies to code given
+      // on the command line and would stop the worker from starting.
+      const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+      const worker = new threads.Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv });
       worker.on('error', (e: Error) => onError(e.message));
       worker.unref();
     },

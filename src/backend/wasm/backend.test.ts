@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { add, matmul } from '../../ops/index.js';
+import { randomUniform } from '../../tensor/creation.js';
+import { storage } from '../../tensor/tensor.js';
+import { backend, backendInfo, setBackend } from '../index.js';
+import { detectFeatures } from './features.js';
+import { loadWasmBackend } from './index.js';
+import { assertClose, skip } from './testing.js';
+import { tinyConvnet } from './training.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', '..', '..');
+
+/** The environment for a child Node process, without the test runner's own markers. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env['NODE_TEST_CONTEXT'];
+  return env;
+}
+
+describe('the wasm backend in the library', { skip }, () => {
+  test('is selected through the registry and describes itself', () => {
+    setBackend('wasm');
+    assert.equal(backend(), 'wasm');
+    assert.match(backendInfo(), /^wasm \(SIMD128, \d+ of \d+ threads, shared memory/);
+  });
+
+  test('trains a conv + dense network step for step like the reference backend', () => {
+    const run = (name: 'reference' | 'wasm') => {
+      setBackend(name);
+      const net = tinyConvnet(5);
+      const losses = Array.from({ length: 6 }, () => net.step());
+      return { losses, weights: net.weights.map((w) => storage(w).slice()) };
+    };
+    const expected = run('reference');
+    const actual = run('wasm');
+    assertClose(actual.losses, expected.losses, 'losses', { rtol: 1e-4, atol: 1e-5 });
+    assert.ok(actual.losses.at(-1)! < actual.losses[0]!, `the loss goes down: ${actual.losses.join(', ')}`);
+    actual.weights.forEach((w, i) => assertClose(w, expected.weights[i]!, `weight ${i}`, { rtol: 1e-3, atol: 1e-4 }));
+  });
+
+  test('tensors made before the switch keep working after it', () => {
+    setBackend('reference');
+    const a = randomUniform([7, 9]), b = randomUniform([9, 5]);
+    const expected = storage(add(matmul(a, b), 1)).slice();
+    setBackend('wasm');
+    assertClose(storage(add(matmul(a, b), 1)), expected, 'matmul of reference-backend tensors', { atol: 1e-5 });
+  });
+
+  test('falls back with a reason when WebAssembly or shared memory is missing', () => {
+    const scope = globalThis as { WebAssembly?: unknown; SharedArrayBuffer?: unknown };
+    const saved = { WebAssembly: scope.WebAssembly, SharedArrayBuffer: scope.SharedArrayBuffer };
+    try {
+      delete scope.WebAssembly;
+      const without = loadWasmBackend({});
+      assert.ok('error' in without && /WebAssembly is not available/.test(without.error));
+      scope.WebAssembly = saved.WebAssembly;
+      delete scope.SharedArrayBuffer;
+      assert.equal(detectFeatures().threads, false);
+      const single = loadWasmBackend({});
+      assert.ok('backend' in single, 'without shared memory the single-threaded build loads');
+      assert.match(single.backend.describe(), /1 of 1 threads, fixed memory/);
+    } finally {
+      scope.WebAssembly = saved.WebAssembly;
+      scope.SharedArrayBuffer = saved.SharedArrayBuffer;
+    }
+  });
+
+  test('the op, layer and model suites pass on it (LAYERWISE_BACKEND=wasm)', () => {
+    const suites = ['src/ops/ops.test.js', 'src/tensor/tensor.test.js', 'src/layers/conv2d.test.js', 'src/layers/pooling.test.js',
+      'src/layers/dense.test.js', 'src/optimizers/optimizers.test.js', 'src/models/fit.test.js'].map((f) => join(dist, f));
+    const result = spawnSync(process.execPath, ['--test', ...suites], {
+      env: childEnv({ LAYERWISE_BACKEND: 'wasm' }),
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    const summary = `${result.stdout}${result.stderr}`.split('\n').filter((l) => /^# (pass|fail)|not ok/.test(l)).join('\n');
+    assert.equal(result.status, 0, summary);
+  });
+
+  test('worker threads do not keep the process alive', () => {
+    const script = `
+      const { loadWasmBackend } = await import(${JSON.stringify(join(here, 'index.js'))});
+      const loaded = loadWasmBackend({ threads: 2, partSizes: { flops: 1, elements: 1 } });
+      const b = loaded.backend;
+      while (b.threads < 2) await new Promise((r) => setTimeout(r, 5));
+      const a = b.alloc('float32', 64 * 64).fill(1), out = b.alloc('float32', 64 * 64);
+      b.kernels.matmul(a, a, out, { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 }, null);
+      console.log(out[0]);`;
+    const started = Date.now();
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: childEnv(), encoding: 'utf8', timeout: 20_000 });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), '64');
+    assert.ok(Date.now() - started < 10_000, 'the process exits once its work is done');
+  });
+});
