@@ -3,14 +3,18 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { add, matmul } from '../../ops/index.js';
-import { randomUniform } from '../../tensor/creation.js';
+import { add, conv2d, linear, logSoftmax, matmul, maxPool2d, mean, mul, neg, reshape, sum } from '../../ops/index.js';
+import { RMSprop } from '../../optimizers/index.js';
+import { randomNormal, randomUniform, tensor, zeros } from '../../tensor/creation.js';
+import { variableGrads } from '../../tensor/tape.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import { storage } from '../../tensor/tensor.js';
+import { Variable } from '../../tensor/variable.js';
+import { setSeed } from '../../util/random.js';
 import { backend, backendInfo, setBackend } from '../index.js';
 import { detectFeatures } from './features.js';
 import { loadWasmBackend } from './index.js';
 import { assertClose, skip } from './testing.js';
-import { tinyConvnet } from './training.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', '..');
@@ -21,6 +25,45 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   delete env['NODE_TEST_CONTEXT'];
   return env;
 }
+
+/**
+ * A small convolutional network trained with raw ops: conv 3x3 (8 filters, bias and relu fused),
+ * max-pool 2, dense 10, log-softmax cross-entropy, RMSprop. Inputs and weights come from the seeded
+ * generator, so every backend starts from the same numbers.
+ */
+interface TinyConvnet {
+  weights: Variable[];
+  /** One training step on the fixed batch; returns the loss. */
+  step(): number;
+}
+
+function tinyConvnet(seed: number, batch = 16): TinyConvnet {
+  setSeed(seed);
+  const x = randomUniform([batch, 14, 14, 1]);
+  const labels = new Float32Array(batch * 10);
+  for (let i = 0; i < batch; i++) labels[i * 10 + (i % 10)] = 1;
+  const y = tensor(labels, { shape: [batch, 10] });
+  const filter = new Variable(randomNormal([3, 3, 1, 8], { stddev: 0.3 }));
+  const convBias = new Variable(zeros([8]));
+  const kernel = new Variable(randomNormal([6 * 6 * 8, 10], { stddev: 0.1 }));
+  const bias = new Variable(zeros([10]));
+  const optimizer = new RMSprop({ learningRate: 0.01 });
+  const loss = (): Tensor => {
+    const h = maxPool2d(conv2d(x, filter, { bias: convBias, activation: 'relu' }));
+    const logits = linear(reshape(h, [batch, 6 * 6 * 8]), kernel, { bias });
+    return mean(neg(sum(mul(y, logSoftmax(logits)), -1)));
+  };
+  return {
+    weights: [filter, convBias, kernel, bias],
+    step() {
+      const { value, grads } = variableGrads(loss);
+      optimizer.applyGradients(grads);
+      return value.item();
+    },
+  };
+}
+
+const MIB = 2 ** 20;
 
 describe('the wasm backend in the library', { skip }, () => {
   test('is selected through the registry and describes itself', () => {
@@ -96,5 +139,25 @@ describe('the wasm backend in the library', { skip }, () => {
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout.trim(), '64');
     assert.ok(Date.now() - started < 10_000, 'the process exits once its work is done');
+  });
+
+  test('keeps memory flat over 3000 conv + dense training steps, with no dispose anywhere', () => {
+    setBackend('wasm');
+    // Without options the loader returns the backend the registry is using.
+    const active = loadWasmBackend();
+    assert.ok('backend' in active);
+    const net = tinyConvnet(9, 32);
+    const committed: number[] = [];
+    let stats = active.backend.memoryStats();
+    for (let step = 1; step <= 3000; step++) {
+      net.step();
+      if (step % 500 === 0) {
+        stats = active.backend.memoryStats();
+        committed.push(stats.committedBytes);
+      }
+    }
+    assert.ok(stats.reclaims >= 3, `the heap reclaimed by itself (${stats.reclaims} times)`);
+    const [, second, ...rest] = committed;
+    for (const c of rest) assert.equal(c, second, `committed memory after warm-up (MiB): ${committed.map((b) => (b / MIB).toFixed(0)).join(', ')}`);
   });
 });
