@@ -29,6 +29,8 @@ export function makePlan(quick: boolean): Plan {
     warmupBatches: quick ? 2 : 5,
     trainWindows: quick ? 2 : 5,
     windowSeconds: quick ? 1 : 3,
+    maxOtherCores: 0.25,
+    maxDiscardedWindows: quick ? 2 : 10,
     slowBatchSeconds: 5,
     slowTimedBatches: quick ? 0 : 1,
     inferenceWindows: quick ? 2 : 5,

@@ -22,6 +22,12 @@ export interface Plan {
   trainWindows: number;
   windowSeconds: number;
   /**
+   * The machine is shared: a window during which other processes kept more than this many cores busy is
+   * discarded and timed again, at most `maxDiscardedWindows` times per measurement.
+   */
+  maxOtherCores: number;
+  maxDiscardedWindows: number;
+  /**
    * A peer whose first batch takes longer than this skips the rest of its warm-up and is timed over one
    * window of `slowTimedBatches` batches; with 0, the first batch itself is the measurement (its one-time
    * costs are small next to a batch that long).
@@ -50,6 +56,9 @@ export interface WindowStats {
   /** Average window length in seconds, and batches per window. */
   windowSeconds: number;
   batchesPerWindow: number;
+  /** Windows thrown away because other processes were busy, and the most cores they used in a kept window. */
+  discardedWindows: number;
+  otherCoresBusy: number | null;
   /** How the figure was taken, in words, for the results page. */
   method: string;
 }

@@ -1,5 +1,5 @@
 /** Renders a benchmark run as `bench/RESULTS.md`. */
-import type { BenchResults, EntryResult, PeerReport } from './protocol.js';
+import type { BenchResults, EntryResult, PeerReport, WindowStats } from './protocol.js';
 
 type OkEntry = Extract<EntryResult, { status: 'ok' }>;
 
@@ -100,6 +100,11 @@ function layerwiseRatios(results: BenchResults): string {
     .join('\n\n');
 }
 
+function disturbance(stats: WindowStats, limit: number): string {
+  const others = stats.otherCoresBusy;
+  return others !== null && others > limit ? ` (**disturbed**: other processes kept up to ${others.toFixed(2)} cores busy in a counted window)` : '';
+}
+
 function methods(results: BenchResults): string {
   const ok = results.entries.filter(isOk);
   const frameworks = [...new Set(ok.map((e) => e.report.framework))];
@@ -112,8 +117,8 @@ function methods(results: BenchResults): string {
         const own = r.notes.filter((note) => !common.includes(note));
         return [
           `- **${e.name}** (ran ${Math.round(e.conditions.wallSeconds)} s)`,
-          `  - training: ${r.train.method}`,
-          `  - inference: ${r.inference.method}`,
+          `  - training: ${r.train.method}${disturbance(r.train, results.plan.maxOtherCores)}`,
+          `  - inference: ${r.inference.method}${disturbance(r.inference, results.plan.maxOtherCores)}`,
           `  - accuracy: ${r.accuracyNote}`,
           ...own.map((note) => `  - ${note}`),
         ].join('\n');

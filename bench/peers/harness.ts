@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { mnistFiles, readIdx } from '../../src/data/idx.js';
 import { Rng } from '../../src/util/random.js';
+import { machineBusySeconds } from '../machine.js';
 import type { GemmResult, GemmShape, PeerReport, Plan, WindowStats } from '../protocol.js';
 
 const IMAGE_PIXELS = 28 * 28;
@@ -94,55 +95,77 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function secondsFor(runBatch: () => Promise<void>, batches: number): Promise<number> {
-  const start = performance.now();
-  for (let b = 0; b < batches; b++) await runBatch();
-  return (performance.now() - start) / 1000;
+interface Window {
+  rate: number;
+  seconds: number;
+  batches: number;
+  /** Cores other processes kept busy meanwhile: the machine's busy time minus this process's own CPU time. */
+  others: number | null;
 }
 
-/**
- * Warms up, then times `windows` windows of at least `plan.windowSeconds`; the median window counts.
- * A peer too slow for that is timed as `Plan.slowTimedBatches` describes.
- */
-async function timedWindows(runBatch: () => Promise<void>, samplesPerBatch: number, plan: Plan, windows: number): Promise<WindowStats> {
-  const first = await secondsFor(runBatch, 1);
-  if (first > plan.slowBatchSeconds) {
-    const batches = Math.max(plan.slowTimedBatches, 1);
-    const seconds = plan.slowTimedBatches === 0 ? first : await secondsFor(runBatch, batches);
-    const rate = (batches * samplesPerBatch) / seconds;
-    const method =
-      plan.slowTimedBatches === 0
-        ? `the first batch alone (${seconds.toFixed(1)} s, first-call costs included): too slow for longer windows`
-        : `one window of ${batches} batch${batches > 1 ? 'es' : ''} (${seconds.toFixed(1)} s) after one warm-up batch: too slow for longer windows`;
-    return { median: rate, best: rate, worst: rate, windows: 1, windowSeconds: seconds, batchesPerWindow: batches, method };
-  }
-  for (let b = 1; b < plan.warmupBatches; b++) await runBatch();
-  const rates: number[] = [];
-  let totalSeconds = 0;
-  let totalBatches = 0;
-  for (let w = 0; w < windows; w++) {
-    const start = performance.now();
-    let batches = 0;
-    let elapsed = 0;
-    do {
-      await runBatch();
-      batches++;
-      elapsed = (performance.now() - start) / 1000;
-    } while (elapsed < plan.windowSeconds);
-    rates.push((batches * samplesPerBatch) / elapsed);
-    totalSeconds += elapsed;
-    totalBatches += batches;
-  }
-  const windowSeconds = totalSeconds / windows;
-  const batchesPerWindow = totalBatches / windows;
+async function timeWindow(runBatch: () => Promise<void>, samplesPerBatch: number, done: (batches: number, seconds: number) => boolean): Promise<Window> {
+  const busyBefore = machineBusySeconds();
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  let batches = 0;
+  let seconds = 0;
+  do {
+    await runBatch();
+    batches++;
+    seconds = (performance.now() - start) / 1000;
+  } while (!done(batches, seconds));
+  const cpu = process.cpuUsage(cpuBefore);
+  const busyAfter = machineBusySeconds();
+  const others = busyBefore === null || busyAfter === null ? null : Math.max(0, (busyAfter - busyBefore - (cpu.user + cpu.system) / 1e6) / seconds);
+  return { rate: (batches * samplesPerBatch) / seconds, seconds, batches, others };
+}
+
+function summarise(windows: Window[], discardedWindows: number, method: string): WindowStats {
+  const rates = windows.map((w) => w.rate);
+  const others = windows.map((w) => w.others);
   return {
     median: median(rates),
     best: Math.max(...rates),
     worst: Math.min(...rates),
-    windows,
-    windowSeconds,
-    batchesPerWindow,
-    method: `median of ${windows} windows of ${windowSeconds.toFixed(1)} s (${Math.round(batchesPerWindow)} batches each) after ${Math.max(plan.warmupBatches, 1)} warm-up batches`,
+    windows: windows.length,
+    windowSeconds: windows.reduce((sum, w) => sum + w.seconds, 0) / windows.length,
+    batchesPerWindow: windows.reduce((sum, w) => sum + w.batches, 0) / windows.length,
+    discardedWindows,
+    otherCoresBusy: others.some((o) => o === null) ? null : Math.max(...others.map(Number)),
+    method,
+  };
+}
+
+/**
+ * Warms up, then times `count` windows of at least `plan.windowSeconds`; the median window counts. Windows
+ * disturbed by other processes are timed again (see Plan.maxOtherCores). A peer too slow for windows is
+ * timed as `Plan.slowTimedBatches` describes.
+ */
+async function timedWindows(runBatch: () => Promise<void>, samplesPerBatch: number, plan: Plan, count: number): Promise<WindowStats> {
+  const first = await timeWindow(runBatch, samplesPerBatch, (batches) => batches >= 1);
+  if (first.seconds > plan.slowBatchSeconds) {
+    if (plan.slowTimedBatches === 0) {
+      return summarise([first], 0, `the first batch alone (${first.seconds.toFixed(1)} s, first-call costs included): too slow for longer windows`);
+    }
+    const window = await timeWindow(runBatch, samplesPerBatch, (batches) => batches >= plan.slowTimedBatches);
+    const plural = plan.slowTimedBatches > 1 ? 'es' : '';
+    return summarise([window], 0, `one window of ${window.batches} batch${plural} (${window.seconds.toFixed(1)} s) after one warm-up batch: too slow for longer windows`);
+  }
+  for (let b = 1; b < plan.warmupBatches; b++) await runBatch();
+  const kept: Window[] = [];
+  let discarded = 0;
+  while (kept.length < count) {
+    const window = await timeWindow(runBatch, samplesPerBatch, (_, seconds) => seconds >= plan.windowSeconds);
+    if (window.others !== null && window.others > plan.maxOtherCores && discarded < plan.maxDiscardedWindows) discarded++;
+    else kept.push(window);
+  }
+  const stats = summarise(kept, discarded, '');
+  const retried = discarded > 0 ? `; ${discarded} more discarded because other processes were busy` : '';
+  return {
+    ...stats,
+    method:
+      `median of ${count} windows of ${stats.windowSeconds.toFixed(1)} s (${Math.round(stats.batchesPerWindow)} batches each) ` +
+      `after ${Math.max(plan.warmupBatches, 1)} warm-up batches${retried}`,
   };
 }
 

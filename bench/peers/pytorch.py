@@ -89,53 +89,71 @@ def train_step(model, optimizer, x, y):
     optimizer.step()
 
 
-def seconds_for(run_batch, batches):
-    start = time.perf_counter()
-    for _ in range(batches):
-        run_batch()
-    return time.perf_counter() - start
+def machine_busy_seconds():
+    """CPU seconds all cores have spent busy since boot (/proc/stat: all but idle and iowait, in USER_HZ = 100)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:9]]
+    except OSError:
+        return None
+    return (sum(fields) - fields[3] - fields[4]) / 100
 
 
-def timed_windows(run_batch, samples_per_batch, plan, windows):
-    """Warm up, then time `windows` windows of at least plan.windowSeconds; the median window counts.
-    A peer too slow for that is timed as Plan.slowTimedBatches describes (bench/protocol.ts)."""
-    first = seconds_for(run_batch, 1)
-    if first > plan["slowBatchSeconds"]:
-        batches = max(plan["slowTimedBatches"], 1)
-        seconds = first if plan["slowTimedBatches"] == 0 else seconds_for(run_batch, batches)
-        rate = batches * samples_per_batch / seconds
-        method = (
-            f"the first batch alone ({seconds:.1f} s, first-call costs included): too slow for longer windows"
-            if plan["slowTimedBatches"] == 0
-            else f"one window of {batches} batches ({seconds:.1f} s) after one warm-up batch: too slow for longer windows"
-        )
-        return {"median": rate, "best": rate, "worst": rate, "windows": 1, "windowSeconds": seconds,
-                "batchesPerWindow": batches, "method": method}
-    for _ in range(1, plan["warmupBatches"]):
+def time_window(run_batch, samples_per_batch, done):
+    busy_before, cpu_before, start = machine_busy_seconds(), time.process_time(), time.perf_counter()
+    batches = 0
+    while True:
         run_batch()
-    rates, total_seconds, total_batches = [], 0.0, 0
-    for _ in range(windows):
-        batches, start = 0, time.perf_counter()
-        while True:
-            run_batch()
-            batches += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= plan["windowSeconds"]:
-                break
-        rates.append(batches * samples_per_batch / elapsed)
-        total_seconds += elapsed
-        total_batches += batches
-    window_seconds, batches_per_window = total_seconds / windows, total_batches / windows
+        batches += 1
+        seconds = time.perf_counter() - start
+        if done(batches, seconds):
+            break
+    own, busy_after = time.process_time() - cpu_before, machine_busy_seconds()
+    others = None if busy_before is None or busy_after is None else max(0.0, (busy_after - busy_before - own) / seconds)
+    return {"rate": batches * samples_per_batch / seconds, "seconds": seconds, "batches": batches, "others": others}
+
+
+def summarise(windows, discarded, method):
+    rates, others = [w["rate"] for w in windows], [w["others"] for w in windows]
     return {
         "median": statistics.median(rates),
         "best": max(rates),
         "worst": min(rates),
-        "windows": windows,
-        "windowSeconds": window_seconds,
-        "batchesPerWindow": batches_per_window,
-        "method": f"median of {windows} windows of {window_seconds:.1f} s ({round(batches_per_window)} batches each) "
-        f"after {max(plan['warmupBatches'], 1)} warm-up batches",
+        "windows": len(windows),
+        "windowSeconds": sum(w["seconds"] for w in windows) / len(windows),
+        "batchesPerWindow": sum(w["batches"] for w in windows) / len(windows),
+        "discardedWindows": discarded,
+        "otherCoresBusy": None if None in others else max(others),
+        "method": method,
     }
+
+
+def timed_windows(run_batch, samples_per_batch, plan, count):
+    """Warm up, then time `count` windows of at least plan.windowSeconds; the median window counts. Windows
+    disturbed by other processes are timed again (Plan.maxOtherCores); a peer too slow for windows is timed as
+    Plan.slowTimedBatches describes (bench/protocol.ts)."""
+    first = time_window(run_batch, samples_per_batch, lambda batches, _: batches >= 1)
+    if first["seconds"] > plan["slowBatchSeconds"]:
+        if plan["slowTimedBatches"] == 0:
+            return summarise([first], 0, f"the first batch alone ({first['seconds']:.1f} s, first-call costs included): "
+                             "too slow for longer windows")
+        window = time_window(run_batch, samples_per_batch, lambda batches, _: batches >= plan["slowTimedBatches"])
+        return summarise([window], 0, f"one window of {window['batches']} batches ({window['seconds']:.1f} s) "
+                         "after one warm-up batch: too slow for longer windows")
+    for _ in range(1, plan["warmupBatches"]):
+        run_batch()
+    kept, discarded = [], 0
+    while len(kept) < count:
+        window = time_window(run_batch, samples_per_batch, lambda _, seconds: seconds >= plan["windowSeconds"])
+        if window["others"] is not None and window["others"] > plan["maxOtherCores"] and discarded < plan["maxDiscardedWindows"]:
+            discarded += 1
+        else:
+            kept.append(window)
+    stats = summarise(kept, discarded, "")
+    retried = f"; {discarded} more discarded because other processes were busy" if discarded else ""
+    stats["method"] = (f"median of {count} windows of {stats['windowSeconds']:.1f} s ({round(stats['batchesPerWindow'])} batches each) "
+                       f"after {max(plan['warmupBatches'], 1)} warm-up batches{retried}")
+    return stats
 
 
 def time_gemm(shape, seconds):
@@ -262,7 +280,9 @@ def main():
         "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": np.__version__},
         "notes": notes + [
             f"torch.get_num_threads() = {torch.get_num_threads()}; oneDNN (MKL-DNN) {'available' if torch.backends.mkldnn.is_available() else 'absent'}",
-            f"BLAS libraries loaded: {', '.join(blas)}",
+            f"BLAS libraries loaded: {', '.join(blas)}"
+            + ("; OpenBLAS stays mapped through liblapack.so.3, BLAS calls resolve to the reference library loaded first"
+               if args.blas == "reference" else ""),
         ],
     }))
 
