@@ -62,7 +62,14 @@ class ThreadPool {
       wake_.notify_all();
     }
     take_tasks();
-    while (pending_.load(std::memory_order_acquire) > 0) LW_CPU_RELAX();
+    // Workers finish within microseconds unless the OS has descheduled one; then yield the core to it.
+    for (int i = 0; pending_.load(std::memory_order_acquire) > 0; i++) {
+      if (i < 4096) {
+        LW_CPU_RELAX();
+      } else {
+        std::this_thread::yield();
+      }
+    }
   }
 
  private:

@@ -51,14 +51,11 @@ LW_INLINE Vec copysign(Vec a, Vec s) {
 }
 
 LW_INLINE Mask lt(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_LT_OQ)}; }
-LW_INLINE Mask le(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_LE_OQ)}; }
 LW_INLINE Mask gt(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_GT_OQ)}; }
 LW_INLINE Mask ge(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_GE_OQ)}; }
 LW_INLINE Mask eq(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_EQ_OQ)}; }
 LW_INLINE Mask is_nan(Vec a) { return {_mm512_cmp_ps_mask(a.v, a.v, _CMP_UNORD_Q)}; }
 LW_INLINE Mask mask_or(Mask a, Mask b) { return {static_cast<__mmask16>(a.m | b.m)}; }
-LW_INLINE Mask mask_and(Mask a, Mask b) { return {static_cast<__mmask16>(a.m & b.m)}; }
-LW_INLINE bool any(Mask a) { return a.m != 0; }
 // t where the mask is set, f elsewhere.
 LW_INLINE Vec select(Mask m, Vec t, Vec f) { return {_mm512_mask_blend_ps(m.m, f.v, t.v)}; }
 
@@ -73,13 +70,6 @@ LW_INLINE Vec split_exponent(Vec a, Vec* mantissa) {
   mantissa->v = _mm512_getmant_ps(a.v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
   return {_mm512_getexp_ps(a.v)};
 }
-
-LW_INLINE float hsum(Vec a) { return _mm512_reduce_add_ps(a.v); }
-LW_INLINE float hmax(Vec a) { return _mm512_reduce_max_ps(a.v); }
-LW_INLINE float hmin(Vec a) { return _mm512_reduce_min_ps(a.v); }
-LW_INLINE float hprod(Vec a) { return _mm512_reduce_mul_ps(a.v); }
-
-LW_INLINE void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
 
 // Register blocking of the matrix-multiply micro-kernel: MR rows of A broadcast against NV vectors of B.
 constexpr int kGemmMR = 12;

@@ -84,7 +84,6 @@ LW_INLINE Vec neg(Vec a) { return map(a, [](float x) { return -x; }); }
 LW_INLINE Vec copysign(Vec a, Vec s) { return map2(a, s, [](float x, float y) { return std::copysign(x, y); }); }
 
 LW_INLINE Mask lt(Vec a, Vec b) { return test2(a, b, [](float x, float y) { return x < y; }); }
-LW_INLINE Mask le(Vec a, Vec b) { return test2(a, b, [](float x, float y) { return x <= y; }); }
 LW_INLINE Mask gt(Vec a, Vec b) { return test2(a, b, [](float x, float y) { return x > y; }); }
 LW_INLINE Mask ge(Vec a, Vec b) { return test2(a, b, [](float x, float y) { return x >= y; }); }
 LW_INLINE Mask eq(Vec a, Vec b) { return test2(a, b, [](float x, float y) { return x == y; }); }
@@ -92,16 +91,6 @@ LW_INLINE Mask is_nan(Vec a) { return test2(a, a, [](float x, float y) { return 
 LW_INLINE Mask mask_or(Mask a, Mask b) {
   Mask r;
   for (int i = 0; i < W; i++) r.m[i] = a.m[i] || b.m[i];
-  return r;
-}
-LW_INLINE Mask mask_and(Mask a, Mask b) {
-  Mask r;
-  for (int i = 0; i < W; i++) r.m[i] = a.m[i] && b.m[i];
-  return r;
-}
-LW_INLINE bool any(Mask a) {
-  bool r = false;
-  for (int i = 0; i < W; i++) r = r || a.m[i];
   return r;
 }
 LW_INLINE Vec select(Mask m, Vec t, Vec f) {
@@ -126,21 +115,6 @@ LW_INLINE Vec split_exponent(Vec a, Vec* mantissa) {
   }
   return e;
 }
-
-LW_INLINE float hsum(Vec a) { return (a.v[0] + a.v[2]) + (a.v[1] + a.v[3]); }
-LW_INLINE float hmax(Vec a) {
-  float r = a.v[0];
-  for (int i = 1; i < W; i++) r = a.v[i] > r ? a.v[i] : r;
-  return r;
-}
-LW_INLINE float hmin(Vec a) {
-  float r = a.v[0];
-  for (int i = 1; i < W; i++) r = a.v[i] < r ? a.v[i] : r;
-  return r;
-}
-LW_INLINE float hprod(Vec a) { return (a.v[0] * a.v[2]) * (a.v[1] * a.v[3]); }
-
-LW_INLINE void prefetch(const void* p) { __builtin_prefetch(p); }
 
 constexpr int kGemmMR = 4;
 constexpr int kGemmNV = 2;
