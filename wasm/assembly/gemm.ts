@@ -10,8 +10,11 @@ import { activate, LINEAR } from './activation';
 import { packPatchCols, packPatchRows, patchColsWorkBytes } from './patches';
 import { MR, NR, transpose4 } from './tile';
 
-/** Depth of one packed block: an MR x KC panel of A (4 KB) and a KC x NR panel of B (8 KB) sit in L1. */
-export const KC: i32 = 256;
+/**
+ * Greatest depth of one packed block: an MR x KC panel of A (6 KB) and a KC x NR panel of B (12 KB) sit
+ * in L1. The depth is split into equal blocks (K = 288 is one block of 288, not 256 + 32).
+ */
+export const KC: i32 = 384;
 /** Rows of A packed at a time (128 KB, in L2). */
 export const MC: i32 = 128;
 /** Columns of B packed at a time (512 KB, in L2). */
@@ -282,9 +285,11 @@ export function gemmRows(
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     // At least one depth block, so that an empty product still writes act(bias) (an empty sum is 0).
+    const blocks = max(1, (k1 - k0 + KC - 1) / KC);
+    const depth = (((k1 - k0 + blocks - 1) / blocks + 3) >> 2) << 2;
     let pc = k0;
     do {
-      const kc = min(KC, k1 - pc);
+      const kc = min(depth, k1 - pc);
       const last = pc + kc >= k1;
       const accumulate = pc > k0;
       packB(pb, b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc);

@@ -76,6 +76,7 @@ export function packPatchRows(dst: usize, row0: i32, col0: i32, mc: i32, kc: i32
   for (let i = 0; i < mc; i += MR) {
     const rows = min(MR, mc - i);
     if (vectorised && rows == MR) packFourPixels(dst, row0 + i, col0, kc);
+    else if (gInC == 1 && rows == MR) packFourPixelsOneChannel(dst, row0 + i, col0, kc);
     else {
       for (let r = 0; r < MR; r++) packOnePixel(dst + <usize>r * 4, r < rows ? row0 + i + r : -1, col0, kc);
     }
@@ -156,6 +157,54 @@ function packFourPixels(dst: usize, q: i32, col0: i32, kc: i32): void {
   }
 }
 
+/**
+ * Four consecutive values of a single-channel input row: x[b, iy, ix .. ix+3], zero where they fall in
+ * the padding (one vector load when all four are inside).
+ */
+@inline function loadFour(b: i32, iy: i32, ix: i32): v128 {
+  if (<u32>iy >= <u32>gInH) return f32x4.splat(0);
+  const row = gx + <usize>((b * gInH + iy) * gInW) * 4;
+  if (ix >= 0 && ix + 3 < gInW) return v128.load(row + <usize>ix * 4);
+  let v = f32x4.splat(0);
+  if (<u32>ix < <u32>gInW) v = f32x4.replace_lane(v, 0, load<f32>(row + <usize>ix * 4));
+  if (<u32>(ix + 1) < <u32>gInW) v = f32x4.replace_lane(v, 1, load<f32>(row + <usize>(ix + 1) * 4));
+  if (<u32>(ix + 2) < <u32>gInW) v = f32x4.replace_lane(v, 2, load<f32>(row + <usize>(ix + 2) * 4));
+  if (<u32>(ix + 3) < <u32>gInW) v = f32x4.replace_lane(v, 3, load<f32>(row + <usize>(ix + 3) * 4));
+  return v;
+}
+
+/** Whether output pixels q..q+3 lie in one output row (so, with stride 1, they read 4 adjacent inputs). */
+@inline function fourInOneRow(q: i32): bool {
+  return gStrideW == 1 && q % gOutW + 3 < gOutW;
+}
+
+/**
+ * Four pixels of a single-channel input (the first layer of an image network): each tap of four pixels
+ * in one output row is one vector of adjacent inputs; pixels spanning two rows are gathered.
+ */
+function packFourPixelsOneChannel(dst: usize, q: i32, col0: i32, kc: i32): void {
+  if (!fourInOneRow(q)) {
+    for (let r = 0; r < MR; r++) packOnePixel(dst + <usize>r * 4, q + r, col0, kc);
+    return;
+  }
+  locate(q);
+  let ky = col0 / gKW;
+  let kx = col0 - ky * gKW;
+  for (let p = 0; p < kc; p++) {
+    v128.store(dst + <usize>p * 16, loadFour(oB, oY + ky * gDilationH, oX + kx * gDilationW));
+    if (++kx == gKW) {
+      kx = 0;
+      ky++;
+    }
+  }
+}
+
+/** The tap of work entry `e` for the 4 located pixels (zeros for a padding row of the panel). */
+@inline function tapRow(e: usize): v128 {
+  if (load<i32>(e, 8) < 0) return f32x4.splat(0);
+  return loadFour(oB, oY + load<i32>(e), oX + load<i32>(e, 4));
+}
+
 /** Bytes of work space packPatchCols needs for `mc` rows: one (tap offset y, x, channel) triple per row. */
 export function patchColsWorkBytes(mc: i32): i32 {
   return mc * 12;
@@ -182,6 +231,18 @@ export function packPatchCols(dst: usize, row0: i32, col0: i32, mc: i32, kc: i32
   const zero = f32x4.splat(0);
   const wholeVectors = gInC % 4 == 0 && row0 % 4 == 0 && mc % 4 == 0;
   for (let p = 0; p < kc; p++) {
+    if (gInC == 1 && p + 4 <= kc && fourInOneRow(col0 + p)) {
+      // A single-channel input: 4 adjacent pixels read 4 adjacent inputs per tap; transposed into place.
+      locate(col0 + p);
+      let d = dst + <usize>(p * MR) * 4;
+      for (let i = 0; i < panels; i++) {
+        const e = work + <usize>(i * MR) * 12;
+        transpose4(d, tapRow(e), tapRow(e + 12), tapRow(e + 24), tapRow(e + 36));
+        d += panelBytes;
+      }
+      p += 3;
+      continue;
+    }
     locate(col0 + p);
     let d = dst + <usize>(p * MR) * 4;
     if (wholeVectors) {

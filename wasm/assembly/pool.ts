@@ -52,6 +52,14 @@ export function maxPool2dGrad(
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, b0: i32, b1: i32,
 ): void {
   const image = <usize>(inH * inW * c) * 4;
+  if (strideH >= kH && strideW >= kW) {
+    // Windows do not overlap: every input pixel gets at most one gradient, written directly. Only
+    // pixels no window covers need zeros beforehand.
+    const tiled = padTop == 0 && padLeft == 0 && outH * strideH == inH && outW * strideW == inW;
+    if (!tiled) memory.fill(dx + <usize>b0 * image, 0, <usize>(b1 - b0) * image);
+    disjointMaxPoolGrad(x, dy, dx, inH, inW, c, outH, outW, kH, kW, strideH, strideW, padTop, padLeft, b0, b1);
+    return;
+  }
   memory.fill(dx + <usize>b0 * image, 0, <usize>(b1 - b0) * image);
   const cv = vectorChannels(c);
   for (let b = b0; b < b1; b++) {
@@ -170,6 +178,75 @@ export function avgPool2dGrad(
             for (let ch = cv; ch < c; ch++) {
               const o = <usize>ch * 4;
               store<f32>(d + o, load<f32>(d + o) + load<f32>(g + o) * f32x4.extract_lane(scale, 0));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** maxPool2dGrad for windows that do not overlap: per window, dx = dy at the first maximum, 0 elsewhere. */
+function disjointMaxPoolGrad(
+  x: usize, dy: usize, dx: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, b0: i32, b1: i32,
+): void {
+  const cv = vectorChannels(c);
+  const rowBytes = <usize>(inW * c) * 4, pixelBytes = <usize>c * 4;
+  for (let b = b0; b < b1; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      const ys = oy * strideH - padTop;
+      const y0 = max(ys, 0), y1 = min(ys + kH, inH);
+      for (let ox = 0; ox < outW; ox++) {
+        const xs = ox * strideW - padLeft;
+        const x0 = max(xs, 0), x1 = min(xs + kW, inW);
+        if (y0 >= y1 || x0 >= x1) continue;
+        const corner = <usize>(((b * inH + y0) * inW + x0) * c) * 4;
+        const g = dy + <usize>(((b * outH + oy) * outW + ox) * c) * 4;
+        for (let ch = 0; ch < cv; ch += 4) {
+          const at = corner + <usize>ch * 4;
+          // Per lane: the best value so far and the window position where it was first seen.
+          let best = v128.load(x + at);
+          let where = i32x4.splat(0);
+          let i = 0;
+          for (let y = y0; y < y1; y++) {
+            for (let xx = x0; xx < x1; xx++) {
+              const v = v128.load(x + at + <usize>(y - y0) * rowBytes + <usize>(xx - x0) * pixelBytes);
+              const better = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, better);
+              where = v128.bitselect(i32x4.splat(i), where, better);
+              i++;
+            }
+          }
+          const gv = v128.load(g + <usize>ch * 4);
+          i = 0;
+          for (let y = y0; y < y1; y++) {
+            for (let xx = x0; xx < x1; xx++) {
+              v128.store(dx + at + <usize>(y - y0) * rowBytes + <usize>(xx - x0) * pixelBytes, v128.and(gv, i32x4.eq(where, i32x4.splat(i))));
+              i++;
+            }
+          }
+        }
+        for (let ch = cv; ch < c; ch++) {
+          const at = corner + <usize>ch * 4;
+          let best = load<f32>(x + at);
+          let where = 0, i = 0;
+          for (let y = y0; y < y1; y++) {
+            for (let xx = x0; xx < x1; xx++) {
+              const v = load<f32>(x + at + <usize>(y - y0) * rowBytes + <usize>(xx - x0) * pixelBytes);
+              if (v > best) {
+                best = v;
+                where = i;
+              }
+              i++;
+            }
+          }
+          const gs = load<f32>(g + <usize>ch * 4);
+          i = 0;
+          for (let y = y0; y < y1; y++) {
+            for (let xx = x0; xx < x1; xx++) {
+              store<f32>(dx + at + <usize>(y - y0) * rowBytes + <usize>(xx - x0) * pixelBytes, i == where ? gs : 0);
+              i++;
             }
           }
         }

@@ -27,6 +27,9 @@ const CASES: Case[] = [
   { x: [1, 12, 12, 8], filter: [5, 5, 8, 8], padding: 'same', dilations: [2, 2] },
   { x: [2, 11, 13, 2], filter: [3, 2, 2, 5], strides: [2, 1], padding: 'same', dilations: [1, 2] },
   { x: [1, 6, 7, 1], filter: [3, 3, 1, 1], strides: [1, 3], padding: 'valid' },
+  // Single-channel inputs read four adjacent pixels at once, except in the padding and across rows.
+  { x: [2, 9, 10, 1], filter: [3, 3, 1, 4], padding: 'same' },
+  { x: [1, 11, 9, 1], filter: [3, 3, 1, 3], padding: 'same', dilations: [2, 2] },
   // Deeper than one packed depth block (3*3*40 = 360 > 256).
   { x: [1, 6, 6, 40], filter: [3, 3, 40, 10], padding: 'same' },
   // Empty batch, and a layer with no input channels (the output is act(bias)).
