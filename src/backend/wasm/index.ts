@@ -11,13 +11,12 @@ import { WasmHeap } from './heap.js';
 import { bindKernels } from './instance.js';
 import type { PartSizes } from './kernels/context.js';
 import { DEFAULT_PART_SIZES } from './kernels/context.js';
-import { platform } from './platform.js';
+import { platform, preloadKernels } from './platform.js';
 import { MAX_THREADS, ThreadPool } from './threads.js';
 import type { WasmApi, WasmMemory } from './wasm-api.js';
 import { wasmApi } from './wasm-api.js';
 
 export type { WasmBackend } from './backend.js';
-export { preloadKernels } from './platform.js';
 
 /** The two builds of wasm/assembly: with shared memory for threads, and single-threaded. */
 export const KERNEL_FILES = { threads: 'kernels-threads.wasm', single: 'kernels-single.wasm' } as const;
@@ -36,6 +35,15 @@ export interface WasmOptions {
   maximumBytes?: number;
   /** The least work worth a thread (tests lower it to split small inputs). */
   partSizes?: PartSizes;
+}
+
+/**
+ * Fetches the kernels this host will use where files cannot be read synchronously (browsers): await it
+ * before selecting the wasm backend. In Node it does nothing.
+ */
+export async function preloadWasmKernels(): Promise<void> {
+  if (platform().name === 'node') return;
+  await preloadKernels([detectFeatures().threads ? KERNEL_FILES.threads : KERNEL_FILES.single]);
 }
 
 type Loaded = { backend: WasmBackend } | { error: string };
@@ -69,7 +77,7 @@ function load(options: WasmOptions): Loaded {
   } catch (e) {
     return { error: `cannot read ${file} (run npm run build:wasm): ${e instanceof Error ? e.message : String(e)}` };
   }
-  if (bytes === null) return { error: `${file} is not loaded (in a browser, await preloadKernels() first)` };
+  if (bytes === null) return { error: `${file} is not loaded (in a browser, await preloadWasmKernels() first)` };
 
   const module = new api.Module(bytes);
   const { memory, maximumBytes } = createMemory(api, shared, options.maximumBytes ?? (shared ? 2048 * MIB : 512 * MIB));
