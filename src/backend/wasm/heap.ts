@@ -13,8 +13,11 @@ import { BLOCK_ALIGN, classBytes, sizeClass } from './size-classes.js';
 import type { WasmApi, WasmMemory } from './wasm-api.js';
 import { PAGE_BYTES } from './wasm-api.js';
 
-/** A collection is forced at most once per this many bytes of tensor allocation. */
-const RECLAIM_EVERY_BYTES = 128 * 1024 * 1024;
+/**
+ * A collection is forced at most once per this many bytes of tensor allocation: a full collection costs
+ * a few milliseconds, and memory settles near live data plus this much.
+ */
+const RECLAIM_EVERY_BYTES = 64 * 1024 * 1024;
 /** When the memory cannot grow, a collection is forced only after this much allocation since the last. */
 const RECLAIM_WHEN_FULL_BYTES = 16 * 1024 * 1024;
 /** Without forced collections (browsers), memory stops growing here and new tensors go to the JS heap. */
