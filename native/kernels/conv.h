@@ -76,18 +76,64 @@ struct Patches {
     const int64_t y0 = px.oy * sy - pad_y, x0 = px.ox * sx - pad_x;
     return y0 >= 0 && y0 + (kh - 1) * dy < h && x0 >= 0 && x0 + (kw - 1) * dx < w;
   }
+
+  // One patch column (tap and channel) and the output columns whose tap lands inside the image.
+  struct Column {
+    int64_t y_shift, x_shift, ch;
+    int64_t lo, hi;  // lo <= ox < hi
+  };
+  LW_INLINE Column column(int64_t r) const {
+    const int64_t t = r / c, ty = t / kw, tx = t % kw;
+    const int64_t shift = tx * dx - pad_x;
+    const int64_t lo = shift >= 0 ? 0 : ceil_div(-shift, sx);
+    const int64_t hi = imax(lo, imin(ow, shift >= w ? 0 : (w - 1 - shift) / sx + 1));
+    return {ty * dy - pad_y, shift, r % c, lo, hi};
+  }
+  // Column `col` of the patch matrix for `count` consecutive pixels from px: within one output row the
+  // source pixels are evenly spaced (contiguous for one channel and stride 1), zero in the padding.
+  LW_INLINE void column_run(float* out, Pixel px, const Column& col, int64_t count) const {
+    const int64_t step = sx * c;
+    for (int64_t q = 0; q < count;) {
+      const int64_t seg = imin(ow - px.ox, count - q);
+      const int64_t y = px.oy * sy + col.y_shift;
+      float* o = out + q - px.ox;  // o[ox] is the value for output column ox
+      if (y < 0 || y >= h) {
+        zero_run(o + px.ox, seg);
+      } else {
+        const int64_t a = imin(imax(col.lo, px.ox), px.ox + seg), e = imax(a, imin(col.hi, px.ox + seg));
+        zero_run(o + px.ox, a - px.ox);
+        const float* src = at(px.b, y, a * sx + col.x_shift) + col.ch;
+        if (step == 1) {
+          copy_run(o + a, src, e - a);
+        } else {
+          for (int64_t i = 0; i < e - a; i++) o[a + i] = src[i * step];
+        }
+        zero_run(o + e, px.ox + seg - e);
+      }
+      q += seg;
+      px.ox += seg;
+      if (px.ox == ow) {
+        px.ox = 0;
+        if (++px.oy == oh) {
+          px.oy = 0;
+          px.b++;
+        }
+      }
+    }
+  }
 };
 
-// A operand: rows are output pixels, columns (tap, channel). For a window inside the image without
-// horizontal dilation, each filter row's taps are one contiguous run of kW*C floats; other windows copy
-// channel runs tap by tap, with zeros for the padding.
+// A operand: rows are output pixels, columns (tap, channel). With one channel, consecutive pixels of a
+// tap are (for stride 1) consecutive floats of the image, so tiles are packed column-major, a run per
+// tap. Otherwise rows are packed: for a window inside the image without horizontal dilation each filter
+// row's taps are one contiguous run of kW*C floats; other windows copy channel runs tap by tap, with
+// zeros for the padding.
 struct PatchRows {
   Patches g;
   int64_t first_pixel;
 
-  bool view(int64_t, int64_t, Block*) const { return false; }
-
-  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+  Block pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+    if (g.c == 1) return pack_tiles(dst, m0, mc, k0, kc);
     const int64_t t0 = k0 / g.c, ch0 = k0 % g.c;
     const int64_t ty0 = t0 / g.kw, tx0 = t0 % g.kw;
     const int64_t span = g.kw * g.c;  // columns per filter row
@@ -105,6 +151,23 @@ struct PatchRows {
         g.copy_columns(row, px, ty0, tx0, ch0, kc);
       }
     }
+    return row_major_block(dst, mc, kc);
+  }
+
+  Block pack_tiles(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+    Patches::Column columns[kGemmKC];
+    for (int64_t q = 0; q < kc; q++) columns[q] = g.column(k0 + q);
+    Pixel px = g.pixel(first_pixel + m0);
+    for (int64_t t = 0; t * MR < mc; t++) {
+      const int64_t rows = imin(MR, mc - t * MR);
+      float* tile = dst + t * MR * kc;
+      for (int64_t q = 0; q < kc; q++) {
+        g.column_run(tile + q * MR, px, columns[q], rows);
+        if (rows < MR) zero_run(tile + q * MR + rows, MR - rows);
+      }
+      for (int64_t i = 0; i < rows; i++) g.next(px);
+    }
+    return Block{dst, 1, MR, MR * kc, true};
   }
 };
 
@@ -130,52 +193,16 @@ struct PatchPanels {
   }
 };
 
-// A operand: rows are (tap, channel), columns output pixels (the transposed patch matrix). Along one
-// output row the source pixels are evenly spaced, so each row of A is a few strided copies.
+// A operand: rows are (tap, channel), columns output pixels (the transposed patch matrix): each row is
+// a column run of the patch matrix.
 struct PatchColumns {
   Patches g;
   int64_t first_pixel;
 
-  bool view(int64_t, int64_t, Block*) const { return false; }
-
-  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
-    const int64_t step = g.sx * g.c;
-    for (int64_t i = 0; i < mc; i++) {
-      const int64_t r = m0 + i, t = r / g.c, ch = r % g.c, ty = t / g.kw, tx = t % g.kw;
-      // Output columns whose tap lands inside the image: lo <= ox < hi.
-      const int64_t shift = tx * g.dx - g.pad_x;
-      const int64_t lo = shift >= 0 ? 0 : ceil_div(-shift, g.sx);
-      const int64_t hi = imax(lo, imin(g.ow, shift >= g.w ? 0 : (g.w - 1 - shift) / g.sx + 1));
-      float* row = dst + i * kc;
-      Pixel px = g.pixel(first_pixel + k0);
-      for (int64_t q = 0; q < kc;) {
-        const int64_t seg = imin(g.ow - px.ox, kc - q);
-        const int64_t y = px.oy * g.sy - g.pad_y + ty * g.dy;
-        float* out = row + q;
-        if (y < 0 || y >= g.h) {
-          zero_run(out, seg);
-        } else {
-          const int64_t a = imin(imax(lo, px.ox), px.ox + seg), e = imax(a, imin(hi, px.ox + seg));
-          zero_run(out, a - px.ox);
-          const float* src = g.at(px.b, y, a * g.sx + shift) + ch;
-          if (step == 1) {
-            copy_run(out + (a - px.ox), src, e - a);
-          } else {
-            for (int64_t s = 0; s < e - a; s++) out[a - px.ox + s] = src[s * step];
-          }
-          zero_run(out + (e - px.ox), px.ox + seg - e);
-        }
-        q += seg;
-        px.ox += seg;
-        if (px.ox == g.ow) {
-          px.ox = 0;
-          if (++px.oy == g.oh) {
-            px.oy = 0;
-            px.b++;
-          }
-        }
-      }
-    }
+  Block pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+    const Pixel px = g.pixel(first_pixel + k0);
+    for (int64_t i = 0; i < mc; i++) g.column_run(dst + i * kc, px, g.column(m0 + i), kc);
+    return row_major_block(dst, mc, kc);
   }
 };
 

@@ -3,10 +3,10 @@
 // that broadcasts MR values of A against NR-wide rows of B. Operands are "sources" that pack themselves,
 // so a convolution packs image patches straight from the NHWC tensor without materialising im2col.
 //
-// A source:  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const
-//            writes rows m0..m0+mc of A restricted to columns k0..k0+kc, row-major with row stride kc;
-//            bool view(int64_t m0, int64_t k0, Block* out) const
-//            may instead point at a column-major matrix in memory (MR consecutive values per k).
+// A source:  Block pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const
+//            provides rows m0..m0+mc, columns k0..k0+kc of A in tiles of MR rows and says where they
+//            are: packed into dst (row-major, or column-major when that copies longer runs), or in
+//            place when the matrix is column-major already.
 // B source:  void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const
 //            writes ceil(nc / NR) panels, each kc x NR row-major, zero past column nc;
 //            bool view(int64_t k0, int64_t n0, int64_t nc, Panels* out) const
@@ -67,12 +67,21 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
   }
 }
 
-// Where an A block is: element (i, k) at p[i * rs + k * cs]; packed blocks are row-major (cs == 1),
-// views of column-major matrices have rs == 1.
+// Where an A block is: tile t (rows t*MR..t*MR+MR) starts at p + t * tile_step, and element (i, k) of
+// a tile is at [i * rs + k * cs] (rs == 1: column-major, cs == 1: row-major). `padded` says the rows
+// past the block's end read as zeros; blocks used in place are not, and their last partial tile is
+// copied out first.
 struct Block {
   const float* p;
-  int64_t rs, cs;
+  int64_t rs, cs, tile_step;
+  bool padded;
 };
+
+// Block for mc rows packed row-major at dst (row stride kc), zeroing the rows up to the next tile.
+LW_INLINE Block row_major_block(float* dst, int64_t mc, int64_t kc) {
+  std::memset(dst + mc * kc, 0, static_cast<size_t>((round_up(mc, MR) - mc) * kc) * sizeof(float));
+  return Block{dst, kc, 1, MR * kc, true};
+}
 
 // Where the NR-wide panels of a B block are: panel j starts at p + j * step, rows ldb apart.
 struct Panels {
@@ -92,15 +101,15 @@ LW_INLINE void run_micro_kernel(int64_t kc, Block a, const float* b, int64_t ldb
 
 // One A block times one B block into C (mc x nc at c). `first` overwrites C instead of accumulating;
 // `epilogue` (given on the last K block only) is applied to each tile while it is hot: in registers
-// for bias and relu on full tiles, in a second pass over the tile otherwise. A row-major block has zero
-// rows up to a multiple of MR; a column-major view gets its last partial tile copied into `tail`
-// (MR x kc) instead, since the rows past mc may lie outside the matrix.
+// for bias and relu on full tiles, in a second pass over the tile otherwise. `tail` (MR x kc floats)
+// holds a copy of an unpadded block's last partial tile.
 void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float* c, int64_t ldc, bool first,
                   const Epilogue* epilogue, const float* bias, float* tail) {
   const int64_t full = mc - mc % MR;
-  if (a.cs != 1 && full < mc) {
+  if (!a.padded && full < mc) {
+    const float* last = a.p + (full / MR) * a.tile_step;
     for (int64_t i = 0; i < MR; i++) {
-      for (int64_t k = 0; k < kc; k++) tail[i * kc + k] = full + i < mc ? a.p[(full + i) * a.rs + k * a.cs] : 0.0f;
+      for (int64_t k = 0; k < kc; k++) tail[i * kc + k] = full + i < mc ? last[i * a.rs + k * a.cs] : 0.0f;
     }
   }
   const bool in_registers = epilogue && (epilogue->activation == kLinear || epilogue->activation == kActRelu);
@@ -112,7 +121,7 @@ void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float*
                                             : TileEpilogue{nullptr, false};
     for (int64_t ir = 0; ir < mc; ir += MR) {
       const int64_t mr = imin(MR, mc - ir);
-      const Block ap = mr < MR && a.cs != 1 ? Block{tail, kc, 1} : Block{a.p + ir * a.rs, a.rs, a.cs};
+      const Block ap = mr < MR && !a.padded ? Block{tail, kc, 1, 0, true} : Block{a.p + (ir / MR) * a.tile_step, a.rs, a.cs, 0, true};
       float* cp = c + ir * ldc + jr;
       if (mr == MR && nr == NR) {
         if (first) {
@@ -158,13 +167,7 @@ void gemm_tile(const A& a, const B& b, int64_t m0, int64_t m1, int64_t n0, int64
       if (!b.view(pc, jc, nc, &panels)) b.pack(pb, pc, kc, jc, nc);
       for (int64_t ic = m0; ic < m1; ic += mc_max) {
         const int64_t mc = imin(mc_max, m1 - ic);
-        Block block{pa, kc, 1};
-        if (!a.view(ic, pc, &block)) {
-          a.pack(pa, ic, mc, pc, kc);
-          // Rows past mc feed only tile rows that are never stored; zero them so they stay finite.
-          std::memset(pa + mc * kc, 0, static_cast<size_t>((round_up(mc, MR) - mc) * kc) * sizeof(float));
-        }
-        macro_kernel(block, panels, mc, nc, kc, c + ic * ldc + jc, ldc, pc == 0, last ? epilogue : nullptr,
+        macro_kernel(a.pack(pa, ic, mc, pc, kc), panels, mc, nc, kc, c + ic * ldc + jc, ldc, pc == 0, last ? epilogue : nullptr,
                      epilogue && epilogue->bias ? epilogue->bias + jc : nullptr, pa);
       }
     }
@@ -211,13 +214,10 @@ struct Strided {
 // than a power of two keeps them in distinct cache sets); column-major ones are read in place.
 struct MatrixA {
   Strided s;
-  bool view(int64_t m0, int64_t k0, Block* out) const {
-    if (s.rs != 1) return false;
-    *out = Block{s.p + m0 + k0 * s.cs, 1, s.cs};
-    return true;
-  }
-  void pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+  Block pack(float* dst, int64_t m0, int64_t mc, int64_t k0, int64_t kc) const {
+    if (s.rs == 1) return Block{s.p + m0 + k0 * s.cs, 1, s.cs, MR, false};
     for (int64_t i = 0; i < mc; i++) std::memcpy(dst + i * kc, s.p + (m0 + i) * s.rs + k0, static_cast<size_t>(kc) * sizeof(float));
+    return row_major_block(dst, mc, kc);
   }
 };
 
