@@ -15,9 +15,9 @@ import { MR, NR, transpose4 } from './tile';
  * in L1. The depth is split into equal blocks (K = 288 is one block of 288, not 256 + 32).
  */
 export const KC: i32 = 384;
-/** Rows of A packed at a time (128 KB, in L2). */
+/** Rows of A packed at a time (up to 192 KB, in L2). */
 export const MC: i32 = 128;
-/** Columns of B packed at a time (512 KB, in L2). */
+/** Columns of B packed at a time (up to 768 KB, in L2). */
 export const NC: i32 = 512;
 
 const TILE_BYTES: i32 = (MR * NR + NR) * 4;
@@ -57,7 +57,6 @@ export function useMatrixA(a: usize, ars: i32, acs: i32): void {
 export function usePatchA(mode: i32): void {
   aMode = mode;
 }
-
 
 @inline function packA(dst: usize, row0: i32, col0: i32, mc: i32, kc: i32, work: usize): void {
   if (aMode == A_MATRIX) {
