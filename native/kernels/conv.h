@@ -264,7 +264,10 @@ void conv2d_backprop_input(const float* dy, const float* filter, float* dx, cons
   for (int64_t r = 0; r < patch; r++) {
     for (int64_t oc = 0; oc < c.out_c; oc++) filter_t[oc * patch + r] = filter[r * c.out_c + oc];
   }
-  const int64_t per_chunk = imax(1, kColumnChunkFloats / (grid * patch));
+  // Chunks never change the arithmetic (each image's columns are added in the same order), so their
+  // number can follow the thread count: at least two per thread, for balance.
+  const int64_t per_chunk =
+      imax(1, imin(kColumnChunkFloats / (grid * patch), ceil_div(c.batch, 2 * static_cast<int64_t>(thread_count()))));
   const int64_t chunks = ceil_div(c.batch, per_chunk);
   const double cost = 2.0 * static_cast<double>(per_chunk * grid * patch * c.out_c);
   parallel_ranges(chunks, cost, 1, [&](int64_t q0, int64_t q1) {

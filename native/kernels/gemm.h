@@ -12,6 +12,8 @@
 //            bool view(int64_t k0, int64_t n0, int64_t nc, Panels* out) const
 //            may instead point at panels already in memory (skipping the copy).
 #pragma once
+#include <utility>
+
 #include "support.h"
 #include "unary.h"
 
@@ -29,14 +31,14 @@ struct TileEpilogue {
   bool relu;
 };
 
-// c[MR x NR] = a[MR x kc] * b[kc x NR] (row stride ldb), added to c when kAccumulate. Element (i, k) of
-// a is a[i * lda + k] (row-major) or a[i + k * lda] (column-major).
-template <bool kAccumulate, bool kColumnMajorA>
+// c[ROWS x NR] = a[ROWS x kc] * b[kc x NR] (row stride ldb), added to c when kAccumulate. Element (i, k)
+// of a is a[i * lda + k] (row-major) or a[i + k * lda] (column-major).
+template <int ROWS, bool kAccumulate, bool kColumnMajorA>
 __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t lda, const float* b, int64_t ldb,
                                             float* c, int64_t ldc, TileEpilogue epilogue) {
-  Vec acc[MR][NV];
+  Vec acc[ROWS][NV];
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; i++) {
+  for (int i = 0; i < ROWS; i++) {
 #pragma GCC unroll 4
     for (int j = 0; j < NV; j++) acc[i][j] = zero();
   }
@@ -45,7 +47,7 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
 #pragma GCC unroll 4
     for (int j = 0; j < NV; j++) bv[j] = load(b + k * ldb + j * W);
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
+    for (int i = 0; i < ROWS; i++) {
       const Vec av = set1(kColumnMajorA ? a[i + k * lda] : a[i * lda + k]);
 #pragma GCC unroll 4
       for (int j = 0; j < NV; j++) acc[i][j] = fmadd(av, bv[j], acc[i][j]);
@@ -55,7 +57,7 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
 #pragma GCC unroll 4
   for (int j = 0; j < NV; j++) bias[j] = epilogue.bias ? load(epilogue.bias + j * W) : zero();
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; i++) {
+  for (int i = 0; i < ROWS; i++) {
 #pragma GCC unroll 4
     for (int j = 0; j < NV; j++) {
       float* p = c + i * ldc + j * W;
@@ -65,6 +67,26 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
       store(p, v);
     }
   }
+}
+
+using MicroKernel = void (*)(int64_t, const float*, int64_t, const float*, int64_t, float*, int64_t, TileEpilogue);
+
+template <int ROWS>
+MicroKernel micro_kernel_for(bool accumulate, bool column_major) {
+  if (accumulate) return column_major ? &micro_kernel<ROWS, true, true> : &micro_kernel<ROWS, true, false>;
+  return column_major ? &micro_kernel<ROWS, false, true> : &micro_kernel<ROWS, false, false>;
+}
+
+// The micro-kernel for an even number of rows up to MR: a short last tile costs its own rows, not MR's.
+template <std::size_t... I>
+MicroKernel pick_micro_kernel(int64_t rows, bool accumulate, bool column_major, std::index_sequence<I...>) {
+  MicroKernel kernel = nullptr;
+  ((rows == 2 * static_cast<int64_t>(I + 1) ? (kernel = micro_kernel_for<2 * (I + 1)>(accumulate, column_major)) : nullptr), ...);
+  return kernel;
+}
+LW_INLINE MicroKernel pick_micro_kernel(int64_t rows, bool accumulate, bool column_major) {
+  static_assert(MR % 2 == 0, "tiles are picked in steps of two rows");
+  return pick_micro_kernel(rows, accumulate, column_major, std::make_index_sequence<MR / 2>{});
 }
 
 // Where an A block is: tile t (rows t*MR..t*MR+MR) starts at p + t * tile_step, and element (i, k) of
@@ -89,20 +111,11 @@ struct Panels {
   int64_t step, ldb;
 };
 
-template <bool kAccumulate>
-LW_INLINE void run_micro_kernel(int64_t kc, Block a, const float* b, int64_t ldb, float* c, int64_t ldc,
-                                TileEpilogue epilogue) {
-  if (a.cs == 1) {
-    micro_kernel<kAccumulate, false>(kc, a.p, a.rs, b, ldb, c, ldc, epilogue);
-  } else {
-    micro_kernel<kAccumulate, true>(kc, a.p, a.cs, b, ldb, c, ldc, epilogue);
-  }
-}
-
 // One A block times one B block into C (mc x nc at c). `first` overwrites C instead of accumulating;
 // `epilogue` (given on the last K block only) is applied to each tile while it is hot: in registers
-// for bias and relu on full tiles, in a second pass over the tile otherwise. `tail` (MR x kc floats)
-// holds a copy of an unpadded block's last partial tile.
+// for bias and relu, in a second pass over the tile otherwise. Tiles that do not fit C exactly (the
+// last columns, an odd number of last rows) are computed into a local tile and copied. `tail`
+// (MR x kc floats) holds a copy of an unpadded block's last partial tile.
 void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float* c, int64_t ldc, bool first,
                   const Epilogue* epilogue, const float* bias, float* tail) {
   const int64_t full = mc - mc % MR;
@@ -117,27 +130,23 @@ void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float*
   for (int64_t jr = 0; jr < nc; jr += NR) {
     const int64_t nr = imin(NR, nc - jr);
     const float* bp = pb.p + (jr / NR) * pb.step;
-    const TileEpilogue fused = in_registers ? TileEpilogue{bias ? bias + jr : nullptr, epilogue->activation == kActRelu}
-                                            : TileEpilogue{nullptr, false};
+    const float* tile_bias = bias ? bias + jr : nullptr;
     for (int64_t ir = 0; ir < mc; ir += MR) {
-      const int64_t mr = imin(MR, mc - ir);
+      const int64_t mr = imin(MR, mc - ir), rows = round_up(mr, 2);
       const Block ap = mr < MR && !a.padded ? Block{tail, kc, 1, 0, true} : Block{a.p + (ir / MR) * a.tile_step, a.rs, a.cs, 0, true};
+      const int64_t lda = ap.cs == 1 ? ap.rs : ap.cs;
       float* cp = c + ir * ldc + jr;
-      if (mr == MR && nr == NR) {
-        if (first) {
-          run_micro_kernel<false>(kc, ap, bp, pb.ldb, cp, ldc, fused);
-        } else {
-          run_micro_kernel<true>(kc, ap, bp, pb.ldb, cp, ldc, fused);
-        }
-        if (epilogue && !in_registers) {
-          apply_epilogue(cp, ldc, mr, nr, bias ? bias + jr : nullptr, epilogue->activation, epilogue->alpha);
-        }
+      if (rows == mr && nr == NR) {
+        const TileEpilogue fused =
+            in_registers ? TileEpilogue{tile_bias, epilogue->activation == kActRelu} : TileEpilogue{nullptr, false};
+        pick_micro_kernel(rows, !first, ap.cs != 1)(kc, ap.p, lda, bp, pb.ldb, cp, ldc, fused);
+        if (epilogue && !in_registers) apply_epilogue(cp, ldc, mr, nr, tile_bias, epilogue->activation, epilogue->alpha);
       } else {
-        run_micro_kernel<false>(kc, ap, bp, pb.ldb, tile, NR, TileEpilogue{nullptr, false});
+        pick_micro_kernel(rows, false, ap.cs != 1)(kc, ap.p, lda, bp, pb.ldb, tile, NR, TileEpilogue{nullptr, false});
         for (int64_t i = 0; i < mr; i++) {
           for (int64_t j = 0; j < nr; j++) cp[i * ldc + j] = first ? tile[i * NR + j] : cp[i * ldc + j] + tile[i * NR + j];
         }
-        if (epilogue) apply_epilogue(cp, ldc, mr, nr, bias ? bias + jr : nullptr, epilogue->activation, epilogue->alpha);
+        if (epilogue) apply_epilogue(cp, ldc, mr, nr, tile_bias, epilogue->activation, epilogue->alpha);
       }
     }
   }
