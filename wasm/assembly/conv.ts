@@ -1,7 +1,7 @@
 /**
  * 2-D convolution (NHWC input, [kH, kW, inC, outC] filters) and its two gradients, as matrix products
  * over implicit patches (patches.ts): out = patches @ W, dW = patches^T @ dy, dx = col2im(dy @ W^T).
- * Threads split output pixels (forward, filter gradient) or whole images (input gradient, whose
+ * Calls are split into output pixels (forward, filter gradient) or whole images (input gradient, whose
  * scatter-add would otherwise race).
  */
 import { gemmRows, gemmScratchBytes, useMatrixA, usePatchA, A_PATCHES, A_PATCHES_T } from './gemm';
@@ -20,17 +20,24 @@ export function conv2d(
 }
 
 /**
- * The filter gradient summed over output pixels [p0, p1) only, written (not added) to dw; threads
- * each take a pixel range into their own buffer and the partial sums are added afterwards.
+ * Adds the filter gradient summed over output pixels [p0, p1) to this thread's partial sum, which sits
+ * in its scratch after gemm's part (backpropFilterScratchBytes); the caller zeroes the partial sums
+ * first and adds them up afterwards.
  */
 export function conv2dBackpropFilter(
-  x: usize, dy: usize, dw: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, outC: i32, kH: i32, kW: i32,
+  x: usize, dy: usize, inH: i32, inW: i32, inC: i32, outH: i32, outW: i32, outC: i32, kH: i32, kW: i32,
   strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, padTop: i32, padLeft: i32,
   p0: i32, p1: i32, scratch: usize,
 ): void {
   useConvGeometry(x, inH, inW, inC, outH, outW, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft);
   usePatchA(A_PATCHES_T);
-  gemmRows(dy, outC, 1, dw, outC, 0, kH * kW * inC, p0, p1, 0, LINEAR, 0, scratch);
+  const partial = scratch + <usize>gemmScratchBytes();
+  gemmRows(dy, outC, 1, partial, outC, 0, kH * kW * inC, p0, p1, 0, LINEAR, 0, scratch, true);
+}
+
+/** Bytes of scratch conv2dBackpropFilter needs: gemm's, plus the partial sum of the filter gradient. */
+export function backpropFilterScratchBytes(kH: i32, kW: i32, inC: i32, outC: i32): i32 {
+  return gemmScratchBytes() + kH * kW * inC * outC * 4;
 }
 
 /** Bytes of scratch conv2dBackpropInput needs: gemm's, plus `chunk` rows of patch gradients. */

@@ -270,11 +270,12 @@ export function gemm(
 
 /**
  * Rows [m0, m1) of C[., n] (row stride n) = act(op(A)[., k0:k1] @ op(B)[k0:k1, .] + bias), where A is
- * the operand selected by useMatrixA/usePatchA and op(B)[p, j] = B[p*brs + j*bcs].
+ * the operand selected by useMatrixA/usePatchA and op(B)[p, j] = B[p*brs + j*bcs]; with `addToC` the
+ * product is added to C instead (no bias or activation then).
  */
 export function gemmRows(
   b: usize, brs: i32, bcs: i32, c: usize, n: i32, m0: i32, m1: i32, k0: i32, k1: i32,
-  bias: usize, act: i32, alpha: f32, scratch: usize,
+  bias: usize, act: i32, alpha: f32, scratch: usize, addToC: bool = false,
 ): void {
   const pa = scratch;
   const pb = pa + <usize>(MC * KC) * 4;
@@ -290,7 +291,7 @@ export function gemmRows(
     do {
       const kc = min(depth, k1 - pc);
       const last = pc + kc >= k1;
-      const accumulate = pc > k0;
+      const accumulate = addToC || pc > k0;
       packB(pb, b + <usize>(pc * brs + jc * bcs) * 4, brs, bcs, kc, nc);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = min(MC, m1 - ic);

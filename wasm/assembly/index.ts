@@ -1,9 +1,9 @@
 /**
  * The kernels the JavaScript side calls. Every argument is a number: addresses in the shared memory,
- * sizes, op codes (see src/backend/wasm/codes.ts) and index ranges that let threads split a job.
+ * sizes, op codes (see src/backend/wasm/codes.ts) and index ranges that let threads split a call.
  */
 export { gemm, gemmScratchBytes } from './gemm';
-export { conv2d, conv2dBackpropFilter, conv2dBackpropInput, backpropInputScratchBytes } from './conv';
+export { conv2d, conv2dBackpropFilter, conv2dBackpropInput, backpropFilterScratchBytes, backpropInputScratchBytes } from './conv';
 export { maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad } from './pool';
 export { unary, unaryGrad, binaryFlat, binaryStrided, clip, fill, addInto } from './elementwise';
 export { reduce, reduceWorkBytes } from './reduce';

@@ -25,7 +25,8 @@ export function codeOf<T>(list: readonly T[], name: T): number {
 
 /** Every function the kernels module exports; the worker threads look kernels up by index in this list. */
 export const KERNEL_EXPORTS = [
-  'heapBase', 'gemm', 'gemmScratchBytes', 'conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput', 'backpropInputScratchBytes',
+  'heapBase', 'gemm', 'gemmScratchBytes', 'conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput',
+  'backpropFilterScratchBytes', 'backpropInputScratchBytes',
   'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad', 'unary', 'unaryGrad', 'binaryFlat', 'binaryStrided',
   'clip', 'fill', 'addInto', 'reduce', 'reduceWorkBytes', 'softmax', 'logSoftmax',
   'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate', 'scaleInPlace',

@@ -1,33 +1,119 @@
 /**
- * The handshake between the main thread and a worker, over one slot of a SharedArrayBuffer per worker:
- * the main thread writes a kernel index and its arguments, bumps JOB and notifies; the worker runs the
- * kernel, sets DONE to the same number and notifies. Both sides spin briefly before sleeping in
- * Atomics.wait, because waking a sleeping thread costs 13-120 us while kernels come back to back.
+ * How threads share a kernel call, over a SharedArrayBuffer: the calling thread writes the job (kernel,
+ * arguments, and the call split into chunks) to a board, bumps each worker's JOB number and notifies;
+ * then every thread, the caller included, claims chunks from an atomic counter until none are left, and
+ * each worker sets DONE to the job's number. Claiming chunks instead of owning fixed shares means a
+ * worker that wakes late (13-120 us from Atomics.wait, or much longer on a busy machine) just takes
+ * fewer chunks. Workers spin briefly before sleeping, since kernels tend to come back to back.
  */
 import type { WasmFunction } from './codes.js';
 
+const MAX_ARGS = 32;
+/** The most chunks a job is split into. */
+export const MAX_CHUNKS = 64;
+
+// The board (one per pool): Int32 header, then float64 arguments and chunk bounds.
+const KERNEL = 0;
+const ARGC = 1;
+const RANGE_AT = 2;
+const SCRATCH_AT = 3;
+const CHUNKS = 4;
+const NEXT = 5;
+const FAILED = 6;
+const BOARD_HEADER_BYTES = 64;
+const BOARD_BYTES = BOARD_HEADER_BYTES + MAX_ARGS * 8 + MAX_CHUNKS * 16;
+
+// A worker's slot: Int32 JOB, DONE, READY, then its scratch address as a float64.
 const JOB = 0;
 const DONE = 1;
-const KERNEL = 2;
-const ARGC = 3;
-const READY = 4;
-const FAILED = 5;
-const HEADER_BYTES = 64;
-export const MAX_ARGS = 32;
-export const SLOT_BYTES = HEADER_BYTES + MAX_ARGS * 8;
+const READY = 2;
+const SLOT_BYTES = 32;
 
-/** How long a thread polls before it sleeps, in milliseconds. */
+/** How long a worker polls for the next job before it sleeps, in milliseconds. */
 const WORKER_SPIN_MS = 0.2;
 const CHECK_CLOCK_EVERY = 256;
 
-export class JobSlot {
-  readonly #ctl: Int32Array;
+/** Bytes of control memory for a pool of `workers` worker threads. */
+export function controlBytes(workers: number): number {
+  return BOARD_BYTES + workers * SLOT_BYTES;
+}
+
+/** A kernel call split into chunks: `args` with [start, end) at rangeAt, and each thread's scratch at scratchAt. */
+export interface Job {
+  kernel: number;
+  args: readonly number[];
+  rangeAt: number;
+  scratchAt: number | null;
+  chunks: readonly (readonly [number, number])[];
+}
+
+export class Board {
+  readonly #header: Int32Array;
   readonly #args: Float64Array;
+  readonly #bounds: Float64Array;
+
+  constructor(control: SharedArrayBuffer) {
+    this.#header = new Int32Array(control, 0, BOARD_HEADER_BYTES / 4);
+    this.#args = new Float64Array(control, BOARD_HEADER_BYTES, MAX_ARGS);
+    this.#bounds = new Float64Array(control, BOARD_HEADER_BYTES + MAX_ARGS * 8, MAX_CHUNKS * 2);
+  }
+
+  /** Caller: publishes a job (the workers are told through their slots). */
+  publish(job: Job): void {
+    if (job.args.length > MAX_ARGS) throw new Error(`wasm backend: a kernel takes at most ${MAX_ARGS} arguments, received ${job.args.length}`);
+    if (job.chunks.length > MAX_CHUNKS) throw new Error(`wasm backend: a job has at most ${MAX_CHUNKS} chunks, received ${job.chunks.length}`);
+    const h = this.#header;
+    this.#args.set(job.args);
+    job.chunks.forEach(([start, end], i) => {
+      this.#bounds[2 * i] = start;
+      this.#bounds[2 * i + 1] = end;
+    });
+    h[KERNEL] = job.kernel;
+    h[ARGC] = job.args.length;
+    h[RANGE_AT] = job.rangeAt;
+    h[SCRATCH_AT] = job.scratchAt ?? -1;
+    h[CHUNKS] = job.chunks.length;
+    Atomics.store(h, FAILED, -1);
+    Atomics.store(h, NEXT, 0);
+  }
+
+  /**
+   * Any thread: claims and runs chunks until none are left, with `scratch` as this thread's scratch.
+   * A chunk whose kernel throws is recorded (see failedChunk) and the thread stops claiming.
+   */
+  work(kernels: readonly WasmFunction[], scratch: number): void {
+    const h = this.#header;
+    const args = Array.from(this.#args.subarray(0, h[ARGC]!));
+    const rangeAt = h[RANGE_AT]!, scratchAt = h[SCRATCH_AT]!, chunks = h[CHUNKS]!;
+    if (scratchAt >= 0) args[scratchAt] = scratch;
+    const kernel = kernels[h[KERNEL]!]!;
+    for (let i = Atomics.add(h, NEXT, 1); i < chunks; i = Atomics.add(h, NEXT, 1)) {
+      args[rangeAt] = this.#bounds[2 * i]!;
+      args[rangeAt + 1] = this.#bounds[2 * i + 1]!;
+      try {
+        kernel(...args);
+      } catch {
+        Atomics.compareExchange(h, FAILED, -1, i);
+        return;
+      }
+    }
+  }
+
+  /** The chunk whose kernel threw in a worker, or -1. */
+  get failedChunk(): number {
+    return Atomics.load(this.#header, FAILED);
+  }
+}
+
+export class WorkerSlot {
+  readonly #ctl: Int32Array;
+  readonly #scratch: Float64Array;
   #posted = 0;
 
   constructor(control: SharedArrayBuffer, slot: number) {
-    this.#ctl = new Int32Array(control, slot * SLOT_BYTES, HEADER_BYTES / 4);
-    this.#args = new Float64Array(control, slot * SLOT_BYTES + HEADER_BYTES, MAX_ARGS);
+    const at = BOARD_BYTES + slot * SLOT_BYTES;
+    this.#ctl = new Int32Array(control, at, 3);
+    this.#scratch = new Float64Array(control, at + 16, 1);
   }
 
   /** Whether the worker behind this slot has its kernels instantiated and is serving. */
@@ -35,40 +121,30 @@ export class JobSlot {
     return Atomics.load(this.#ctl, READY) === 1;
   }
 
-  /** Main thread: hands a job to the worker. */
-  post(kernel: number, args: readonly number[]): void {
-    if (args.length > MAX_ARGS) throw new Error(`wasm backend: a job takes at most ${MAX_ARGS} arguments, received ${args.length}`);
-    this.#args.set(args);
-    this.#ctl[KERNEL] = kernel;
-    this.#ctl[ARGC] = args.length;
+  /** Caller: tells the worker that a job is on the board; `scratch` is the worker's scratch address. */
+  post(scratch: number): void {
+    this.#scratch[0] = scratch;
     Atomics.store(this.#ctl, JOB, ++this.#posted);
     Atomics.notify(this.#ctl, JOB, 1);
   }
 
-  /** Main thread: waits for the last posted job; returns false when the kernel threw in the worker. */
-  join(mayBlock: boolean): boolean {
+  /** Caller: waits until the worker has finished the last job posted. */
+  join(mayBlock: boolean): void {
     const ctl = this.#ctl;
     let spins = 0;
     while (Atomics.load(ctl, DONE) !== this.#posted) {
       if (mayBlock && ++spins > 4096) Atomics.wait(ctl, DONE, this.#posted - 1, 1);
     }
-    return Atomics.load(ctl, FAILED) === 0;
   }
 
-  /** Worker: marks the slot ready and serves jobs forever. */
-  serve(kernels: readonly WasmFunction[]): never {
+  /** Worker: marks the slot ready and serves jobs from the board forever. */
+  serve(board: Board, kernels: readonly WasmFunction[]): never {
     const ctl = this.#ctl;
     Atomics.store(ctl, READY, 1);
     let seen = 0;
     for (;;) {
       seen = this.#nextJob(seen);
-      let failed = 0;
-      try {
-        kernels[ctl[KERNEL]!]!(...this.#args.subarray(0, ctl[ARGC]!));
-      } catch {
-        failed = 1;
-      }
-      Atomics.store(ctl, FAILED, failed);
+      board.work(kernels, this.#scratch[0]!);
       Atomics.store(ctl, DONE, seen);
       Atomics.notify(ctl, DONE, 1);
     }

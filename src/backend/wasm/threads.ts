@@ -1,46 +1,59 @@
 /**
- * The thread pool: the main thread plus worker threads that instantiate the same kernels over the
- * shared memory. A kernel call is split into parts (index ranges) only when each part has enough work to
- * pay for the hand-off; part 0 runs on the calling thread while the workers run the others.
+ * The thread pool: the calling thread plus worker threads that instantiate the same kernels over the
+ * shared memory. A kernel call is split into chunks only when each chunk has enough work to pay for the
+ * hand-off; all threads then claim chunks until none are left (control.ts).
  */
-import type { KernelExport, KernelFunctions } from './codes.js';
+import type { KernelExport, KernelFunctions, WasmFunction } from './codes.js';
 import { KERNEL_EXPORTS } from './codes.js';
-import { JobSlot, SLOT_BYTES } from './control.js';
+import { Board, MAX_CHUNKS, WorkerSlot, controlBytes } from './control.js';
 import type { WasmHeap } from './heap.js';
 import type { Platform } from './platform.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
-/** The most threads (main included) the pool will run. */
+/** The most threads (the caller included) the pool will run. */
 export const MAX_THREADS = 16;
+/** Chunks per thread: enough that a late thread costs little, few enough that per-chunk packing stays cheap. */
+const CHUNKS_PER_THREAD = 3;
 
 interface Scratch {
   address: number;
   bytes: number;
 }
 
+/** A kernel call to split: `args` holds [start, end) at rangeAt (filled per chunk). */
+export interface Split {
+  args: readonly number[];
+  rangeAt: number;
+  chunks: readonly (readonly [number, number])[];
+  /** Per-thread scratch addresses (from threadScratch), passed as the kernel's last argument. */
+  scratch?: readonly number[];
+}
+
 export class ThreadPool {
-  readonly #kernels: KernelFunctions;
+  readonly #kernels: readonly WasmFunction[];
   readonly #heap: WasmHeap;
   readonly #platform: Platform;
   readonly #module: WasmModule;
   readonly #memory: WasmMemory;
   readonly #control: SharedArrayBuffer | null;
-  readonly #slots: JobSlot[] = [];
+  readonly #board: Board | null;
+  readonly #slots: WorkerSlot[] = [];
   readonly #scratch: Scratch[] = [];
   readonly #errors: string[] = [];
   #limit = 1;
 
-  /** `control` is null when threads are unavailable: the pool then runs everything on the calling thread. */
+  /** Without threads (no shared memory) everything runs on the calling thread. */
   constructor(kernels: KernelFunctions, heap: WasmHeap, platform: Platform, module: WasmModule, memory: WasmMemory, threads: boolean) {
-    this.#kernels = kernels;
+    this.#kernels = KERNEL_EXPORTS.map((name) => kernels[name]);
     this.#heap = heap;
     this.#platform = platform;
     this.#module = module;
     this.#memory = memory;
-    this.#control = threads ? new SharedArrayBuffer((MAX_THREADS - 1) * SLOT_BYTES) : null;
+    this.#control = threads ? new SharedArrayBuffer(controlBytes(MAX_THREADS - 1)) : null;
+    this.#board = this.#control && new Board(this.#control);
   }
 
-  /** Threads a job may use now: the calling thread plus the workers that are ready, within the limit. */
+  /** Threads a call may use now: the caller plus the workers that are ready, within the limit. */
   get available(): number {
     let n = 1;
     for (const slot of this.#slots) {
@@ -60,13 +73,13 @@ export class ThreadPool {
     return this.#errors;
   }
 
-  /** Uses up to n threads, starting workers as needed (they become available once they are ready). */
+  /** Uses up to n threads, starting workers as needed (they join in once they are ready). */
   setThreads(n: number): void {
     if (this.#control === null) return;
     this.#limit = Math.min(Math.max(1, Math.floor(n)), MAX_THREADS);
     while (this.#slots.length < this.#limit - 1) {
       const slot = this.#slots.length;
-      this.#slots.push(new JobSlot(this.#control, slot));
+      this.#slots.push(new WorkerSlot(this.#control, slot));
       this.#platform.startWorker(
         { module: this.#module, memory: this.#memory, control: this.#control, slot },
         (message) => this.#errors.push(message),
@@ -74,42 +87,68 @@ export class ThreadPool {
     }
   }
 
-  /** How many parts a job of `work` units should be split into, given the least work worth a part. */
-  partsFor(work: number, minWorkPerPart: number): number {
-    return Math.max(1, Math.min(this.available, Math.floor(work / minWorkPerPart)));
+  /** How many chunks a call of `work` units should be split into, given the least work worth a chunk. */
+  chunksFor(work: number, minWorkPerChunk: number): number {
+    const threads = this.available;
+    if (threads === 1) return 1;
+    return Math.max(1, Math.min(Math.floor(work / minWorkPerChunk), threads * CHUNKS_PER_THREAD, MAX_CHUNKS));
   }
 
-  /** The scratch block of thread `t` (0 is the caller), grown to `bytes`; -1 when memory is exhausted. */
-  scratch(t: number, bytes: number): number {
-    const held = this.#scratch[t];
-    if (held && held.bytes >= bytes) return held.address;
-    if (held) this.#heap.freeBlock(held.address, held.bytes);
-    const address = this.#heap.allocBlock(bytes);
-    if (address < 0) {
-      this.#scratch[t] = { address: 0, bytes: 0 };
-      return -1;
+  /** A scratch block of `bytes` for every thread a call may use (reused between calls); null when memory is exhausted. */
+  threadScratch(bytes: number): number[] | null {
+    const blocks: number[] = [];
+    for (let t = 0; t < this.available; t++) {
+      const held = this.#scratch[t];
+      if (held && held.bytes >= bytes) {
+        blocks.push(held.address);
+        continue;
+      }
+      if (held) this.#heap.freeBlock(held.address, held.bytes);
+      const address = this.#heap.allocBlock(bytes);
+      if (address < 0) {
+        this.#scratch[t] = { address: 0, bytes: 0 };
+        return null;
+      }
+      this.#scratch[t] = { address, bytes };
+      blocks.push(address);
     }
-    this.#scratch[t] = { address, bytes };
-    return address;
+    return blocks;
   }
 
-  /** Runs `kernel` once per argument list: the first on this thread, the others on ready workers. */
-  run(kernel: KernelExport, parts: readonly (readonly number[])[]): void {
-    const fn = this.#kernels[kernel];
-    const workers = this.#slots.filter((s) => s.ready).slice(0, parts.length - 1);
-    if (workers.length < parts.length - 1) throw new Error(`wasm backend: ${parts.length} parts but only ${workers.length + 1} threads`);
+  /** Runs every chunk of `split`, on the calling thread and the ready workers. */
+  run(kernel: KernelExport, split: Split): void {
     const index = KERNEL_EXPORTS.indexOf(kernel);
-    workers.forEach((slot, i) => slot.post(index, parts[i + 1]!));
-    const failed: number[] = [];
-    try {
-      fn(...parts[0]!);
-    } finally {
-      workers.forEach((slot, i) => {
-        if (!slot.join(this.#platform.mayBlock)) failed.push(i + 1);
-      });
+    const scratch = split.scratch;
+    const threads = Math.min(this.available, scratch?.length ?? MAX_THREADS, split.chunks.length);
+    const args = [...split.args];
+    if (this.#board === null || threads === 1) {
+      if (scratch) args[args.length - 1] = scratch[0]!;
+      for (const [start, end] of split.chunks) {
+        args[split.rangeAt] = start;
+        args[split.rangeAt + 1] = end;
+        this.#kernels[index]!(...args);
+      }
+      return;
     }
-    // A kernel that threw in a worker is run again here, so its error surfaces with a stack.
-    for (const i of failed) fn(...parts[i]!);
+    const board = this.#board;
+    board.publish({ kernel: index, args, rangeAt: split.rangeAt, scratchAt: scratch ? args.length - 1 : null, chunks: split.chunks });
+    const workers = this.#slots.filter((s) => s.ready).slice(0, threads - 1);
+    workers.forEach((slot, i) => slot.post(scratch?.[i + 1] ?? 0));
+    try {
+      board.work(this.#kernels, scratch?.[0] ?? 0);
+    } finally {
+      for (const slot of workers) slot.join(this.#platform.mayBlock);
+    }
+    const failed = board.failedChunk;
+    if (failed >= 0) {
+      // Run the chunk that threw again here, so that its error surfaces with a stack.
+      const [start, end] = split.chunks[failed]!;
+      args[split.rangeAt] = start;
+      args[split.rangeAt + 1] = end;
+      if (scratch) args[args.length - 1] = scratch[0]!;
+      this.#kernels[index]!(...args);
+      throw new Error(`wasm backend: ${kernel} failed in a worker thread (it succeeded when run again on the calling thread)`);
+    }
   }
 }
 

@@ -4,14 +4,14 @@
  */
 import type { KernelFunctions, WasmFunction } from './codes.js';
 import { KERNEL_EXPORTS } from './codes.js';
-import { JobSlot } from './control.js';
+import { Board, WorkerSlot } from './control.js';
 import { bindKernels } from './instance.js';
 import type { WorkerInit } from './platform.js';
 
 function start(init: WorkerInit): void {
   const kernels: KernelFunctions = bindKernels(init.module, init.memory);
   const table: WasmFunction[] = KERNEL_EXPORTS.map((name) => kernels[name]);
-  new JobSlot(init.control, init.slot).serve(table);
+  new WorkerSlot(init.control, init.slot).serve(new Board(init.control), table);
 }
 
 const nodeThreads = typeof process === 'object' && typeof process.getBuiltinModule === 'function'

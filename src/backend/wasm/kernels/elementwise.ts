@@ -1,5 +1,6 @@
 /** Elementwise kernels (wasm/assembly/elementwise.ts): unary maps and their gradients, broadcasting binary ops. */
 import type { Broadcast, Kernels } from '../../kernels.js';
+import type { KernelExport } from '../codes.js';
 import { BINARY_OPS, UNARY_OPS, codeOf } from '../codes.js';
 import { staged } from '../staging.js';
 import { splitRange } from '../threads.js';
@@ -48,8 +49,9 @@ function toFourDims(c: Collapsed): Collapsed {
 export function elementwiseKernels({ wasm, heap, pool, reference, split }: WasmContext): Pick<
   Kernels, 'unary' | 'unaryGrad' | 'binary' | 'clip' | 'fill'
 > {
-  /** Splits [0, n) into parts worth a thread each. */
-  const ranges = (n: number) => splitRange(n, pool.partsFor(n, split.elements), 4);
+  /** Runs an elementwise kernel over [0, n), whose range comes last in `args`. */
+  const over = (kernel: KernelExport, n: number, args: number[]) =>
+    pool.run(kernel, { args: [...args, 0, 0], rangeAt: args.length, chunks: splitRange(n, pool.chunksFor(n, split.elements), 4) });
 
   return {
     unary(op, x, out, alpha) {
@@ -57,7 +59,7 @@ export function elementwiseKernels({ wasm, heap, pool, reference, split }: WasmC
       staged(heap, (s) => {
         const px = s.input(x), po = s.output(out);
         if (!s.ok) return false;
-        pool.run('unary', ranges(out.length).map((r) => [codeOf(UNARY_OPS, op), px, po, alpha, ...r]));
+        over('unary', out.length, [codeOf(UNARY_OPS, op), px, po, alpha]);
         return true;
       }, () => reference.unary(op, x, out, alpha));
     },
@@ -67,7 +69,7 @@ export function elementwiseKernels({ wasm, heap, pool, reference, split }: WasmC
       staged(heap, (s) => {
         const px = s.input(x), py = s.input(y), pdy = s.input(dy), po = s.output(out);
         if (!s.ok) return false;
-        pool.run('unaryGrad', ranges(out.length).map((r) => [codeOf(UNARY_OPS, op), px, py, pdy, po, alpha, ...r]));
+        over('unaryGrad', out.length, [codeOf(UNARY_OPS, op), px, py, pdy, po, alpha]);
         return true;
       }, () => reference.unaryGrad(op, x, y, dy, out, alpha));
     },
@@ -86,13 +88,13 @@ export function elementwiseKernels({ wasm, heap, pool, reference, split }: WasmC
         if (c.shape.length <= 1) {
           // Same shapes, or a scalar operand: one flat run.
           const aStep = c.aStrides[0] ?? 1, bStep = c.bStrides[0] ?? 1;
-          pool.run('binaryFlat', ranges(bc.size).map((r) => [code, pa, pb, po, aStep, bStep, ...r]));
+          over('binaryFlat', bc.size, [code, pa, pb, po, aStep, bStep]);
           return true;
         }
         const f = toFourDims(c);
         const [d0, d1, d2, d3] = f.shape as [number, number, number, number];
-        const parts = splitRange(d0, pool.partsFor(bc.size, split.elements));
-        pool.run('binaryStrided', parts.map((r) => [code, pa, pb, po, d1, d2, d3, ...f.aStrides, ...f.bStrides, ...r]));
+        const args = [code, pa, pb, po, d1, d2, d3, ...f.aStrides, ...f.bStrides, 0, 0];
+        pool.run('binaryStrided', { args, rangeAt: args.length - 2, chunks: splitRange(d0, pool.chunksFor(bc.size, split.elements)) });
         return true;
       }, () => reference.binary(op, a, b, out, bc));
     },
@@ -102,7 +104,7 @@ export function elementwiseKernels({ wasm, heap, pool, reference, split }: WasmC
       staged(heap, (s) => {
         const px = s.input(x), po = s.output(out);
         if (!s.ok) return false;
-        pool.run('clip', ranges(out.length).map((r) => [px, po, low, high, ...r]));
+        over('clip', out.length, [px, po, low, high]);
         return true;
       }, () => reference.clip(x, out, low, high));
     },

@@ -18,6 +18,11 @@ function geometry(c: ConvInfo): number[] {
   return [c.inH, c.inW, c.inC, c.outH, c.outW, c.outC, c.kH, c.kW, c.strideH, c.strideW, c.dilationH, c.dilationW, c.padTop, c.padLeft];
 }
 
+/** Floating-point operations of a convolution (or of either of its gradients). */
+function convFlops(c: ConvInfo): number {
+  return 2 * c.batch * c.outH * c.outW * c.outC * c.kH * c.kW * c.inC;
+}
+
 export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContext): Pick<
   Kernels, 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'
 > {
@@ -29,21 +34,16 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
       const { batch, m, n, k, transA, transB } = info;
       staged(heap, (s) => {
         const pa = s.input(a), pb = s.input(b), pc = s.output(out), bias = s.optionalInput(epilogue?.bias ?? null);
-        if (!s.ok) return false;
-        const parts = pool.partsFor(2 * batch * m * n * k, split.flops);
-        // Split rows when each part gets a few tiles of them, otherwise whole batch entries.
-        const byRows = batch < parts || m >= parts * TILE_ROWS * 4;
-        const ranges = byRows ? splitRange(m, parts, TILE_ROWS) : splitRange(batch, parts);
+        const scratch = pool.threadScratch(gemmScratch);
+        if (!s.ok || scratch === null) return false;
+        const chunks = pool.chunksFor(2 * batch * m * n * k, split.flops);
+        // Split rows when each chunk gets a few tiles of them, otherwise whole batch entries.
+        const byRows = batch < chunks || m >= chunks * TILE_ROWS * 4;
         const fixed = [pa, pb, pc, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1,
           info.aBatchStride, info.bBatchStride, bias, ...epilogueArgs(epilogue)];
-        const jobs: number[][] = [];
-        for (let t = 0; t < ranges.length; t++) {
-          const scratch = pool.scratch(t, gemmScratch);
-          if (scratch < 0) return false;
-          const [r0, r1] = ranges[t]!;
-          jobs.push([...fixed, ...(byRows ? [0, batch, r0, r1] : [r0, r1, 0, m]), scratch]);
-        }
-        pool.run('gemm', jobs);
+        const args = byRows ? [...fixed, 0, batch, 0, 0, 0] : [...fixed, 0, 0, 0, m, 0];
+        const ranges = byRows ? splitRange(m, chunks, TILE_ROWS) : splitRange(batch, chunks);
+        pool.run('gemm', { args, rangeAt: byRows ? fixed.length + 2 : fixed.length, chunks: ranges, scratch });
         return true;
       }, () => reference.matmul(a, b, out, info, epilogue));
     },
@@ -52,18 +52,12 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
       if (out.length === 0) return;
       staged(heap, (s) => {
         const px = s.input(x), pw = s.input(filter), po = s.output(out), bias = s.optionalInput(epilogue?.bias ?? null);
-        if (!s.ok) return false;
+        const scratch = pool.threadScratch(gemmScratch);
+        if (!s.ok || scratch === null) return false;
         const pixels = c.batch * c.outH * c.outW;
-        const parts = pool.partsFor(2 * pixels * c.kH * c.kW * c.inC * c.outC, split.flops);
-        const fixed = [px, pw, po, ...geometry(c), bias, ...epilogueArgs(epilogue)];
-        const jobs: number[][] = [];
-        const ranges = splitRange(pixels, parts, TILE_ROWS);
-        for (let t = 0; t < ranges.length; t++) {
-          const scratch = pool.scratch(t, gemmScratch);
-          if (scratch < 0) return false;
-          jobs.push([...fixed, ...ranges[t]!, scratch]);
-        }
-        pool.run('conv2d', jobs);
+        const args = [px, pw, po, ...geometry(c), bias, ...epilogueArgs(epilogue), 0, 0, 0];
+        const chunks = splitRange(pixels, pool.chunksFor(convFlops(c), split.flops), TILE_ROWS);
+        pool.run('conv2d', { args, rangeAt: args.length - 3, chunks, scratch });
         return true;
       }, () => reference.conv2d(x, filter, out, c, epilogue));
     },
@@ -72,21 +66,16 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
       if (dFilter.length === 0) return;
       staged(heap, (s) => {
         const px = s.input(x), pdy = s.input(dy), pdw = s.output(dFilter);
-        if (!s.ok) return false;
+        const scratch = pool.threadScratch(wasm.backpropFilterScratchBytes(c.kH, c.kW, c.inC, c.outC));
+        if (!s.ok || scratch === null) return false;
+        // Each thread adds its chunks into its own partial sum; the partial sums are added up at the end.
+        const partials = scratch.map((address) => address + gemmScratch);
+        for (const partial of partials) wasm.fill(partial, 0, 0, dFilter.length);
         const pixels = c.batch * c.outH * c.outW;
-        const parts = pool.partsFor(2 * pixels * dFilter.length, split.flops);
-        const ranges = splitRange(pixels, parts);
-        // Thread 0 sums its pixels into dFilter; the others into a partial buffer after their scratch.
-        const partials: number[] = [];
-        const jobs: number[][] = [];
-        for (let t = 0; t < ranges.length; t++) {
-          const scratch = pool.scratch(t, gemmScratch + (t > 0 ? dFilter.length * 4 : 0));
-          if (scratch < 0) return false;
-          const target = t === 0 ? pdw : scratch + gemmScratch;
-          if (t > 0) partials.push(target);
-          jobs.push([px, pdy, target, ...geometry(c), ...ranges[t]!, scratch]);
-        }
-        pool.run('conv2dBackpropFilter', jobs);
+        const args = [px, pdy, ...geometry(c), 0, 0, 0];
+        const chunks = splitRange(pixels, pool.chunksFor(convFlops(c), split.flops));
+        pool.run('conv2dBackpropFilter', { args, rangeAt: args.length - 3, chunks, scratch });
+        wasm.fill(pdw, 0, 0, dFilter.length);
         for (const partial of partials) wasm.addInto(pdw, partial, 0, dFilter.length);
         return true;
       }, () => reference.conv2dBackpropFilter(x, dy, dFilter, c));
@@ -94,22 +83,16 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
 
     conv2dBackpropInput(dy, filter, dx, c) {
       if (dx.length === 0) return;
+      const patch = c.kH * c.kW * c.inC;
+      const rows = Math.min(1024, Math.max(TILE_ROWS, Math.floor(PATCH_CHUNK_BYTES / (patch * 4 * TILE_ROWS)) * TILE_ROWS));
       staged(heap, (s) => {
         const pdy = s.input(dy), pw = s.input(filter), pdx = s.output(dx);
-        if (!s.ok) return false;
-        const patch = c.kH * c.kW * c.inC;
-        const chunk = Math.min(1024, Math.max(TILE_ROWS, Math.floor(PATCH_CHUNK_BYTES / (patch * 4 * TILE_ROWS)) * TILE_ROWS));
-        const scratchBytes = wasm.backpropInputScratchBytes(chunk, c.kH, c.kW, c.inC);
-        // Whole images per thread: overlapping windows scatter-add into dx.
-        const parts = pool.partsFor(2 * c.batch * c.outH * c.outW * patch * c.outC, split.flops);
-        const ranges = splitRange(c.batch, parts);
-        const jobs: number[][] = [];
-        for (let t = 0; t < ranges.length; t++) {
-          const scratch = pool.scratch(t, scratchBytes);
-          if (scratch < 0) return false;
-          jobs.push([pdy, pw, pdx, ...geometry(c), ...ranges[t]!, chunk, scratch]);
-        }
-        pool.run('conv2dBackpropInput', jobs);
+        const scratch = pool.threadScratch(wasm.backpropInputScratchBytes(rows, c.kH, c.kW, c.inC));
+        if (!s.ok || scratch === null) return false;
+        // Whole images per chunk: overlapping windows scatter-add into dx.
+        const args = [pdy, pw, pdx, ...geometry(c), 0, 0, rows, 0];
+        const chunks = splitRange(c.batch, pool.chunksFor(convFlops(c), split.flops));
+        pool.run('conv2dBackpropInput', { args, rangeAt: args.length - 4, chunks, scratch });
         return true;
       }, () => reference.conv2dBackpropInput(dy, filter, dx, c));
     },

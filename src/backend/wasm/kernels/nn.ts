@@ -10,14 +10,14 @@ import type { WasmContext } from './context.js';
 export function nnKernels({ wasm, heap, pool, reference, split }: WasmContext): Pick<
   Kernels, 'reduce' | 'softmax' | 'logSoftmax' | 'sgdUpdate' | 'rmspropUpdate' | 'adamUpdate' | 'adagradUpdate' | 'scaleInPlace'
 > {
-  /** An in-place update over `length` elements: `place` gives the leading arguments, ranges follow. */
+  /** An in-place update over `length` elements: `place` gives the leading arguments, the range follows. */
   function update(kernel: KernelExport, length: number, place: (s: Staging) => number[], fallback: () => void): void {
     if (length === 0) return;
     staged(heap, (s) => {
       const args = place(s);
       if (!s.ok) return false;
-      const parts = splitRange(length, pool.partsFor(length, split.elements), 4);
-      pool.run(kernel, parts.map((r) => [...args, ...r]));
+      const chunks = splitRange(length, pool.chunksFor(length, split.elements), 4);
+      pool.run(kernel, { args: [...args, 0, 0], rangeAt: args.length, chunks });
       return true;
     }, fallback);
   }
@@ -27,8 +27,8 @@ export function nnKernels({ wasm, heap, pool, reference, split }: WasmContext): 
     staged(heap, (s) => {
       const px = s.input(x), po = s.output(out);
       if (!s.ok) return false;
-      const parts = splitRange(rows, pool.partsFor(rows * cols, split.elements));
-      pool.run(kernel, parts.map((r) => [px, po, cols, ...r]));
+      const chunks = splitRange(rows, pool.chunksFor(rows * cols, split.elements));
+      pool.run(kernel, { args: [px, po, cols, 0, 0], rangeAt: 3, chunks });
       return true;
     }, () => reference[kernel](x, out, rows, cols));
   }
@@ -38,15 +38,10 @@ export function nnKernels({ wasm, heap, pool, reference, split }: WasmContext): 
       if (out.length === 0) return;
       staged(heap, (s) => {
         const px = s.input(x), po = s.output(out);
-        if (!s.ok) return false;
-        const ranges = splitRange(r.outer, pool.partsFor(x.length, split.elements));
-        const jobs: number[][] = [];
-        for (let t = 0; t < ranges.length; t++) {
-          const work = pool.scratch(t, wasm.reduceWorkBytes(r.inner));
-          if (work < 0) return false;
-          jobs.push([codeOf(REDUCE_OPS, op), px, po, r.size, r.inner, ...ranges[t]!, work]);
-        }
-        pool.run('reduce', jobs);
+        const work = pool.threadScratch(wasm.reduceWorkBytes(r.inner));
+        if (!s.ok || work === null) return false;
+        const chunks = splitRange(r.outer, pool.chunksFor(x.length, split.elements));
+        pool.run('reduce', { args: [codeOf(REDUCE_OPS, op), px, po, r.size, r.inner, 0, 0, 0], rangeAt: 5, chunks, scratch: work });
         return true;
       }, () => reference.reduce(op, x, out, r));
     },

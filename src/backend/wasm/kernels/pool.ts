@@ -15,16 +15,16 @@ export function poolKernels({ heap, pool, reference, split }: WasmContext): Pick
   Kernels, 'maxPool2d' | 'maxPool2dGrad' | 'avgPool2d' | 'avgPool2dGrad'
 > {
   /**
-   * Runs a pooling kernel whose arrays `place` returns: forward passes split output rows, gradients
-   * whole images (their windows may overlap, and they scatter-add).
+   * Runs a pooling kernel whose arrays `place` returns: forward passes are split into output rows,
+   * gradients into whole images (their windows may overlap, and they scatter-add).
    */
   function run(kernel: KernelExport, p: PoolInfo, byImages: boolean, place: (s: Staging) => number[], fallback: () => void): void {
     staged(heap, (s) => {
       const arrays = place(s);
       if (!s.ok) return false;
-      const parts = pool.partsFor(p.batch * p.outH * p.outW * p.channels * p.kH * p.kW, split.elements);
-      const ranges = splitRange(byImages ? p.batch : p.batch * p.outH, parts);
-      pool.run(kernel, ranges.map((range) => [...arrays, ...geometry(p), ...range]));
+      const chunks = pool.chunksFor(p.batch * p.outH * p.outW * p.channels * p.kH * p.kW, split.elements);
+      const args = [...arrays, ...geometry(p), 0, 0];
+      pool.run(kernel, { args, rangeAt: args.length - 2, chunks: splitRange(byImages ? p.batch : p.batch * p.outH, chunks) });
       return true;
     }, fallback);
   }
