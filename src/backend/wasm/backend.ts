@@ -52,8 +52,10 @@ export interface WasmBackend extends Backend {
   memoryStats(): HeapStats;
   /** Forces a collection and returns dead tensors' blocks now, where the host allows it. */
   reclaimMemory(): void;
-  /** Threads a job may use now (workers start in the background). */
+  /** Threads a call may use now (workers start in the background). */
   readonly threads: number;
+  /** Chunks of split calls run by worker threads so far (the rest ran on the calling thread). */
+  readonly workerChunks: number;
 }
 
 export function createBackend(wasm: KernelFunctions, heap: WasmHeap, pool: ThreadPool, reference: Kernels, split: PartSizes): WasmBackend {
@@ -81,6 +83,9 @@ export function createBackend(wasm: KernelFunctions, heap: WasmHeap, pool: Threa
     reclaimMemory: () => heap.reclaim(),
     get threads() {
       return pool.available;
+    },
+    get workerChunks() {
+      return pool.workerChunks;
     },
   };
 }

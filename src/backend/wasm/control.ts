@@ -23,10 +23,11 @@ const FAILED = 6;
 const BOARD_HEADER_BYTES = 64;
 const BOARD_BYTES = BOARD_HEADER_BYTES + MAX_ARGS * 8 + MAX_CHUNKS * 16;
 
-// A worker's slot: Int32 JOB, DONE, READY, then its scratch address as a float64.
+// A worker's slot: Int32 JOB, DONE, READY and the count of chunks it ran, then its scratch address as a float64.
 const JOB = 0;
 const DONE = 1;
 const READY = 2;
+const RAN = 3;
 const SLOT_BYTES = 32;
 
 /** How long a worker polls for the next job before it sleeps, in milliseconds. */
@@ -78,15 +79,17 @@ export class Board {
   }
 
   /**
-   * Any thread: claims and runs chunks until none are left, with `scratch` as this thread's scratch.
-   * A chunk whose kernel throws is recorded (see failedChunk) and the thread stops claiming.
+   * Any thread: claims and runs chunks until none are left, with `scratch` as this thread's scratch;
+   * returns how many it ran. A chunk whose kernel throws is recorded (see failedChunk) and the thread
+   * stops claiming.
    */
-  work(kernels: readonly WasmFunction[], scratch: number): void {
+  work(kernels: readonly WasmFunction[], scratch: number): number {
     const h = this.#header;
     const args = Array.from(this.#args.subarray(0, h[ARGC]!));
     const rangeAt = h[RANGE_AT]!, scratchAt = h[SCRATCH_AT]!, chunks = h[CHUNKS]!;
     if (scratchAt >= 0) args[scratchAt] = scratch;
     const kernel = kernels[h[KERNEL]!]!;
+    let ran = 0;
     for (let i = Atomics.add(h, NEXT, 1); i < chunks; i = Atomics.add(h, NEXT, 1)) {
       args[rangeAt] = this.#bounds[2 * i]!;
       args[rangeAt + 1] = this.#bounds[2 * i + 1]!;
@@ -94,9 +97,11 @@ export class Board {
         kernel(...args);
       } catch {
         Atomics.compareExchange(h, FAILED, -1, i);
-        return;
+        break;
       }
+      ran++;
     }
+    return ran;
   }
 
   /** The chunk whose kernel threw in a worker, or -1. */
@@ -112,13 +117,18 @@ export class WorkerSlot {
 
   constructor(control: SharedArrayBuffer, slot: number) {
     const at = BOARD_BYTES + slot * SLOT_BYTES;
-    this.#ctl = new Int32Array(control, at, 3);
+    this.#ctl = new Int32Array(control, at, 4);
     this.#scratch = new Float64Array(control, at + 16, 1);
   }
 
   /** Whether the worker behind this slot has its kernels instantiated and is serving. */
   get ready(): boolean {
     return Atomics.load(this.#ctl, READY) === 1;
+  }
+
+  /** How many chunks the worker has run so far. */
+  get chunksRun(): number {
+    return Atomics.load(this.#ctl, RAN);
   }
 
   /** Caller: tells the worker that a job is on the board; `scratch` is the worker's scratch address. */
@@ -144,7 +154,7 @@ export class WorkerSlot {
     let seen = 0;
     for (;;) {
       seen = this.#nextJob(seen);
-      board.work(kernels, this.#scratch[0]!);
+      Atomics.add(ctl, RAN, board.work(kernels, this.#scratch[0]!));
       Atomics.store(ctl, DONE, seen);
       Atomics.notify(ctl, DONE, 1);
     }

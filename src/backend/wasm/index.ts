@@ -33,8 +33,10 @@ export interface WasmOptions {
   forceSingle?: boolean;
   /** Largest WebAssembly memory (default 2 GiB shared, 512 MiB for the fixed memory). */
   maximumBytes?: number;
-  /** The least work worth a thread (tests lower it to split small inputs). */
+  /** The least work worth a chunk of its own (tests lower it to split small inputs). */
   partSizes?: PartSizes;
+  /** Whether the calling thread runs chunks of split calls too (default true; tests turn it off). */
+  callerClaimsChunks?: boolean;
 }
 
 /**
@@ -83,7 +85,7 @@ function load(options: WasmOptions): Loaded {
   const { memory, maximumBytes } = createMemory(api, shared, options.maximumBytes ?? (shared ? 2048 * MIB : 512 * MIB));
   const kernels = bindKernels(module, memory);
   const heap = new WasmHeap(memory, kernels.heapBase(), host, { shared, initialBytes: INITIAL_BYTES, maximumBytes });
-  const pool = new ThreadPool(kernels, heap, host, module, memory, shared);
+  const pool = new ThreadPool(kernels, heap, host, module, memory, shared, options.callerClaimsChunks ?? true);
   pool.setThreads(options.threads ?? Math.min(host.cpuCount, DEFAULT_MAX_THREADS, MAX_THREADS));
   return { backend: createBackend(kernels, heap, pool, referenceKernels, options.partSizes ?? DEFAULT_PART_SIZES) };
 }

@@ -1,7 +1,8 @@
 /**
  * Helpers for the WebAssembly backend's parity tests: the backend under each setting (one thread; two
- * threads with every job split, however small; the single-threaded build over a fixed memory), seeded
- * inputs placed in WebAssembly memory, and magnitude-aware comparison with the reference.
+ * threads with every call split, however small, and run by the worker; the single-threaded build over
+ * a fixed memory), seeded inputs placed in WebAssembly memory, and magnitude-aware comparison with the
+ * reference.
  */
 import assert from 'node:assert/strict';
 import type { Rng } from '../../util/random.js';
@@ -11,7 +12,8 @@ import { loadWasmBackend } from './index.js';
 
 const SETTINGS: readonly { name: string; options: WasmOptions }[] = [
   { name: 'one thread', options: { threads: 1 } },
-  { name: 'two threads, every job split', options: { threads: 2, partSizes: { flops: 1, elements: 1 } } },
+  // Every call split, and every chunk run by the worker thread.
+  { name: 'two threads, every call split', options: { threads: 2, partSizes: { flops: 1, elements: 1 }, callerClaimsChunks: false } },
   { name: 'single-threaded build, fixed memory', options: { forceSingle: true, maximumBytes: 64 * 2 ** 20 } },
 ];
 
@@ -42,9 +44,13 @@ export async function workersReady(): Promise<void> {
   assert.equal(threaded.threads, 2, `the worker thread did not start: ${threaded.describe()}`);
 }
 
-/** Runs `fn` under every setting. */
+/** Runs `fn` under every setting; in the threaded one, the worker must have run some of the chunks. */
 export function eachSetting(fn: (s: Setting) => void): void {
-  for (const s of settings()) fn(s);
+  for (const s of settings()) {
+    const before = s.backend.workerChunks;
+    fn(s);
+    if (s.backend.threads > 1) assert.ok(s.backend.workerChunks > before, `${s.name}: the worker thread ran no chunk`);
+  }
 }
 
 /** A kernel of the wasm backend; every kernel the tests call must be implemented (a missing one fails). */

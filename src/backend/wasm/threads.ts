@@ -41,9 +41,17 @@ export class ThreadPool {
   readonly #scratch: Scratch[] = [];
   readonly #errors: string[] = [];
   #limit = 1;
+  readonly #callerClaims: boolean;
 
-  /** Without threads (no shared memory) everything runs on the calling thread. */
-  constructor(kernels: KernelFunctions, heap: WasmHeap, platform: Platform, module: WasmModule, memory: WasmMemory, threads: boolean) {
+  /**
+   * Without threads (no shared memory) everything runs on the calling thread. With `callerClaims`
+   * false the calling thread leaves split calls to the workers (tests use it to cover worker execution).
+   */
+  constructor(
+    kernels: KernelFunctions, heap: WasmHeap, platform: Platform, module: WasmModule, memory: WasmMemory, threads: boolean,
+    callerClaims = true,
+  ) {
+    this.#callerClaims = callerClaims;
     this.#kernels = KERNEL_EXPORTS.map((name) => kernels[name]);
     this.#heap = heap;
     this.#platform = platform;
@@ -66,6 +74,11 @@ export class ThreadPool {
   /** The thread limit set by setThreads. */
   get limit(): number {
     return this.#control === null ? 1 : this.#limit;
+  }
+
+  /** Chunks run by worker threads so far (the rest ran on the calling thread). */
+  get workerChunks(): number {
+    return this.#slots.reduce((sum, slot) => sum + slot.chunksRun, 0);
   }
 
   /** Worker start-up failures, for describe(). */
@@ -135,7 +148,7 @@ export class ThreadPool {
     const workers = this.#slots.filter((s) => s.ready).slice(0, threads - 1);
     workers.forEach((slot, i) => slot.post(scratch?.[i + 1] ?? 0));
     try {
-      board.work(this.#kernels, scratch?.[0] ?? 0);
+      if (this.#callerClaims) board.work(this.#kernels, scratch?.[0] ?? 0);
     } finally {
       for (const slot of workers) slot.join(this.#platform.mayBlock);
     }

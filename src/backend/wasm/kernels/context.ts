@@ -13,7 +13,7 @@ export interface WasmContext {
   readonly split: PartSizes;
 }
 
-/** The least work worth a thread of its own, per kind of kernel. */
+/** The least work worth a chunk of its own (one thread's share of a call), per kind of kernel. */
 export interface PartSizes {
   /** Floating-point operations, for matrix products and convolutions. */
   flops: number;
@@ -22,8 +22,8 @@ export interface PartSizes {
 }
 
 /**
- * A part must outweigh waking a worker (13-120 us if it sleeps, about 1 us while it spins): about
- * 1-2 MFLOP of arithmetic, or a comparable amount of memory traffic.
+ * A chunk must outweigh handing it to a worker (13-120 us to wake one that sleeps, about 1 us while it
+ * spins): about 1-2 MFLOP of arithmetic, or a comparable amount of memory traffic.
  */
 export const DEFAULT_PART_SIZES: PartSizes = { flops: 2e6, elements: 1 << 17 };
 
