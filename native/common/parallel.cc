@@ -25,6 +25,10 @@ namespace {
 // within microseconds, and waking a sleeping thread costs tens of microseconds.
 constexpr auto kSpin = std::chrono::microseconds(200);
 
+// Tasks are claimed one at a time from a counter tagged with the job's generation, and a job is done
+// when all its tasks are: a worker that wakes late finds nothing left to claim, so the caller never
+// waits for a thread that has not started (on a busy machine the OS may hold a worker back for
+// milliseconds).
 class ThreadPool {
  public:
   explicit ThreadPool(int threads) { resize(threads); }
@@ -48,22 +52,22 @@ class ThreadPool {
       for (int64_t t = 0; t < tasks; t++) fn(context, t);
       return;
     }
-    fn_ = fn;
-    context_ = context;
-    tasks_ = tasks;
-    next_task_.store(0, std::memory_order_relaxed);
-    pending_.store(static_cast<int>(participants) - 1, std::memory_order_relaxed);
+    const uint64_t generation = ++generation_ & kIndexMask;
+    fn_.store(fn, std::memory_order_relaxed);
+    context_.store(context, std::memory_order_relaxed);
+    tasks_.store(tasks, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    next_.store(generation << 32, std::memory_order_release);
     // The job word carries the generation and the participant count together, so a worker never pairs
     // one job's generation with another job's participants.
-    generation_++;
-    job_.store((generation_ << 8) | static_cast<uint64_t>(participants), std::memory_order_seq_cst);
+    job_.store((generation << 8) | static_cast<uint64_t>(participants), std::memory_order_seq_cst);
     if (sleeping_.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lock(sleep_mutex_);
       wake_.notify_all();
     }
-    take_tasks();
-    // Workers finish within microseconds unless the OS has descheduled one; then yield the core to it.
-    for (int i = 0; pending_.load(std::memory_order_acquire) > 0; i++) {
+    take_tasks(generation);
+    // Only tasks already claimed remain; yield the core if their thread has been descheduled.
+    for (int i = 0; done_.load(std::memory_order_acquire) < tasks; i++) {
       if (i < 4096) {
         LW_CPU_RELAX();
       } else {
@@ -73,11 +77,19 @@ class ThreadPool {
   }
 
  private:
-  void take_tasks() {
+  static constexpr uint64_t kIndexMask = 0xffffffffu;
+
+  void take_tasks(uint64_t generation) {
+    uint64_t next = next_.load(std::memory_order_acquire);
     for (;;) {
-      const int64_t t = next_task_.fetch_add(1, std::memory_order_relaxed);
-      if (t >= tasks_) return;
-      fn_(context_, t);
+      if ((next >> 32) != generation || static_cast<int64_t>(next & kIndexMask) >= tasks_.load(std::memory_order_relaxed)) {
+        return;
+      }
+      if (next_.compare_exchange_weak(next, next + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+        fn_.load(std::memory_order_relaxed)(context_.load(std::memory_order_relaxed), static_cast<int64_t>(next & kIndexMask));
+        done_.fetch_add(1, std::memory_order_release);
+        next = next_.load(std::memory_order_acquire);
+      }
     }
   }
 
@@ -104,10 +116,7 @@ class ThreadPool {
     uint64_t seen = 0;
     for (;;) {
       seen = wait_for_job(seen);
-      if (id < static_cast<int>(seen & 0xff)) {
-        take_tasks();
-        pending_.fetch_sub(1, std::memory_order_release);
-      }
+      if (id < static_cast<int>(seen & 0xff)) take_tasks(seen >> 8);
     }
   }
 
@@ -117,11 +126,11 @@ class ThreadPool {
 
   uint64_t generation_ = 0;
   std::atomic<uint64_t> job_{0};
-  std::atomic<int64_t> next_task_{0};
-  std::atomic<int> pending_{0};
-  TaskFn fn_ = nullptr;
-  void* context_ = nullptr;
-  int64_t tasks_ = 0;
+  std::atomic<uint64_t> next_{0};  // (generation << 32) | index of the next unclaimed task
+  std::atomic<int64_t> done_{0};
+  std::atomic<TaskFn> fn_{nullptr};
+  std::atomic<void*> context_{nullptr};
+  std::atomic<int64_t> tasks_{0};
 
   std::mutex sleep_mutex_;
   std::condition_variable wake_;

@@ -24,6 +24,10 @@ constexpr double kMinParallelWork = 1.5e6;
 // The number of parts to split `work` into: one per kMinParallelWork, at most `max_parts`, at least 1.
 int64_t parts_for(double work, int64_t max_parts);
 
+// Parts per thread for work that splits at no extra cost: threads claim parts as they go, so a thread
+// the OS holds back leaves its share to the others instead of stalling the job.
+constexpr int64_t kPartsPerThread = 4;
+
 // A 64-byte-aligned buffer private to the calling thread, reused across calls. `slot` tells apart the
 // buffers one kernel needs at once; each grows to the largest size ever requested and no further.
 float* scratch(int slot, size_t floats);

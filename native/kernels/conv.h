@@ -265,21 +265,24 @@ void conv2d_backprop_input(const float* dy, const float* filter, float* dx, cons
     for (int64_t oc = 0; oc < c.out_c; oc++) filter_t[oc * patch + r] = filter[r * c.out_c + oc];
   }
   // Chunks never change the arithmetic (each image's columns are added in the same order), so their
-  // number can follow the thread count: at least two per thread, for balance.
-  const int64_t per_chunk =
-      imax(1, imin(kColumnChunkFloats / (grid * patch), ceil_div(c.batch, 2 * static_cast<int64_t>(thread_count()))));
+  // number can follow the thread count, several per thread for balance.
+  const int64_t per_chunk = imax(
+      1, imin(kColumnChunkFloats / (grid * patch), ceil_div(c.batch, kPartsPerThread * static_cast<int64_t>(thread_count()))));
   const int64_t chunks = ceil_div(c.batch, per_chunk);
-  const double cost = 2.0 * static_cast<double>(per_chunk * grid * patch * c.out_c);
-  parallel_ranges(chunks, cost, 1, [&](int64_t q0, int64_t q1) {
-    for (int64_t q = q0; q < q1; q++) {
-      const int64_t b0 = q * per_chunk, b1 = imin(c.batch, b0 + per_chunk), rows = (b1 - b0) * grid;
-      float* cols = scratch(2, static_cast<size_t>(rows * patch));
-      gemm_tile(MatrixA{{dy + b0 * grid * c.out_c, c.out_c, 1}}, MatrixB{{filter_t, patch, 1}}, 0, rows, 0, patch, c.out_c,
-                cols, patch, nullptr);
-      std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
-      add_columns(cols, dx, c, b0, b1);
-    }
-  });
+  const double work = 2.0 * static_cast<double>(c.batch * grid * patch * c.out_c);
+  auto task = [&](int64_t q) {
+    const int64_t b0 = q * per_chunk, b1 = imin(c.batch, b0 + per_chunk), rows = (b1 - b0) * grid;
+    float* cols = scratch(2, static_cast<size_t>(rows * patch));
+    gemm_tile(MatrixA{{dy + b0 * grid * c.out_c, c.out_c, 1}}, MatrixB{{filter_t, patch, 1}}, 0, rows, 0, patch, c.out_c,
+              cols, patch, nullptr);
+    std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
+    add_columns(cols, dx, c, b0, b1);
+  };
+  if (parts_for(work, 2) > 1) {
+    run_tasks(chunks, task);
+  } else {
+    for (int64_t q = 0; q < chunks; q++) task(q);
+  }
 }
 
 // At most this many chunks for a filter gradient, each at least this many pixels (a long enough

@@ -207,10 +207,19 @@ void gemm_parts(const A& a, const B& b, int64_t m, int64_t n, int64_t k, float* 
   run_tasks(m_parts * n_parts, task);
 }
 
+// Rows a part needs before splitting further pays for repacking B in each part.
+constexpr int64_t kRowsPerExtraPart = 512;
+
+// Parts for a product: one per thread, and more (claimed dynamically) while each keeps enough rows.
+LW_INLINE int64_t gemm_part_count(int64_t m, double work) {
+  const int64_t threads = thread_count();
+  return imax(parts_for(work, threads), imin(parts_for(work, kPartsPerThread * threads), m / kRowsPerExtraPart));
+}
+
 template <class A, class B>
 void gemm(const A& a, const B& b, int64_t m, int64_t n, int64_t k, float* c, int64_t ldc, const Epilogue* epilogue) {
   const double work = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  gemm_parts(a, b, m, n, k, c, ldc, epilogue, parts_for(work, thread_count()));
+  gemm_parts(a, b, m, n, k, c, ldc, epilogue, gemm_part_count(m, work));
 }
 
 // A stored matrix: element (i, j) at p[i * rs + j * cs]; one of the strides is 1.
@@ -289,7 +298,7 @@ void matmul(const float* a, const float* b, float* out, const MatmulArgs& mm, co
       for (int64_t t = begin; t < end; t++) one(t, 1);
     });
   } else {
-    for (int64_t t = 0; t < mm.batch; t++) one(t, parts_for(work, thread_count()));
+    for (int64_t t = 0; t < mm.batch; t++) one(t, gemm_part_count(mm.m, work));
   }
 }
 

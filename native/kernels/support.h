@@ -36,7 +36,7 @@ void run_tasks(int64_t tasks, F& f) {
 // with part boundaries on multiples of `align` items.
 template <class F>
 void parallel_ranges(int64_t n, double cost, int64_t align, F&& f) {
-  const int64_t parts = parts_for(static_cast<double>(n) * cost, imin(thread_count(), ceil_div(n, align)));
+  const int64_t parts = parts_for(static_cast<double>(n) * cost, imin(kPartsPerThread * thread_count(), ceil_div(n, align)));
   if (parts <= 1) {
     if (n > 0) f(int64_t{0}, n);
     return;
