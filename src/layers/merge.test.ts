@@ -5,6 +5,7 @@ import { tensor } from '../tensor/creation.js';
 import { Add } from './add.js';
 import { Concatenate } from './concatenate.js';
 import { Input } from './input-layer.js';
+import { checkLayerGradients, float64Input } from './testing.js';
 
 test('Add: sums inputs of one shape; rejects mismatched shapes', () => {
   const add = new Add({ name: 'add_check' });
@@ -20,4 +21,9 @@ test('Concatenate: joins along the last axis and computes the symbolic shape', (
   const joined = new Concatenate().apply([Input({ shape: [2, 3] }), Input({ shape: [2, 5] })]);
   assert.deepEqual(joined.shape, [null, 2, 8]);
   assert.throws(() => new Concatenate({ axis: 0 }).apply([Input({ shape: [2] }), Input({ shape: [2] })]), /not a feature axis/);
+});
+
+test('Add and Concatenate: input gradients match finite differences', () => {
+  checkLayerGradients(new Add({ dtype: 'float64' }), [float64Input([2, 3], 1), float64Input([2, 3], 2)]);
+  checkLayerGradients(new Concatenate({ dtype: 'float64' }), [float64Input([2, 1], 1), float64Input([2, 3], 2)]);
 });

@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import { setSeed } from '../util/random.js';
 import type { CallOptions } from './base-layer.js';
-import type { Layer } from './layer.js';
+import type { BaseLayer } from './base-layer.js';
 
 const STEP = 1e-6;
 const TOLERANCE = 1e-5;
@@ -26,44 +26,38 @@ function assertClose(analytic: number, numeric: number, what: string): void {
   assert.ok(Math.abs(analytic - numeric) <= TOLERANCE * scale, `${what}: analytic ${analytic} vs numeric ${numeric}`);
 }
 
-/**
- * Compares the gradient of L = sum(layer(x) * R) (R fixed random) with central differences, for the
- * input and every trainable weight, coordinate by coordinate. Each evaluation reseeds the generator so
- * that random layers (dropout) draw the same mask every time.
- */
-export function checkLayerGradients(layer: Layer, x: Tensor, options: CallOptions = {}): void {
-  const run = (input: Tensor): Tensor => {
-    setSeed(99);
-    return layer.apply(input, options);
-  };
-  const projection = float64Input([...run(x).shape], 3);
-  const loss = (input: Tensor): Tensor => ops.sum(ops.mul(run(input), projection));
-
-  const inputGrad = valueAndGrad(loss)(x).grads[0]!;
-  const xs = storage(x) as Float64Array;
-  for (let i = 0; i < xs.length; i++) {
-    const saved = xs[i]!;
-    xs[i] = saved + STEP;
-    const plus = loss(x).item();
-    xs[i] = saved - STEP;
-    const minus = loss(x).item();
-    xs[i] = saved;
-    assertClose(storage(inputGrad)[i]!, (plus - minus) / (2 * STEP), `${layer.label}: d/dx[${i}]`);
+/** Central differences of `loss` along each element of `values` (perturbed in place, then restored). */
+function checkAgainstDifferences(values: Float64Array, analytic: ArrayLike<number>, loss: () => number, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const saved = values[i]!;
+    values[i] = saved + STEP;
+    const plus = loss();
+    values[i] = saved - STEP;
+    const minus = loss();
+    values[i] = saved;
+    assertClose(analytic[i]!, (plus - minus) / (2 * STEP), `${what}[${i}]`);
   }
+}
+
+/**
+ * Compares the gradient of L = sum(layer(inputs) * R) (R fixed random) with central differences, for
+ * each input and every trainable weight, coordinate by coordinate. Each evaluation reseeds the generator
+ * so that random layers (dropout) draw the same mask every time.
+ */
+export function checkLayerGradients(layer: BaseLayer, input: Tensor | readonly Tensor[], options: CallOptions = {}): void {
+  const inputs = Array.isArray(input) ? [...input] : [input as Tensor];
+  const run = (xs: readonly Tensor[]): Tensor => {
+    setSeed(99);
+    return layer.invoke(xs, options);
+  };
+  const projection = float64Input([...run(inputs).shape], 3);
+  const loss = (...xs: Tensor[]): Tensor => ops.sum(ops.mul(run(xs), projection));
+  const value = (): number => loss(...inputs).item();
+
+  const { grads } = valueAndGrad(loss)(...inputs);
+  inputs.forEach((x, i) => checkAgainstDifferences(storage(x) as Float64Array, storage(grads[i]!), value, `${layer.label}: d/dinput${i}`));
 
   const weights = layer.trainableWeights;
-  const { grads } = variableGrads(() => loss(x), weights);
-  for (const w of weights) {
-    const g = storage(grads.get(w)!);
-    const values = storage(w) as Float64Array;
-    for (let i = 0; i < values.length; i++) {
-      const saved = values[i]!;
-      values[i] = saved + STEP;
-      const plus = loss(x).item();
-      values[i] = saved - STEP;
-      const minus = loss(x).item();
-      values[i] = saved;
-      assertClose(g[i]!, (plus - minus) / (2 * STEP), `${layer.label}: d/d${w.name}[${i}]`);
-    }
-  }
+  const weightGrads = variableGrads(() => loss(...inputs), weights).grads;
+  for (const w of weights) checkAgainstDifferences(storage(w) as Float64Array, storage(weightGrads.get(w)!), value, `${layer.label}: d/d${w.name}`);
 }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Dense, Dropout } from '../layers/index.js';
 import type { LossIdentifier } from '../losses/index.js';
-import { BinaryCrossentropy, CategoricalCrossentropy } from '../losses/index.js';
+import { BinaryCrossentropy, CategoricalCrossentropy, getLoss } from '../losses/index.js';
+import { getOptimizer } from '../optimizers/index.js';
+import type { DoctorCheck } from './doctor.js';
+import { DOCTOR_CHECKS, diagnose } from './doctor.js';
 import { Sequential } from './sequential.js';
 
 function warningsOf(activation: string, loss: LossIdentifier, units = 10, after: 'dropout' | null = null): string[] {
@@ -43,4 +46,32 @@ test('binary cross-entropy wants sigmoid; logits losses want no squashing; regre
   assert.match(warningsOf('softmax', new CategoricalCrossentropy({ fromLogits: true }))[0]!, /fromLogits: true and will apply softmax a second time/);
   assert.deepEqual(warningsOf('linear', new BinaryCrossentropy({ fromLogits: true }), 1), []);
   assert.deepEqual(warningsOf('relu', 'mse'), []);
+});
+
+test('fit runs the fit-stage checks on the training data; checks are independent entries of DOCTOR_CHECKS', async () => {
+  const seen: number[] = [];
+  const check: DoctorCheck = {
+    name: 'sample-count',
+    stage: 'fit',
+    run: ({ x }) => {
+      seen.push(x!.shape[0]!);
+      return [{ check: 'sample-count', message: `only ${x!.shape[0]} samples` }];
+    },
+  };
+  DOCTOR_CHECKS.push(check);
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => void warnings.push(m);
+  try {
+    const model = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
+    model.compile({ loss: 'mse' });
+    assert.deepEqual(seen, [], 'fit-stage checks do not run at compile');
+    await model.fit([[1, 2], [3, 4], [5, 6], [7, 8]], [[1], [2], [3], [4]], { verbose: 0, validationSplit: 0.25 });
+  } finally {
+    console.warn = warn;
+    DOCTOR_CHECKS.splice(DOCTOR_CHECKS.indexOf(check), 1);
+  }
+  assert.deepEqual(seen, [3], 'the training part, after the validation split');
+  assert.deepEqual(warnings, ['layerwise doctor: only 3 samples']);
+  assert.deepEqual(diagnose('fit', { output: null, loss: getLoss('mse'), optimizer: getOptimizer('sgd') }, []), []);
 });

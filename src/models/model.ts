@@ -216,7 +216,7 @@ export class Model implements TrainingTarget {
     if (!Array.isArray(metrics)) throw new ValueError(`${where}: option 'metrics' expected an array, received ${describe(metrics)}`);
     metrics.forEach((m) => checkMetric(m, where));
     this.#setup = { optimizer, loss, metrics, tracker: new MetricsTracker(metrics) };
-    for (const finding of diagnose('compile', this.#doctorContext())) console.warn(`layerwise doctor: ${finding.message}`);
+    this.#consultDoctor('compile');
   }
 
   /** Trains for `epochs` over (x, y); resolves to the History of every epoch's logs. */
@@ -227,6 +227,7 @@ export class Model implements TrainingTarget {
     const verbose = verbosity('fit', options.verbose ?? 1, [0, 1, 2]);
     const initialEpoch = options.initialEpoch ?? 0;
     const [train, validation] = this.#fitData(x, y, options);
+    this.#consultDoctor('fit', train);
     const ranges = batchRanges(train.size, batchSize);
     const history = new History();
     const callbacks = new CallbackList([...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? []), history]);
@@ -354,11 +355,18 @@ export class Model implements TrainingTarget {
     return path;
   }
 
-  #doctorContext(): DoctorContext {
+  /** Runs the model doctor's checks for a stage and prints each finding as a warning. */
+  #consultDoctor(stage: 'compile' | 'fit', data?: Dataset): void {
     const { loss, optimizer } = this.#setup!;
     const layer = this.outputPath().find((l) => l.outputActivation !== null);
     const units = this.outputShape?.[this.outputShape.length - 1] ?? (layer && 'units' in layer && typeof layer.units === 'number' ? layer.units : null);
-    return { output: layer ? { layer, activation: layer.outputActivation!, units } : null, loss, optimizer };
+    const context: DoctorContext = {
+      output: layer ? { layer, activation: layer.outputActivation!, units } : null,
+      loss,
+      optimizer,
+      ...(data ? { x: data.x, y: data.y } : {}),
+    };
+    for (const finding of diagnose(stage, context)) console.warn(`layerwise doctor: ${finding.message}`);
   }
 
   #compiled(where: string): Setup {
