@@ -1,5 +1,6 @@
 /** Level 6: models (Sequential, functional Model), training, callbacks, summaries and the model doctor. */
 export * from './model.js';
+export type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, PredictOptions, Verbosity } from './options.js';
 export * from './sequential.js';
 export * from './data.js';
 export * from './doctor.js';

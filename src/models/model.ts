@@ -5,14 +5,14 @@
  * over epochs and batches around the overridable `trainStep`.
  */
 import { batchRanges, shuffledIndices, sliceRows } from '../data/index.js';
-import type { BaseLayer, CallOptions, LayerShape, SymbolicTensor } from '../layers/index.js';
+import type { BaseLayer, CallOptions, LayerShape } from '../layers/index.js';
 import { formatLayerShape } from '../layers/index.js';
-import type { Loss, LossIdentifier } from '../losses/index.js';
+import type { Loss } from '../losses/index.js';
 import { computeLoss, getLoss } from '../losses/index.js';
 import type { MetricIdentifier } from '../metrics/index.js';
 import { checkMetric } from '../metrics/index.js';
 import * as ops from '../ops/index.js';
-import type { Optimizer, OptimizerIdentifier } from '../optimizers/index.js';
+import type { Optimizer } from '../optimizers/index.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
@@ -21,7 +21,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { NumericsError, ShapeError, ValueError, describe } from '../util/errors.js';
 import { snakeCase } from '../util/names.js';
-import type { Callback, Logs, TrainingParams, TrainingTarget } from './callbacks/callback.js';
+import type { Logs, TrainingParams, TrainingTarget } from './callbacks/callback.js';
 import { CallbackList } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
 import { ProgressBar, ProgressLine } from './callbacks/progress-bar.js';
@@ -30,62 +30,11 @@ import { checkInputShape, checkLabels, classWeightsToSampleWeights, sliceBatch, 
 import type { DoctorContext } from './doctor.js';
 import { diagnose } from './doctor.js';
 import { Graph } from './graph.js';
+import type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, PredictOptions } from './options.js';
+import { isFunctional, positiveInteger, verbosity } from './options.js';
 import type { SummaryRow } from './summary.js';
 import { formatSummary } from './summary.js';
 import { MetricsTracker } from './tracker.js';
-
-export interface CompileOptions {
-  /** Default 'rmsprop', as in Keras. */
-  optimizer?: OptimizerIdentifier;
-  loss: LossIdentifier;
-  metrics?: readonly MetricIdentifier[];
-}
-
-export type Verbosity = 0 | 1 | 2;
-
-export interface FitOptions {
-  /** Default 1. */
-  epochs?: number;
-  /** Default 32. */
-  batchSize?: number;
-  /** 0 silent, 1 progress bar (in place on a terminal), 2 one line per epoch. Default 1. */
-  verbose?: Verbosity;
-  callbacks?: readonly Callback[];
-  /** Fraction of the samples, taken from the end before shuffling, to validate on after each epoch. */
-  validationSplit?: number;
-  /** [x, y] or [x, y, sampleWeight] to validate on after each epoch. */
-  validationData?: readonly [TensorLike, TensorLike] | readonly [TensorLike, TensorLike, TensorLike];
-  /** Shuffle the training samples before each epoch (default true). */
-  shuffle?: boolean;
-  /** Weights per class index, multiplying each sample's loss. */
-  classWeight?: Readonly<Record<number, number>>;
-  /** One weight per sample, multiplying its loss. */
-  sampleWeight?: TensorLike;
-  /** The epoch to start counting from, to resume a run (default 0). */
-  initialEpoch?: number;
-}
-
-export interface EvaluateOptions {
-  /** Default 32. */
-  batchSize?: number;
-  /** 0 silent, 1 a progress line. Default 1. */
-  verbose?: 0 | 1;
-  sampleWeight?: TensorLike;
-}
-
-export interface PredictOptions {
-  /** Default 32. */
-  batchSize?: number;
-}
-
-export interface ModelOptions {
-  name?: string;
-}
-
-export interface FunctionalOptions extends ModelOptions {
-  inputs: SymbolicTensor;
-  outputs: SymbolicTensor;
-}
 
 interface Setup {
   optimizer: Optimizer;
@@ -102,16 +51,6 @@ function modelName(prefix: string): string {
   return n === 0 ? prefix : `${prefix}_${n}`;
 }
 
-function positiveInteger(where: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError(`${where}: option '${arg}' expected a positive integer, received ${describe(v)}`);
-  return v;
-}
-
-function verbosity(where: string, v: unknown, allowed: readonly number[]): Verbosity {
-  if (!allowed.includes(v as number)) throw new ValueError(`${where}: option 'verbose' expected one of ${allowed.join(', ')}, received ${describe(v)}`);
-  return v as Verbosity;
-}
-
 export class Model implements TrainingTarget {
   readonly name: string;
   /** Set to true (by a callback) to end fit after the current batch. */
@@ -123,12 +62,12 @@ export class Model implements TrainingTarget {
 
   /** With inputs and outputs, a functional model; without, a subclass that overrides call() and layers. */
   constructor(options: FunctionalOptions | ModelOptions = {}) {
-    const functional = 'inputs' in options || 'outputs' in options;
+    const functional = isFunctional(options);
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new ValueError(`${new.target.name}: option 'name' expected a non-empty string, received ${describe(options.name)}`);
     }
     this.name = options.name ?? modelName(functional ? 'functional' : snakeCase(new.target.name));
-    this.#graph = functional ? new Graph([(options as FunctionalOptions).inputs], [(options as FunctionalOptions).outputs], `Model '${this.name}'`) : null;
+    this.#graph = isFunctional(options) ? new Graph([options.inputs], [options.outputs], `Model '${this.name}'`) : null;
   }
 
   /** `Sequential 'sequential'`: how messages name this model. */

@@ -7,7 +7,7 @@ import type { BaseLayer, CallOptions, LayerShape } from '../layers/index.js';
 import { Layer, formatLayerShape, withUnknownBatch } from '../layers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { ModelOptions } from './model.js';
+import type { ModelOptions } from './options.js';
 import { Model } from './model.js';
 import type { SummaryRow } from './summary.js';
 
