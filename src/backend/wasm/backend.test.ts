@@ -135,7 +135,9 @@ describe('the wasm backend in the library', { skip }, () => {
       b.kernels.matmul(a, a, out, { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 }, null);
       console.log(out[0]);`;
     const started = Date.now();
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: childEnv(), encoding: 'utf8', timeout: 20_000 });
+    // Node flags of the process (V8 ones, eval-only ones) must not stop the workers from starting.
+    const flags = ['--expose-gc', '--input-type=module', '-e', script];
+    const result = spawnSync(process.execPath, flags, { env: childEnv(), encoding: 'utf8', timeout: 20_000 });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout.trim(), '64');
     assert.ok(Date.now() - started < 10_000, 'the process exits once its work is done');

@@ -25,6 +25,12 @@ const UNMANAGED_GROWTH_LIMIT = 512 * 1024 * 1024;
 /** Memory grows by at least this fraction of its size, so growth is rare. */
 const GROWTH_FRACTION = 0.25;
 const CLASS_SHIFT = 128; // held values pack (address, class) as address * 128 + class
+/**
+ * Allocations between two runs of the registry's pending cleanups: arrays freed by any collection (the
+ * engine's own or a forced one) come back without waiting for the event loop, and their registry cells
+ * do not pile up on the JavaScript heap during a long synchronous loop.
+ */
+const CLEANUP_EVERY = 1024;
 
 export interface HeapStats {
   /** Bytes of WebAssembly memory in use by the process (grows, never shrinks). */
@@ -58,6 +64,7 @@ export class WasmHeap {
   #freeBytes = 0;
   #sinceReclaim = 0;
   #reclaims = 0;
+  #untilCleanup = CLEANUP_EVERY;
   readonly #maximumBytes: number;
 
   constructor(memory: WasmMemory, base: number, platform: Platform, options: HeapOptions) {
@@ -84,6 +91,10 @@ export class WasmHeap {
    * null when the memory is exhausted (the caller then uses an ordinary array). Contents are unspecified.
    */
   alloc(length: number): Float32Array | null {
+    if (--this.#untilCleanup === 0) {
+      this.#untilCleanup = CLEANUP_EVERY;
+      this.#registry.cleanupNow();
+    }
     const bytes = length * 4;
     const cls = sizeClass(bytes);
     const address = this.#take(cls, true);

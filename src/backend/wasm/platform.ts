@@ -77,10 +77,9 @@ function nodePlatform(): Platform {
     name: 'node',
     readKernels: (file) => fs.readFileSync(new URL(`./${file}`, import.meta.url)),
     startWorker(init, onError) {
-      // Workers inherit the process's Node flags, except --input-type, which only applies to code given
-      // on the command line and would stop the worker from starting.
-      const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
-      const worker = new threads.Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv });
+      // The worker runs only the kernels, so it needs none of the process's Node flags, and some would
+      // stop it from starting (--input-type, V8 flags such as --expose-gc).
+      const worker = new threads.Worker(new URL('./worker.js', import.meta.url), { workerData: init, execArgv: [] });
       worker.on('error', (e: Error) => onError(e.message));
       worker.unref();
     },
