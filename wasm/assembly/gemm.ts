@@ -6,7 +6,7 @@
  * The micro-kernel keeps a 4x8 tile of C in eight f32x4 accumulators: V8 gives WebAssembly 16 vector
  * registers, and eight independent add chains cover the add latency at two adds per cycle.
  */
-import { activate, LINEAR } from './activation';
+import { activate, LINEAR, RELU } from './activation';
 import { packPatchCols, packPatchRows, patchColsWorkBytes } from './patches';
 import { MR, NR, transpose4 } from './tile';
 
@@ -208,7 +208,18 @@ function microKernel(
     c30 = f32x4.add(c30, b0);
     c31 = f32x4.add(c31, b1);
   }
-  if (act != LINEAR) {
+  if (act == RELU) {
+    // The common case, without a dispatch per vector.
+    const zero = f32x4.splat(0);
+    c00 = v128.and(c00, f32x4.gt(c00, zero));
+    c01 = v128.and(c01, f32x4.gt(c01, zero));
+    c10 = v128.and(c10, f32x4.gt(c10, zero));
+    c11 = v128.and(c11, f32x4.gt(c11, zero));
+    c20 = v128.and(c20, f32x4.gt(c20, zero));
+    c21 = v128.and(c21, f32x4.gt(c21, zero));
+    c30 = v128.and(c30, f32x4.gt(c30, zero));
+    c31 = v128.and(c31, f32x4.gt(c31, zero));
+  } else if (act != LINEAR) {
     c00 = activate(c00, act, alpha);
     c01 = activate(c01, act, alpha);
     c10 = activate(c10, act, alpha);

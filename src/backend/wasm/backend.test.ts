@@ -128,7 +128,7 @@ describe('the wasm backend in the library', { skip }, () => {
   test('worker threads do not keep the process alive', () => {
     const script = `
       const { loadWasmBackend } = await import(${JSON.stringify(join(here, 'index.js'))});
-      const loaded = loadWasmBackend({ threads: 2, partSizes: { flops: 1, elements: 1 } });
+      const loaded = loadWasmBackend({ threads: 2, minChunkWork: { flops: 1, elements: 1 } });
       const b = loaded.backend;
       while (b.threads < 2) await new Promise((r) => setTimeout(r, 5));
       const a = b.alloc('float32', 64 * 64).fill(1), out = b.alloc('float32', 64 * 64);

@@ -38,7 +38,7 @@ import type { Backend, Kernels } from '../kernels.js';
 import type { KernelFunctions } from './codes.js';
 import type { HeapStats } from './heap.js';
 import { WasmHeap } from './heap.js';
-import type { PartSizes, WasmContext } from './kernels/context.js';
+import type { ChunkWork, WasmContext } from './kernels/context.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { linalgKernels } from './kernels/linalg.js';
 import { nnKernels } from './kernels/nn.js';
@@ -58,8 +58,8 @@ export interface WasmBackend extends Backend {
   readonly workerChunks: number;
 }
 
-export function createBackend(wasm: KernelFunctions, heap: WasmHeap, pool: ThreadPool, reference: Kernels, split: PartSizes): WasmBackend {
-  const context: WasmContext = { wasm, heap, pool, reference, split };
+export function createBackend(wasm: KernelFunctions, heap: WasmHeap, pool: ThreadPool, reference: Kernels, minChunk: ChunkWork): WasmBackend {
+  const context: WasmContext = { wasm, heap, pool, reference, minChunk };
   const kernels: Partial<Kernels> = {
     ...elementwiseKernels(context),
     ...nnKernels(context),

@@ -9,8 +9,8 @@ import { createBackend } from './backend.js';
 import { detectFeatures } from './features.js';
 import { WasmHeap } from './heap.js';
 import { bindKernels } from './instance.js';
-import type { PartSizes } from './kernels/context.js';
-import { DEFAULT_PART_SIZES } from './kernels/context.js';
+import type { ChunkWork } from './kernels/context.js';
+import { DEFAULT_MIN_CHUNK_WORK } from './kernels/context.js';
 import { platform, preloadKernels } from './platform.js';
 import { MAX_THREADS, ThreadPool } from './threads.js';
 import type { WasmApi, WasmMemory } from './wasm-api.js';
@@ -34,7 +34,7 @@ export interface WasmOptions {
   /** Largest WebAssembly memory (default 2 GiB shared, 512 MiB for the fixed memory). */
   maximumBytes?: number;
   /** The least work worth a chunk of its own (tests lower it to split small inputs). */
-  partSizes?: PartSizes;
+  minChunkWork?: ChunkWork;
   /** Whether the calling thread runs chunks of split calls too (default true; tests turn it off). */
   callerClaimsChunks?: boolean;
 }
@@ -87,7 +87,7 @@ function load(options: WasmOptions): Loaded {
   const heap = new WasmHeap(memory, kernels.heapBase(), host, { shared, initialBytes: INITIAL_BYTES, maximumBytes });
   const pool = new ThreadPool(kernels, heap, host, module, memory, shared, options.callerClaimsChunks ?? true);
   pool.setThreads(options.threads ?? Math.min(host.cpuCount, DEFAULT_MAX_THREADS, MAX_THREADS));
-  return { backend: createBackend(kernels, heap, pool, referenceKernels, options.partSizes ?? DEFAULT_PART_SIZES) };
+  return { backend: createBackend(kernels, heap, pool, referenceKernels, options.minChunkWork ?? DEFAULT_MIN_CHUNK_WORK) };
 }
 
 /** Shared memory reserves its maximum up front: where address space is short, try smaller maxima. */

@@ -13,7 +13,7 @@ import { loadWasmBackend } from './index.js';
 const SETTINGS: readonly { name: string; options: WasmOptions }[] = [
   { name: 'one thread', options: { threads: 1 } },
   // Every call split, and every chunk run by the worker thread.
-  { name: 'two threads, every call split', options: { threads: 2, partSizes: { flops: 1, elements: 1 }, callerClaimsChunks: false } },
+  { name: 'two threads, every call split', options: { threads: 2, minChunkWork: { flops: 1, elements: 1 }, callerClaimsChunks: false } },
   { name: 'single-threaded build, fixed memory', options: { forceSingle: true, maximumBytes: 64 * 2 ** 20 } },
 ];
 

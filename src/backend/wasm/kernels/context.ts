@@ -10,11 +10,11 @@ export interface WasmContext {
   readonly pool: ThreadPool;
   /** Where a call goes when its arrays cannot be placed in WebAssembly memory. */
   readonly reference: Kernels;
-  readonly split: PartSizes;
+  readonly minChunk: ChunkWork;
 }
 
-/** The least work worth a chunk of its own (one thread's share of a call), per kind of kernel. */
-export interface PartSizes {
+/** The least work worth a chunk of its own (a piece of a call that one thread runs), per kind of kernel. */
+export interface ChunkWork {
   /** Floating-point operations, for matrix products and convolutions. */
   flops: number;
   /** Elements touched, for elementwise kernels, reductions and pooling windows. */
@@ -25,7 +25,7 @@ export interface PartSizes {
  * A chunk must outweigh handing it to a worker (13-120 us to wake one that sleeps, about 1 us while it
  * spins): about 1-2 MFLOP of arithmetic, or a comparable amount of memory traffic.
  */
-export const DEFAULT_PART_SIZES: PartSizes = { flops: 2e6, elements: 1 << 17 };
+export const DEFAULT_MIN_CHUNK_WORK: ChunkWork = { flops: 2e6, elements: 1 << 17 };
 
 /** The matrix-multiplication tile height: row ranges split on multiples of it. */
 export const TILE_ROWS = 4;

@@ -46,12 +46,12 @@ function toFourDims(c: Collapsed): Collapsed {
   return { shape: insert(c.shape, 1), aStrides: insert(c.aStrides, 0), bStrides: insert(c.bStrides, 0) };
 }
 
-export function elementwiseKernels({ wasm, heap, pool, reference, split }: WasmContext): Pick<
+export function elementwiseKernels({ wasm, heap, pool, reference, minChunk }: WasmContext): Pick<
   Kernels, 'unary' | 'unaryGrad' | 'binary' | 'clip' | 'fill'
 > {
   /** Runs an elementwise kernel over [0, n), whose range comes last in `args`. */
   const over = (kernel: KernelExport, n: number, args: number[]) =>
-    pool.run(kernel, { args: [...args, 0, 0], rangeAt: args.length, chunks: splitRange(n, pool.chunksFor(n, split.elements), 4) });
+    pool.run(kernel, { args: [...args, 0, 0], rangeAt: args.length, chunks: splitRange(n, pool.chunksFor(n, minChunk.elements), 4) });
 
   return {
     unary(op, x, out, alpha) {
@@ -94,7 +94,7 @@ export function elementwiseKernels({ wasm, heap, pool, reference, split }: WasmC
         const f = toFourDims(c);
         const [d0, d1, d2, d3] = f.shape as [number, number, number, number];
         const args = [code, pa, pb, po, d1, d2, d3, ...f.aStrides, ...f.bStrides, 0, 0];
-        pool.run('binaryStrided', { args, rangeAt: args.length - 2, chunks: splitRange(d0, pool.chunksFor(bc.size, split.elements)) });
+        pool.run('binaryStrided', { args, rangeAt: args.length - 2, chunks: splitRange(d0, pool.chunksFor(bc.size, minChunk.elements)) });
         return true;
       }, () => reference.binary(op, a, b, out, bc));
     },

@@ -23,7 +23,7 @@ function convFlops(c: ConvInfo): number {
   return 2 * c.batch * c.outH * c.outW * c.outC * c.kH * c.kW * c.inC;
 }
 
-export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContext): Pick<
+export function linalgKernels({ wasm, heap, pool, reference, minChunk }: WasmContext): Pick<
   Kernels, 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'
 > {
   const gemmScratch = wasm.gemmScratchBytes();
@@ -36,7 +36,7 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
         const pa = s.input(a), pb = s.input(b), pc = s.output(out), bias = s.optionalInput(epilogue?.bias ?? null);
         const scratch = pool.threadScratch(gemmScratch);
         if (!s.ok || scratch === null) return false;
-        const chunks = pool.chunksFor(2 * batch * m * n * k, split.flops);
+        const chunks = pool.chunksFor(2 * batch * m * n * k, minChunk.flops);
         // Split rows when each chunk gets a few tiles of them, otherwise whole batch entries.
         const byRows = batch < chunks || m >= chunks * TILE_ROWS * 4;
         const fixed = [pa, pb, pc, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1,
@@ -56,7 +56,7 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
         if (!s.ok || scratch === null) return false;
         const pixels = c.batch * c.outH * c.outW;
         const args = [px, pw, po, ...geometry(c), bias, ...epilogueArgs(epilogue), 0, 0, 0];
-        const chunks = splitRange(pixels, pool.chunksFor(convFlops(c), split.flops), TILE_ROWS);
+        const chunks = splitRange(pixels, pool.chunksFor(convFlops(c), minChunk.flops), TILE_ROWS);
         pool.run('conv2d', { args, rangeAt: args.length - 3, chunks, scratch });
         return true;
       }, () => reference.conv2d(x, filter, out, c, epilogue));
@@ -73,7 +73,7 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
         for (const partial of partials) wasm.fill(partial, 0, 0, dFilter.length);
         const pixels = c.batch * c.outH * c.outW;
         const args = [px, pdy, ...geometry(c), 0, 0, 0];
-        const chunks = splitRange(pixels, pool.chunksFor(convFlops(c), split.flops));
+        const chunks = splitRange(pixels, pool.chunksFor(convFlops(c), minChunk.flops));
         pool.run('conv2dBackpropFilter', { args, rangeAt: args.length - 3, chunks, scratch });
         wasm.fill(pdw, 0, 0, dFilter.length);
         for (const partial of partials) wasm.addInto(pdw, partial, 0, dFilter.length);
@@ -91,7 +91,7 @@ export function linalgKernels({ wasm, heap, pool, reference, split }: WasmContex
         if (!s.ok || scratch === null) return false;
         // Whole images per chunk: overlapping windows scatter-add into dx.
         const args = [pdy, pw, pdx, ...geometry(c), 0, 0, rows, 0];
-        const chunks = splitRange(c.batch, pool.chunksFor(convFlops(c), split.flops));
+        const chunks = splitRange(c.batch, pool.chunksFor(convFlops(c), minChunk.flops));
         pool.run('conv2dBackpropInput', { args, rangeAt: args.length - 4, chunks, scratch });
         return true;
       }, () => reference.conv2dBackpropInput(dy, filter, dx, c));

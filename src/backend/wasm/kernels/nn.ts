@@ -7,7 +7,7 @@ import { staged } from '../staging.js';
 import { splitRange } from '../threads.js';
 import type { WasmContext } from './context.js';
 
-export function nnKernels({ wasm, heap, pool, reference, split }: WasmContext): Pick<
+export function nnKernels({ wasm, heap, pool, reference, minChunk }: WasmContext): Pick<
   Kernels, 'reduce' | 'softmax' | 'logSoftmax' | 'sgdUpdate' | 'rmspropUpdate' | 'adamUpdate' | 'adagradUpdate' | 'scaleInPlace'
 > {
   /** An in-place update over `length` elements: `place` gives the leading arguments, the range follows. */
@@ -16,7 +16,7 @@ export function nnKernels({ wasm, heap, pool, reference, split }: WasmContext): 
     staged(heap, (s) => {
       const args = place(s);
       if (!s.ok) return false;
-      const chunks = splitRange(length, pool.chunksFor(length, split.elements), 4);
+      const chunks = splitRange(length, pool.chunksFor(length, minChunk.elements), 4);
       pool.run(kernel, { args: [...args, 0, 0], rangeAt: args.length, chunks });
       return true;
     }, fallback);
@@ -27,7 +27,7 @@ export function nnKernels({ wasm, heap, pool, reference, split }: WasmContext): 
     staged(heap, (s) => {
       const px = s.input(x), po = s.output(out);
       if (!s.ok) return false;
-      const chunks = splitRange(rows, pool.chunksFor(rows * cols, split.elements));
+      const chunks = splitRange(rows, pool.chunksFor(rows * cols, minChunk.elements));
       pool.run(kernel, { args: [px, po, cols, 0, 0], rangeAt: 3, chunks });
       return true;
     }, () => reference[kernel](x, out, rows, cols));
@@ -40,7 +40,7 @@ export function nnKernels({ wasm, heap, pool, reference, split }: WasmContext): 
         const px = s.input(x), po = s.output(out);
         const work = pool.threadScratch(wasm.reduceWorkBytes(r.inner));
         if (!s.ok || work === null) return false;
-        const chunks = splitRange(r.outer, pool.chunksFor(x.length, split.elements));
+        const chunks = splitRange(r.outer, pool.chunksFor(x.length, minChunk.elements));
         pool.run('reduce', { args: [codeOf(REDUCE_OPS, op), px, po, r.size, r.inner, 0, 0, 0], rangeAt: 5, chunks, scratch: work });
         return true;
       }, () => reference.reduce(op, x, out, r));

@@ -11,7 +11,7 @@ function geometry(p: PoolInfo): number[] {
   return [p.inH, p.inW, p.channels, p.outH, p.outW, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft];
 }
 
-export function poolKernels({ heap, pool, reference, split }: WasmContext): Pick<
+export function poolKernels({ heap, pool, reference, minChunk }: WasmContext): Pick<
   Kernels, 'maxPool2d' | 'maxPool2dGrad' | 'avgPool2d' | 'avgPool2dGrad'
 > {
   /**
@@ -22,7 +22,7 @@ export function poolKernels({ heap, pool, reference, split }: WasmContext): Pick
     staged(heap, (s) => {
       const arrays = place(s);
       if (!s.ok) return false;
-      const chunks = pool.chunksFor(p.batch * p.outH * p.outW * p.channels * p.kH * p.kW, split.elements);
+      const chunks = pool.chunksFor(p.batch * p.outH * p.outW * p.channels * p.kH * p.kW, minChunk.elements);
       const args = [...arrays, ...geometry(p), 0, 0];
       pool.run(kernel, { args, rangeAt: args.length - 2, chunks: splitRange(byImages ? p.batch : p.batch * p.outH, chunks) });
       return true;
