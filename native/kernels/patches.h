@@ -167,7 +167,8 @@ struct PatchRows {
   }
 };
 
-// B operand: rows are output pixels, columns (tap, channel), in NR-wide panels.
+// B operand: rows are output pixels, columns (tap, channel), in NR-wide panels. Filled pixel by pixel,
+// each pixel's patch row split across the panels.
 struct PatchPanels {
   Patches g;
   int64_t first_pixel;
@@ -175,15 +176,22 @@ struct PatchPanels {
   bool view(int64_t, int64_t, int64_t, Panels*) const { return false; }
 
   void pack(float* dst, int64_t k0, int64_t kc, int64_t n0, int64_t nc) const {
-    for (int64_t jp = 0; jp < nc; jp += NR) {
-      const int64_t width = imin(NR, nc - jp);
-      const int64_t t0 = (n0 + jp) / g.c, ch0 = (n0 + jp) % g.c;
-      float* panel = dst + jp * kc;
-      Pixel px = g.pixel(first_pixel + k0);
-      for (int64_t q = 0; q < kc; q++, g.next(px)) {
-        float* row = panel + q * NR;
-        g.copy_columns(row, px, t0 / g.kw, t0 % g.kw, ch0, width);
-        if (width < NR) zero_run(row + width, NR - width);
+    struct Start {
+      int64_t ty, tx, ch, width;
+    };
+    Start starts[kGemmNC / NR + 1];
+    const int64_t panels = ceil_div(nc, NR);
+    for (int64_t p = 0; p < panels; p++) {
+      const int64_t n = n0 + p * NR, t = n / g.c;
+      starts[p] = {t / g.kw, t % g.kw, n % g.c, imin(NR, nc - p * NR)};
+    }
+    Pixel px = g.pixel(first_pixel + k0);
+    for (int64_t q = 0; q < kc; q++, g.next(px)) {
+      for (int64_t p = 0; p < panels; p++) {
+        float* row = dst + p * NR * kc + q * NR;
+        const Start& s = starts[p];
+        g.copy_columns(row, px, s.ty, s.tx, s.ch, s.width);
+        if (s.width < NR) zero_run(row + s.width, NR - s.width);
       }
     }
   }
