@@ -78,7 +78,7 @@ export class WasmHeap {
     this.#registry = platform.newRegistry<number>((held) => this.#release(Math.floor(held / CLASS_SHIFT), held % CLASS_SHIFT));
   }
 
-  /** Creates the memory: shared when threads are used, trying smaller maxima where address space is short. */
+  /** Creates the memory: shared and growing when threads are used, otherwise a fixed arena of the maximum size. */
   static createMemory(api: WasmApi, options: HeapOptions): WasmMemory {
     const initial = Math.ceil(options.initialBytes / PAGE_BYTES);
     const maximum = Math.ceil(options.maximumBytes / PAGE_BYTES);

@@ -63,6 +63,14 @@ export function loadWasmBackend(options?: WasmOptions): Loaded {
 }
 
 function load(options: WasmOptions): Loaded {
+  try {
+    return create(options);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function create(options: WasmOptions): Loaded {
   const api = wasmApi();
   const features = detectFeatures();
   if (!api || !features.webAssembly) return { error: 'WebAssembly is not available' };
