@@ -61,34 +61,39 @@ export function checkInputShape(where: string, model: string, x: Tensor, inputSh
 /** Checks labels against the model's output for the loss: one-hot rows, class indices, or targets. */
 export function checkLabels(where: string, loss: Loss, y: Tensor, outputShape: LayerShape | null): void {
   if (!outputShape || loss.labels === 'unchecked') return;
+  if (loss.labels === 'sparse') checkSparseLabels(where, loss, y, outputShape);
+  else checkDenseLabels(where, loss, y, outputShape);
+}
+
+/** Class indices: the output's shape without its last (class) axis, or with a last axis of 1. */
+function checkSparseLabels(where: string, loss: Loss, y: Tensor, outputShape: LayerShape): void {
+  const out = outputShape.slice(1);
+  const classes = out[out.length - 1] ?? null;
+  const labels = y.shape.slice(1);
+  const rankFits = labels.length === out.length - 1 || (labels.length === out.length && labels[labels.length - 1] === 1);
+  if (!rankFits || !out.slice(0, -1).every((d, i) => d === null || d === labels[i])) {
+    const hint = labels.length === out.length && labels[labels.length - 1] === classes ? ` The labels look one-hot: use loss 'categorical_crossentropy' for them.` : '';
+    throw new ShapeError(
+      `${where}: argument 'y' expected integer class labels of shape ${fmtLayerShape([null, ...out.slice(0, -1)])} for loss '${loss.name}' and the model's output ${fmtLayerShape(outputShape)}, received shape ${fmtShape(y.shape)}.${hint}`,
+    );
+  }
+  checkClassIndices(where, y, classes);
+}
+
+/** Labels of the output's shape (a last axis of 1 may be left out). */
+function checkDenseLabels(where: string, loss: Loss, y: Tensor, outputShape: LayerShape): void {
   const out = outputShape.slice(1);
   const classes = out[out.length - 1];
   const labels = y.shape.slice(1);
-  if (loss.labels === 'sparse') {
-    const fits = (labels.length === out.length - 1 || (labels.length === out.length && labels[labels.length - 1] === 1)) &&
-      out.slice(0, -1).every((d, i) => d === null || d === labels[i]);
-    if (!fits) {
-      const hint = labels.length === out.length && labels[labels.length - 1] === classes
-        ? ` The labels look one-hot: use loss 'categorical_crossentropy' for them.`
-        : '';
-      throw new ShapeError(
-        `${where}: argument 'y' expected integer class labels of shape ${fmtLayerShape([null, ...out.slice(0, -1)])} for loss '${loss.name}' and the model's output ${fmtLayerShape(outputShape)}, received shape ${fmtShape(y.shape)}.${hint}`,
-      );
-    }
-    checkClassIndices(where, y, classes ?? null);
-    return;
-  }
   const matches = (a: readonly number[]) => a.length === out.length && out.every((d, i) => d === null || d === a[i]);
-  const fits = matches(labels) || (out[out.length - 1] === 1 && matches([...labels, 1]));
-  if (!fits) {
-    const looksSparse = labels.length === out.length - 1 && typeof classes === 'number' && classes > 1;
-    const hint = looksSparse && loss.expects === 'softmax'
-      ? ` The labels look like class indices: one-hot encode them with toCategorical(y, ${classes}), or use loss 'sparse_categorical_crossentropy'.`
-      : '';
-    throw new ShapeError(
-      `${where}: argument 'y' expected labels of shape ${fmtLayerShape([null, ...out])} to match the model's output ${fmtLayerShape(outputShape)} for loss '${loss.name}', received shape ${fmtShape(y.shape)}.${hint}`,
-    );
-  }
+  if (matches(labels) || (classes === 1 && matches([...labels, 1]))) return;
+  const looksSparse = labels.length === out.length - 1 && typeof classes === 'number' && classes > 1;
+  const hint = looksSparse && loss.expects === 'softmax'
+    ? ` The labels look like class indices: one-hot encode them with toCategorical(y, ${classes}), or use loss 'sparse_categorical_crossentropy'.`
+    : '';
+  throw new ShapeError(
+    `${where}: argument 'y' expected labels of shape ${fmtLayerShape([null, ...out])} to match the model's output ${fmtLayerShape(outputShape)} for loss '${loss.name}', received shape ${fmtShape(y.shape)}.${hint}`,
+  );
 }
 
 function checkClassIndices(where: string, y: Tensor, classes: number | null): void {

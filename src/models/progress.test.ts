@@ -12,6 +12,7 @@ test('the Keras progress line: steps, bar, ETA, time per step, metrics', () => {
   const end = progressLine({ step: 938, steps: 938, elapsed: 12.2, logs: { loss: 0.2, accuracy: 0.9, val_loss: 0.1, val_accuracy: 0.97 }, color: false });
   assert.equal(end, `938/938 ${'━'.repeat(20)} 12s 13ms/step - loss: 0.2000 - accuracy: 0.9000 - val_loss: 0.1000 - val_accuracy: 0.9700`);
   assert.ok(progressLine({ step: 5, steps: 10, elapsed: 1, logs: {}, color: true }).includes('\x1b[2m'), 'the unfinished part is dim on a terminal');
+  assert.equal(progressLine({ step: 0, steps: 10, elapsed: 0, logs: {}, color: false }), ` 0/10 ${'━'.repeat(20)}`, 'no times before the first step');
 });
 
 test('durations, times per step and values', () => {

@@ -53,8 +53,10 @@ export function progressLine({ step, steps, elapsed, logs, color }: ProgressStat
   const filled = steps === 0 ? BAR_WIDTH : Math.floor((BAR_WIDTH * step) / steps);
   const rest = BAR_CHAR.repeat(BAR_WIDTH - filled);
   const bar = BAR_CHAR.repeat(filled) + (color && rest ? `${DIM}${rest}${RESET}` : rest);
-  const perStep = step > 0 ? elapsed / step : 0;
+  const counter = `${String(step).padStart(width)}/${steps} ${bar}`;
+  if (step === 0) return counter;
+  const perStep = elapsed / step;
   const time = step >= steps ? formatDuration(elapsed) : `ETA ${formatDuration(perStep * (steps - step))}`;
   const metrics = formatLogs(logs);
-  return `${String(step).padStart(width)}/${steps} ${bar} ${time} ${formatPerStep(perStep)}${metrics ? ` - ${metrics}` : ''}`;
+  return `${counter} ${time} ${formatPerStep(perStep)}${metrics ? ` - ${metrics}` : ''}`;
 }
