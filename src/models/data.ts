@@ -3,7 +3,7 @@
  * the model (sample counts, input shape, label shape for the loss), split for validation, and cut into
  * batches with one copy per batch.
  */
-import { takeRows, sliceRows } from '../data/index.js';
+import { shuffledIndices, sliceRows, takeRows } from '../data/index.js';
 import type { LayerShape } from '../layers/index.js';
 import { fmtLayerShape } from '../layers/index.js';
 import type { Loss } from '../losses/index.js';
@@ -20,7 +20,12 @@ export interface Batch {
   sampleWeight: Tensor | null;
 }
 
+/**
+ * Samples `offset .. offset + size - 1` of x, y and sampleWeight: the parts of a validationSplit share
+ * the caller's arrays instead of copying them.
+ */
 export interface Dataset extends Batch {
+  offset: number;
   size: number;
 }
 
@@ -42,7 +47,7 @@ export function toDataset(where: string, x: TensorLike, y: TensorLike, sampleWei
       throw new ShapeError(`${where}: argument 'sampleWeight' expected shape [${n}] (one weight per sample), received ${fmtShape(sw.shape)}`);
     }
   }
-  return { x: xs, y: ys, sampleWeight: sw, size: n };
+  return { x: xs, y: ys, sampleWeight: sw, offset: 0, size: n };
 }
 
 /** Checks one sample's shape against the model's input shape (null dimensions match anything). */
@@ -136,16 +141,18 @@ export function splitForValidation(where: string, data: Dataset, fraction: numbe
   if (at === 0 || at === data.size) {
     throw new ValueError(`${where}: validationSplit ${fraction} of ${data.size} samples leaves ${at === 0 ? 'no training' : 'no validation'} samples`);
   }
-  const part = (start: number, end: number): Dataset => ({
-    x: sliceRows(data.x, start, end),
-    y: sliceRows(data.y, start, end),
-    sampleWeight: data.sampleWeight ? sliceRows(data.sampleWeight, start, end) : null,
-    size: end - start,
-  });
+  const part = (start: number, end: number): Dataset => ({ ...data, offset: data.offset + start, size: end - start });
   return [part(0, at), part(at, data.size)];
 }
 
-/** The batch of samples `order[start..end)`. */
+/** The rows of an epoch, shuffled or in order: what takeBatch picks batches from. */
+export function epochOrder(data: Dataset, shuffle: boolean): Int32Array {
+  const order = shuffle ? shuffledIndices(data.size) : new Int32Array(data.size).map((_, i) => i);
+  if (data.offset !== 0) for (let i = 0; i < order.length; i++) order[i]! += data.offset;
+  return order;
+}
+
+/** The batch of rows `order[start..end)` (see epochOrder), copied once. */
 export function takeBatch(data: Dataset, order: Int32Array, start: number, end: number): Batch {
   return {
     x: takeRows(data.x, order, start, end),
@@ -154,11 +161,12 @@ export function takeBatch(data: Dataset, order: Int32Array, start: number, end: 
   };
 }
 
-/** Samples start..end-1, in order (evaluate and predict). */
+/** Samples start..end-1, in order (evaluate), copied once. */
 export function sliceBatch(data: Dataset, start: number, end: number): Batch {
+  const [from, to] = [data.offset + start, data.offset + end];
   return {
-    x: sliceRows(data.x, start, end),
-    y: sliceRows(data.y, start, end),
-    sampleWeight: data.sampleWeight ? sliceRows(data.sampleWeight, start, end) : null,
+    x: sliceRows(data.x, from, to),
+    y: sliceRows(data.y, from, to),
+    sampleWeight: data.sampleWeight ? sliceRows(data.sampleWeight, from, to) : null,
   };
 }

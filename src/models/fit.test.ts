@@ -92,6 +92,19 @@ describe('fit options', () => {
     assert.equal(model.history, history);
   });
 
+  test('validationSplit validates on the last samples and trains on the others', async () => {
+    setSeed(2);
+    const model = mlp(3, 2, 1);
+    model.compile({ optimizer: new SGD({ learningRate: 0 }), loss: 'mse' });
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1], [2, 2], [3, 1], [1, 3], [4, 4]];
+    const y = [[0], [1], [1], [0], [1], [0], [1], [1]];
+    const history = await model.fit(x, y, { epochs: 1, batchSize: 3, validationSplit: 0.25, verbose: 0 });
+    const [valLoss] = await model.evaluate(x.slice(6), y.slice(6), { verbose: 0 });
+    const [trainLoss] = await model.evaluate(x.slice(0, 6), y.slice(0, 6), { verbose: 0 });
+    assert.ok(Math.abs(history.history['val_loss']![0]! - valLoss!) < 1e-6);
+    assert.ok(Math.abs(history.history['loss']![0]! - trainLoss!) < 1e-6);
+  });
+
   test('callbacks see every hook in order, with the running logs', async () => {
     const calls: string[] = [];
     const recorder: Callback = {

@@ -4,7 +4,7 @@
  * `call` and `layers` itself. compile() chooses the optimizer, loss and metrics; fit() is one short loop
  * over epochs and batches around the overridable `trainStep`.
  */
-import { batchRanges, shuffledIndices, sliceRows } from '../data/index.js';
+import { batchRanges, sliceRows } from '../data/index.js';
 import type { BaseLayer, CallOptions, LayerShape } from '../layers/index.js';
 import { formatLayerShape } from '../layers/index.js';
 import type { Loss } from '../losses/index.js';
@@ -26,7 +26,7 @@ import { CallbackList } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
 import { ProgressBar, ProgressLine } from './callbacks/progress-bar.js';
 import type { Batch, Dataset } from './data.js';
-import { checkInputShape, checkLabels, classWeightsToSampleWeights, sliceBatch, splitForValidation, takeBatch, toDataset } from './data.js';
+import { checkInputShape, checkLabels, classWeightsToSampleWeights, epochOrder, sliceBatch, splitForValidation, takeBatch, toDataset } from './data.js';
 import type { DoctorContext } from './doctor.js';
 import { diagnose } from './doctor.js';
 import { Graph } from './graph.js';
@@ -180,7 +180,7 @@ export class Model implements TrainingTarget {
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         await callbacks.call('onEpochBegin', epoch, {});
         setup.tracker.reset();
-        const order = options.shuffle === false ? identity(train.size) : shuffledIndices(train.size);
+        const order = epochOrder(train, options.shuffle ?? true);
         for (const [batch, [start, end]] of ranges.entries()) {
           await callbacks.call('onBatchBegin', batch, {});
           logs = this.trainStep(takeBatch(train, order, start, end));
@@ -299,12 +299,15 @@ export class Model implements TrainingTarget {
     const { loss, optimizer } = this.#setup!;
     const layer = this.outputPath().find((l) => l.outputActivation !== null);
     const units = this.outputShape?.[this.outputShape.length - 1] ?? (layer && 'units' in layer && typeof layer.units === 'number' ? layer.units : null);
-    const context: DoctorContext = {
-      output: layer ? { layer, activation: layer.outputActivation!, units } : null,
-      loss,
-      optimizer,
-      ...(data ? { x: data.x, y: data.y } : {}),
-    };
+    const context: DoctorContext = { output: layer ? { layer, activation: layer.outputActivation!, units } : null, loss, optimizer };
+    if (data) {
+      // The training rows are copied out of a validationSplit only if a check reads them.
+      const rows = (t: Tensor): (() => Tensor) => {
+        let part: Tensor | null = null;
+        return () => (part ??= data.offset === 0 && data.size === t.shape[0] ? t : sliceRows(t, data.offset, data.offset + data.size));
+      };
+      Object.defineProperties(context, { x: { get: rows(data.x), enumerable: true }, y: { get: rows(data.y), enumerable: true } });
+    }
     for (const finding of diagnose(stage, context)) console.warn(`layerwise doctor: ${finding.message}`);
   }
 
@@ -381,12 +384,6 @@ export class Model implements TrainingTarget {
         `configure({ checkNumerics: true }) names the first op that produces NaN.`,
     );
   }
-}
-
-function identity(n: number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order;
 }
 
 function prefixed(prefix: string, logs: Logs): Logs {
