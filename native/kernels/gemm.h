@@ -189,15 +189,20 @@ void fill_empty_product(float* c, int64_t ldc, int64_t m, int64_t n, const Epilo
   if (epilogue) apply_epilogue(c, ldc, m, n, epilogue->bias, epilogue->activation, epilogue->alpha);
 }
 
-// The whole product, split into up to `parts` tiles (rows first: each tile packs B for its columns).
+// The whole product, split into up to `parts` tiles. Each tile packs the A rows and B columns it uses,
+// so tiles sharing rows pack those rows twice: the longer dimension is split first, which repacks the
+// smaller operand.
 template <class A, class B>
 void gemm_parts(const A& a, const B& b, int64_t m, int64_t n, int64_t k, float* c, int64_t ldc,
                 const Epilogue* epilogue, int64_t parts) {
   if (m == 0 || n == 0) return;
   if (k == 0) return fill_empty_product(c, ldc, m, n, epilogue);
-  const int64_t m_parts = imin(parts, ceil_div(m, MR));
-  const int64_t n_parts = imin(parts / m_parts, ceil_div(n, NR));
   const int64_t m_panels = ceil_div(m, MR), n_panels = ceil_div(n, NR);
+  int64_t m_parts = imin(parts, m_panels), n_parts = imin(parts / m_parts, n_panels);
+  if (n > m) {
+    n_parts = imin(parts, n_panels);
+    m_parts = imin(parts / n_parts, m_panels);
+  }
   auto task = [&](int64_t t) {
     const int64_t pm = t / n_parts, pn = t % n_parts;
     const int64_t m0 = imin(m, m_panels * pm / m_parts * MR), m1 = imin(m, m_panels * (pm + 1) / m_parts * MR);
@@ -207,19 +212,19 @@ void gemm_parts(const A& a, const B& b, int64_t m, int64_t n, int64_t k, float* 
   run_tasks(m_parts * n_parts, task);
 }
 
-// Rows a part needs before splitting further pays for repacking B in each part.
+// Rows (or columns) a part needs before splitting further pays for repacking the other operand.
 constexpr int64_t kRowsPerExtraPart = 512;
 
 // Parts for a product: one per thread, and more (claimed dynamically) while each keeps enough rows.
-LW_INLINE int64_t gemm_part_count(int64_t m, double work) {
+LW_INLINE int64_t gemm_part_count(int64_t m, int64_t n, double work) {
   const int64_t threads = thread_count();
-  return imax(parts_for(work, threads), imin(parts_for(work, kPartsPerThread * threads), m / kRowsPerExtraPart));
+  return imax(parts_for(work, threads), imin(parts_for(work, kPartsPerThread * threads), imax(m, n) / kRowsPerExtraPart));
 }
 
 template <class A, class B>
 void gemm(const A& a, const B& b, int64_t m, int64_t n, int64_t k, float* c, int64_t ldc, const Epilogue* epilogue) {
   const double work = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  gemm_parts(a, b, m, n, k, c, ldc, epilogue, gemm_part_count(m, work));
+  gemm_parts(a, b, m, n, k, c, ldc, epilogue, gemm_part_count(m, n, work));
 }
 
 // A stored matrix: element (i, j) at p[i * rs + j * cs]; one of the strides is 1.
@@ -298,7 +303,7 @@ void matmul(const float* a, const float* b, float* out, const MatmulArgs& mm, co
       for (int64_t t = begin; t < end; t++) one(t, 1);
     });
   } else {
-    for (int64_t t = 0; t < mm.batch; t++) one(t, gemm_part_count(mm.m, work));
+    for (int64_t t = 0; t < mm.batch; t++) one(t, gemm_part_count(mm.m, mm.n, work));
   }
 }
 
