@@ -5,9 +5,13 @@
  * batch 64) through the public API. Each figure is the best of several timed repetitions (the machine
  * may be shared).
  *
- *   npm run build && node dist/src/backend/wasm/wasm.bench.js [--threads 1,2] [--reps 7] [--steps 30]
+ * With --memory-steps N it then trains N more steps and prints the WebAssembly memory committed, the
+ * bytes in live blocks and the process's resident memory as it goes (flat after warm-up).
+ *
+ *   npm run build && node dist/src/backend/wasm/wasm.bench.js [--threads 1,2] [--reps 7] [--steps 30] [--memory-steps 3000]
  */
 import { Conv2D, Dense, Flatten, MaxPooling2D, RMSprop, Sequential, setBackend, setSeed, setThreads, tensor } from '../../index.js';
+import type { Tensor } from '../../index.js';
 import { convGeometry, poolGeometry, type ConvInfo } from '../../util/conv-geometry.js';
 import { Rng } from '../../util/random.js';
 import type { WasmBackend } from './index.js';
@@ -106,30 +110,43 @@ async function kernels(threads: number[], reps: number): Promise<void> {
   }
 }
 
+const BATCH = 64;
+
+/** The seed convnet, compiled with RMSprop and categorical cross-entropy. */
+function seedConvnet(): Sequential {
+  setSeed(1);
+  const model = new Sequential([
+    new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    new Flatten(),
+    new Dense({ units: 64, activation: 'relu' }),
+    new Dense({ units: 10, activation: 'softmax' }),
+  ]);
+  model.compile({ optimizer: new RMSprop(), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+/** A fixed batch of random images with one-hot labels. */
+function batchOfImages(): [Tensor, Tensor] {
+  const rng = new Rng(3);
+  const x = tensor(uniform(rng, BATCH * 28 * 28, 0, 1), { shape: [BATCH, 28, 28, 1] });
+  const labels = new Float32Array(BATCH * 10);
+  for (let i = 0; i < BATCH; i++) labels[i * 10 + (i % 10)] = 1;
+  return [x, tensor(labels, { shape: [BATCH, 10] })];
+}
+
 /** Milliseconds per training step of the seed convnet (best of `steps` after warm-up), per thread count. */
 async function trainingStep(threads: number[], steps: number): Promise<void> {
   setBackend('wasm');
-  const rng = new Rng(3);
-  const batch = 64;
-  const x = tensor(uniform(rng, batch * 28 * 28, 0, 1), { shape: [batch, 28, 28, 1] });
-  const labels = new Float32Array(batch * 10);
-  for (let i = 0; i < batch; i++) labels[i * 10 + (i % 10)] = 1;
-  const y = tensor(labels, { shape: [batch, 10] });
+  const batch = BATCH;
+  const [x, y] = batchOfImages();
   for (const t of threads) {
     setThreads(t);
     await new Promise((r) => setTimeout(r, 200));
-    setSeed(1);
-    const model = new Sequential([
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      new MaxPooling2D({ poolSize: 2 }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      new MaxPooling2D({ poolSize: 2 }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      new Flatten(),
-      new Dense({ units: 64, activation: 'relu' }),
-      new Dense({ units: 10, activation: 'softmax' }),
-    ]);
-    model.compile({ optimizer: new RMSprop(), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    const model = seedConvnet();
     for (let i = 0; i < 5; i++) model.trainOnBatch(x, y);
     let best = Infinity, total = 0;
     for (let i = 0; i < steps; i++) {
@@ -143,6 +160,26 @@ async function trainingStep(threads: number[], steps: number): Promise<void> {
   }
 }
 
+/** Trains `steps` steps in one synchronous loop, printing memory ten times along the way. */
+function memoryOverSteps(steps: number): void {
+  setBackend('wasm');
+  const loaded = loadWasmBackend();
+  if ('error' in loaded) throw new Error(loaded.error);
+  const [x, y] = batchOfImages();
+  const model = seedConvnet();
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  console.log('step | wasm memory committed (MiB) | in live blocks (MiB) | forced collections | process RSS (MiB)');
+  for (let step = 1; step <= steps; step++) {
+    model.trainOnBatch(x, y);
+    if (step % Math.max(1, Math.floor(steps / 10)) === 0) {
+      const m = loaded.backend.memoryStats();
+      console.log(`${step} | ${mib(m.committedBytes)} | ${mib(m.liveBytes)} | ${m.reclaims} | ${mib(process.memoryUsage().rss)}`);
+    }
+  }
+}
+
 const threads = option('threads', '1,2').split(',').map(Number);
 await kernels(threads, Number(option('reps', '7')));
 await trainingStep(threads, Number(option('steps', '30')));
+const memorySteps = Number(option('memory-steps', '0'));
+if (memorySteps > 0) memoryOverSteps(memorySteps);
