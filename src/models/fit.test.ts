@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import '../ops/tensor-methods.js';
 import { Dense } from '../layers/index.js';
+import { l1, l2 } from '../nn/regularizers.js';
 import { Adam, SGD } from '../optimizers/index.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -103,6 +104,19 @@ describe('fit options', () => {
     const [trainLoss] = await model.evaluate(x.slice(0, 6), y.slice(0, 6), { verbose: 0 });
     assert.ok(Math.abs(history.history['val_loss']![0]! - valLoss!) < 1e-6);
     assert.ok(Math.abs(history.history['loss']![0]! - trainLoss!) < 1e-6);
+  });
+
+  test('weight and activity penalties are added to the loss that is trained and reported', () => {
+    setSeed(6);
+    const layer = new Dense({ units: 2, inputShape: [2], kernelRegularizer: l2(0.5), biasInitializer: 'ones', biasRegularizer: l1(0.25), activityRegularizer: l1(0.1) });
+    const model = new Sequential([layer]);
+    model.compile({ optimizer: new SGD({ learningRate: 0 }), loss: 'mse' });
+    const x = tensor(XOR_X), y = tensor([[0, 1], [1, 0], [1, 1], [0, 0]]);
+    const [kernel, bias] = layer.weights;
+    const output = model.predict(x);
+    const expected = output.sub(y).square().mean().item() + 0.5 * kernel!.square().sum().item() + 0.25 * bias!.abs().sum().item() + 0.1 * output.abs().sum().item();
+    const [loss] = model.trainOnBatch(x, y);
+    assert.ok(Math.abs(loss! - expected) < 1e-5, `${loss} vs ${expected}`);
   });
 
   test('callbacks see every hook in order, with the running logs', async () => {
