@@ -29,3 +29,6 @@ export const DEFAULT_MIN_CHUNK_WORK: ChunkWork = { flops: 2e6, elements: 1 << 17
 
 /** The matrix-multiplication tile height: row ranges split on multiples of it. */
 export const TILE_ROWS = 4;
+
+/** Rows of A that gemm.ts packs at a time (its MC). */
+export const GEMM_ROW_BLOCK = 128;

@@ -5,7 +5,7 @@ import { FUSABLE_ACTIVATIONS, codeOf } from '../codes.js';
 import { staged } from '../staging.js';
 import { splitRange } from '../threads.js';
 import type { WasmContext } from './context.js';
-import { TILE_ROWS } from './context.js';
+import { GEMM_ROW_BLOCK, TILE_ROWS } from './context.js';
 
 /** Rows of patch gradients the input gradient computes at a time: about this many bytes, kept in cache. */
 const PATCH_CHUNK_BYTES = 256 * 1024;
@@ -36,9 +36,11 @@ export function linalgKernels({ wasm, heap, pool, reference, minChunk }: WasmCon
         const pa = s.input(a), pb = s.input(b), pc = s.output(out), bias = s.optionalInput(epilogue?.bias ?? null);
         const scratch = pool.threadScratch(gemmScratch);
         if (!s.ok || scratch === null) return false;
-        const chunks = pool.chunksFor(2 * batch * m * n * k, minChunk.flops);
+        let chunks = pool.chunksFor(2 * batch * m * n * k, minChunk.flops);
         // Split rows when each chunk gets a few tiles of them, otherwise whole batch entries.
         const byRows = batch < chunks || m >= chunks * TILE_ROWS * 4;
+        // Every chunk of rows packs all of B again: beyond one chunk per thread, chunks get a full row block.
+        if (byRows) chunks = Math.min(chunks, Math.max(pool.available, Math.floor(m / GEMM_ROW_BLOCK)));
         const fixed = [pa, pb, pc, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1,
           info.aBatchStride, info.bBatchStride, bias, ...epilogueArgs(epilogue)];
         const args = byRows ? [...fixed, 0, batch, 0, 0, 0] : [...fixed, 0, 0, 0, m, 0];
