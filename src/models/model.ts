@@ -20,6 +20,7 @@ import { noGrad, variableGrads } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { NumericsError, ShapeError, ValueError, describe } from '../util/errors.js';
+import { yieldToEventLoop } from '../util/event-loop.js';
 import { snakeCase } from '../util/names.js';
 import type { Logs, TrainingParams, TrainingTarget } from './callbacks/callback.js';
 import { CallbackList } from './callbacks/callback.js';
@@ -186,6 +187,7 @@ export class Model implements TrainingTarget {
           logs = this.trainStep(takeBatch(train, order, start, end));
           if (!Number.isFinite(logs['loss'])) throw this.#lossNotFinite(logs['loss']!, epoch, epochs, batch, ranges.length, [start, end]);
           await callbacks.call('onBatchEnd', batch, logs);
+          await yieldToEventLoop();
           if (this.stopTraining) break;
         }
         if (validation) logs = { ...logs, ...prefixed('val_', this.#evaluateData(validation, batchSize, 0)) };

@@ -1,5 +1,5 @@
 /** Trainable state: a tensor whose values can be replaced in place (by optimizers and `assign`). */
-import { kernelsFor } from '../backend/index.js';
+import { alloc, kernelsFor } from '../backend/index.js';
 import type { DType } from '../util/dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../util/errors.js';
 import { shapesEqual } from '../util/shape.js';
@@ -19,7 +19,11 @@ export class Variable extends Tensor {
 
   /** Creates a variable holding a copy of `initial`'s values. */
   constructor(initial: Tensor, options: VariableOptions = {}) {
-    super(storage(initial).slice(), initial.shape);
+    // Storage comes from the active backend (WebAssembly memory when that backend is active) so that
+    // optimizer kernels update weights in place without copying them in and out.
+    const data = alloc(initial.dtype, initial.size);
+    kernelsFor(initial.dtype).cast(storage(initial), data);
+    super(data, initial.shape);
     this.#trainable = options.trainable ?? true;
     this.requiresGrad = this.#trainable;
     this.name = options.name ?? `variable_${nextId++}`;
