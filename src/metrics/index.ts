@@ -1,11 +1,22 @@
-/** Level 4: stateful metrics and the functions they average. */
+/**
+ * Level 4: stateful metrics (what compile's `metrics` take), the per-sample functions they average, and
+ * plain scores of arrays (accuracyScore, f1Score, rocAucScore...), which share their definitions.
+ */
 import { ValueError, describe } from '../util/errors.js';
 import { lookupName } from '../util/names.js';
 import { BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, accuracyFor } from './accuracy.js';
+import { AUC } from './auc.js';
+import { F1Score, Precision, Recall } from './confusion-metrics.js';
 import { Metric } from './metric.js';
+import { SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy } from './top-k.js';
 
 export * from './metric.js';
 export * from './accuracy.js';
+export * from './classification.js';
+export * from './ranking.js';
+export * from './confusion-metrics.js';
+export * from './auc.js';
+export * from './top-k.js';
 
 type Factory = (yTrueShape: readonly number[], yPredShape: readonly number[]) => Metric;
 
@@ -14,6 +25,13 @@ const BY_NAME = {
   binaryAccuracy: () => new BinaryAccuracy(),
   categoricalAccuracy: () => new CategoricalAccuracy(),
   sparseCategoricalAccuracy: () => new SparseCategoricalAccuracy(),
+  precision: () => new Precision(),
+  recall: () => new Recall(),
+  f1Score: () => new F1Score(),
+  auc: () => new AUC(),
+  prAuc: () => new AUC({ curve: 'PR' }),
+  topKCategoricalAccuracy: () => new TopKCategoricalAccuracy(),
+  sparseTopKCategoricalAccuracy: () => new SparseTopKCategoricalAccuracy(),
 } satisfies Record<string, Factory>;
 
 export type MetricName = keyof typeof BY_NAME | 'acc';

@@ -1,0 +1,161 @@
+/**
+ * Classification scores as plain functions of labels and predicted classes: accuracy, the confusion
+ * matrix, and precision, recall and F1 for one class ('binary') or averaged over classes ('macro',
+ * 'micro', 'weighted'), with the standard definitions (those of scikit-learn). A score whose
+ * denominator is zero is undefined: it throws, naming the class, unless `zeroDivision` gives its value.
+ */
+import type { TensorLike } from '../tensor/creation.js';
+import { ValueError, describe } from '../util/errors.js';
+import { readClasses, sameLength } from './arrays.js';
+
+export type Average = 'binary' | 'macro' | 'micro' | 'weighted';
+
+export interface ClassScoreOptions {
+  /** 'binary' (default) scores `positiveLabel` alone; the others average over the classes present. */
+  average?: Average;
+  /** The class that 'binary' scores (default 1). */
+  positiveLabel?: number;
+  /** The value of an undefined score (a zero denominator); by default it throws. */
+  zeroDivision?: number | 'error';
+}
+
+export type ClassScore = 'precision' | 'recall' | 'f1';
+
+/** Fraction of samples whose predicted class equals the label. */
+export function accuracyScore(yTrue: TensorLike, yPred: TensorLike): number {
+  const t = readClasses('accuracyScore', 'yTrue', yTrue), p = readClasses('accuracyScore', 'yPred', yPred);
+  sameLength('accuracyScore', t, p);
+  let hits = 0;
+  for (let i = 0; i < t.length; i++) if (t[i] === p[i]) hits++;
+  return hits / t.length;
+}
+
+/**
+ * Counts of (true class, predicted class): row i, column j holds the samples of class i predicted as j.
+ * Its size is `numClasses`, or the largest class seen + 1.
+ */
+export function confusionMatrix(yTrue: TensorLike, yPred: TensorLike, options: { numClasses?: number } = {}): number[][] {
+  const where = 'confusionMatrix';
+  const t = readClasses(where, 'yTrue', yTrue), p = readClasses(where, 'yPred', yPred);
+  sameLength(where, t, p);
+  const k = classCount(where, options.numClasses, t, p);
+  const m = emptyConfusion(k);
+  for (let i = 0; i < t.length; i++) m[t[i]!]![p[i]!]!++;
+  return m;
+}
+
+export function precisionScore(yTrue: TensorLike, yPred: TensorLike, options: ClassScoreOptions = {}): number {
+  return classScore('precisionScore', 'precision', yTrue, yPred, options);
+}
+
+export function recallScore(yTrue: TensorLike, yPred: TensorLike, options: ClassScoreOptions = {}): number {
+  return classScore('recallScore', 'recall', yTrue, yPred, options);
+}
+
+/** The harmonic mean of precision and recall: 2TP / (2TP + FP + FN) per class. */
+export function f1Score(yTrue: TensorLike, yPred: TensorLike, options: ClassScoreOptions = {}): number {
+  return classScore('f1Score', 'f1', yTrue, yPred, options);
+}
+
+function classScore(where: string, score: ClassScore, yTrue: TensorLike, yPred: TensorLike, options: ClassScoreOptions): number {
+  const t = readClasses(where, 'yTrue', yTrue), p = readClasses(where, 'yPred', yPred);
+  sameLength(where, t, p);
+  const positive = options.positiveLabel ?? 1;
+  const m = emptyConfusion(classCount(where, undefined, t, p, (options.average ?? 'binary') === 'binary' ? positive + 1 : 0));
+  for (let i = 0; i < t.length; i++) m[t[i]!]![p[i]!]!++;
+  return scoreFromConfusion(where, score, m, options);
+}
+
+/** Precision, recall or F1 from a confusion matrix of (possibly weighted) counts. */
+export function scoreFromConfusion(where: string, score: ClassScore, m: readonly (readonly number[])[], options: ClassScoreOptions = {}): number {
+  const average = options.average ?? 'binary';
+  const zeroDivision = options.zeroDivision ?? 'error';
+  if (zeroDivision !== 'error' && (typeof zeroDivision !== 'number' || Number.isNaN(zeroDivision))) {
+    throw new ValueError(`${where}: option 'zeroDivision' expected a number or "error", received ${describe(zeroDivision)}`);
+  }
+  const k = m.length;
+  const counts = (c: number) => {
+    let predicted = 0, actual = 0;
+    for (let j = 0; j < k; j++) {
+      predicted += m[j]![c]!;
+      actual += m[c]![j]!;
+    }
+    const tp = m[c]![c]!;
+    return { tp, fp: predicted - tp, fn: actual - tp, support: actual };
+  };
+  const ratio = (num: number, den: number, why: string): number => {
+    if (den > 0) return num / den;
+    if (zeroDivision === 'error') {
+      throw new ValueError(`${where}: ${score} is undefined: ${why}. Pass zeroDivision: 0 (or 1) to count it as that value`);
+    }
+    return zeroDivision;
+  };
+  const ofClass = (c: number): number => {
+    const { tp, fp, fn } = counts(c);
+    switch (score) {
+      case 'precision':
+        return ratio(tp, tp + fp, `no sample was predicted as class ${c}`);
+      case 'recall':
+        return ratio(tp, tp + fn, `no sample has class ${c}`);
+      case 'f1':
+        return ratio(2 * tp, 2 * tp + fp + fn, `class ${c} appears neither in the labels nor in the predictions`);
+      default:
+        return score satisfies never;
+    }
+  };
+  const present = Array.from({ length: k }, (_, c) => c).filter((c) => counts(c).support > 0 || counts(c).tp + counts(c).fp > 0);
+  switch (average) {
+    case 'binary': {
+      const positive = options.positiveLabel ?? 1;
+      if (!Number.isInteger(positive) || positive < 0) {
+        throw new ValueError(`${where}: option 'positiveLabel' expected a non-negative integer, received ${describe(options.positiveLabel)}`);
+      }
+      const others = present.filter((c) => c !== positive);
+      if (others.length > 1) {
+        throw new ValueError(
+          `${where}: average 'binary' scores one class against one other, but the labels and predictions hold classes ${present.join(', ')}; choose average 'macro', 'micro' or 'weighted'`,
+        );
+      }
+      return positive < k ? ofClass(positive) : ratio(0, 0, `class ${positive} appears neither in the labels nor in the predictions`);
+    }
+    case 'micro': {
+      // Every sample is one prediction: summed over classes, false positives and false negatives are
+      // the same misclassified samples, so micro precision, recall and F1 all equal the accuracy.
+      let tp = 0, total = 0;
+      for (let c = 0; c < k; c++) {
+        tp += m[c]![c]!;
+        total += counts(c).support;
+      }
+      return ratio(tp, total, 'there are no samples');
+    }
+    case 'macro':
+      return present.reduce((s, c) => s + ofClass(c), 0) / present.length;
+    case 'weighted': {
+      let total = 0, weighted = 0;
+      for (const c of present) {
+        const { support } = counts(c);
+        if (support === 0) continue;
+        total += support;
+        weighted += support * ofClass(c);
+      }
+      return ratio(weighted, total, 'there are no samples');
+    }
+    default:
+      throw new ValueError(`${where}: option 'average' expected "binary", "macro", "micro" or "weighted", received ${describe(average satisfies never)}`);
+  }
+}
+
+export function emptyConfusion(k: number): number[][] {
+  return Array.from({ length: k }, () => new Array<number>(k).fill(0));
+}
+
+function classCount(where: string, numClasses: number | undefined, t: Int32Array, p: Int32Array, atLeast = 0): number {
+  let largest = atLeast - 1;
+  for (const a of [t, p]) for (let i = 0; i < a.length; i++) largest = Math.max(largest, a[i]!);
+  if (numClasses === undefined) return largest + 1;
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new ValueError(`${where}: option 'numClasses' expected a positive integer, received ${describe(numClasses)}`);
+  }
+  if (largest >= numClasses) throw new ValueError(`${where}: class ${largest} does not fit in numClasses ${numClasses}`);
+  return numClasses;
+}
