@@ -22,35 +22,33 @@ LW_INLINE void add_run(float* dst, const float* src, int64_t n) {
   if (i < n) store_partial(dst + i, add(load_partial(dst + i, n - i), load_partial(src + i, n - i)), n - i);
 }
 
-// col2im: adds each row of `cols` (one output pixel's patch of images [b0, b1)) back into dx. Without
-// horizontal dilation, a filter row whose taps all land inside the image is one run of kW*inC floats.
-void add_columns(const float* cols, float* dx, const ConvArgs& c, int64_t b0, int64_t b1) {
+// col2im: adds `count` rows of `cols`, the patches of output pixels from `first` on, back into dx.
+// Without horizontal dilation, a filter row whose taps all land inside the image is one run of kW*inC
+// floats.
+void add_columns(const float* cols, float* dx, const ConvArgs& c, const Patches& g, int64_t first, int64_t count) {
   const int64_t span = c.k_w * c.in_c;
   const float* col = cols;
-  for (int64_t b = b0; b < b1; b++) {
-    for (int64_t oy = 0; oy < c.out_h; oy++) {
-      for (int64_t ox = 0; ox < c.out_w; ox++) {
-        const int64_t x0 = ox * c.stride_w - c.pad_left;
-        const bool whole_rows = c.dilation_w == 1 && x0 >= 0 && x0 + c.k_w <= c.in_w;
-        for (int64_t ky = 0; ky < c.k_h; ky++, col += span) {
-          const int64_t y = oy * c.stride_h - c.pad_top + ky * c.dilation_h;
-          if (y < 0 || y >= c.in_h) continue;
-          float* image_row = dx + (b * c.in_h + y) * c.in_w * c.in_c;
-          if (whole_rows) {
-            add_run(image_row + x0 * c.in_c, col, span);
-            continue;
-          }
-          for (int64_t kx = 0; kx < c.k_w; kx++) {
-            const int64_t x = x0 + kx * c.dilation_w;
-            if (x >= 0 && x < c.in_w) add_run(image_row + x * c.in_c, col + kx * c.in_c, c.in_c);
-          }
-        }
+  Pixel px = g.pixel(first);
+  for (int64_t r = 0; r < count; r++, g.next(px)) {
+    const int64_t x0 = px.ox * c.stride_w - c.pad_left;
+    const bool whole_rows = c.dilation_w == 1 && x0 >= 0 && x0 + c.k_w <= c.in_w;
+    for (int64_t ky = 0; ky < c.k_h; ky++, col += span) {
+      const int64_t y = px.oy * c.stride_h - c.pad_top + ky * c.dilation_h;
+      if (y < 0 || y >= c.in_h) continue;
+      float* image_row = dx + (px.b * c.in_h + y) * c.in_w * c.in_c;
+      if (whole_rows) {
+        add_run(image_row + x0 * c.in_c, col, span);
+        continue;
+      }
+      for (int64_t kx = 0; kx < c.k_w; kx++) {
+        const int64_t x = x0 + kx * c.dilation_w;
+        if (x >= 0 && x < c.in_w) add_run(image_row + x * c.in_c, col + kx * c.in_c, c.in_c);
       }
     }
   }
 }
 
-// Images per col2im chunk: enough rows for full micro-tiles, few enough that the columns stay in L2.
+// Rows of columns computed at a time: enough for full micro-tiles, few enough to stay in L2.
 constexpr int64_t kColumnChunkFloats = 128 * 1024;
 
 void conv2d_backprop_input(const float* dy, const float* filter, float* dx, const ConvArgs& c) {
@@ -64,24 +62,29 @@ void conv2d_backprop_input(const float* dy, const float* filter, float* dx, cons
   for (int64_t r = 0; r < patch; r++) {
     for (int64_t oc = 0; oc < c.out_c; oc++) filter_t[oc * patch + r] = filter[r * c.out_c + oc];
   }
-  // Chunks never change the arithmetic (each image's columns are added in the same order), so their
-  // number can follow the thread count, several per thread for balance.
-  const int64_t per_chunk = imax(
-      1, imin(kColumnChunkFloats / (grid * patch), ceil_div(c.batch, kPartsPerThread * static_cast<int64_t>(thread_count()))));
-  const int64_t chunks = ceil_div(c.batch, per_chunk);
-  const double work = 2.0 * static_cast<double>(c.batch * grid * patch * c.out_c);
+  const Patches g = input_patches(nullptr, c);  // only steps through output pixels
+  const int64_t max_rows = imax(4 * MR, kColumnChunkFloats / patch);
+  // Tasks own whole images, whose dx no other task touches. Their size never changes the arithmetic
+  // (each image's columns are added in the same order), so it can follow the thread count.
+  const int64_t per_task =
+      imax(1, imin(max_rows / grid, ceil_div(c.batch, kPartsPerThread * static_cast<int64_t>(thread_count()))));
+  const int64_t tasks = ceil_div(c.batch, per_task);
   auto task = [&](int64_t q) {
-    const int64_t b0 = q * per_chunk, b1 = imin(c.batch, b0 + per_chunk), rows = (b1 - b0) * grid;
-    float* cols = scratch(2, static_cast<size_t>(rows * patch));
-    gemm_tile(MatrixA{{dy + b0 * grid * c.out_c, c.out_c, 1}}, MatrixB{{filter_t, patch, 1}}, 0, rows, 0, patch, c.out_c,
-              cols, patch, nullptr);
+    const int64_t b0 = q * per_task, b1 = imin(c.batch, b0 + per_task);
     std::memset(dx + b0 * image, 0, static_cast<size_t>((b1 - b0) * image) * sizeof(float));
-    add_columns(cols, dx, c, b0, b1);
+    const int64_t end = b1 * grid;
+    for (int64_t first = b0 * grid; first < end; first += max_rows) {
+      const int64_t rows = imin(max_rows, end - first);
+      float* cols = scratch(2, static_cast<size_t>(rows * patch));
+      gemm_tile(MatrixA{{dy + first * c.out_c, c.out_c, 1}}, MatrixB{{filter_t, patch, 1}}, 0, rows, 0, patch, c.out_c,
+                cols, patch, nullptr);
+      add_columns(cols, dx, c, g, first, rows);
+    }
   };
-  if (parts_for(work, 2) > 1) {
-    run_tasks(chunks, task);
+  if (parts_for(2.0 * static_cast<double>(c.batch * grid * patch * c.out_c), 2) > 1) {
+    run_tasks(tasks, task);
   } else {
-    for (int64_t q = 0; q < chunks; q++) task(q);
+    for (int64_t q = 0; q < tasks; q++) task(q);
   }
 }
 

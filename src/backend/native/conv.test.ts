@@ -28,6 +28,8 @@ const CASES: Case[] = [
   { x: [1, 6, 7, 1], filter: [3, 3, 1, 1], strides: [1, 3], padding: 'valid' },
   { x: [2, 5, 5, 16], filter: [5, 5, 16, 16], padding: 'same' },
   { x: [0, 6, 6, 3], filter: [3, 3, 3, 4], padding: 'same' },
+  // An image whose patch matrix spans several column chunks of the input gradient.
+  { x: [2, 40, 40, 16], filter: [3, 3, 16, 8], padding: 'same' },
   // Big enough to be split across threads.
   { x: [8, 20, 20, 16], filter: [3, 3, 16, 24], padding: 'same' },
   { x: [16, 28, 28, 1], filter: [3, 3, 1, 32], padding: 'valid' },
