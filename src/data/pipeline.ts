@@ -1,0 +1,40 @@
+/**
+ * A reusable chain of preprocessing steps: fit learns each step on the output of the previous ones,
+ * transform applies them in order. A Pipeline is itself a Transformer, so it can be cloned unfitted for
+ * each fold of a cross-validation.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { ValueError, describe } from '../util/errors.js';
+import { Transformer } from './transformer.js';
+
+export class Pipeline extends Transformer {
+  readonly steps: readonly Transformer[];
+
+  constructor(steps: readonly Transformer[]) {
+    super();
+    if (!Array.isArray(steps) || steps.length === 0 || !steps.every((s) => s instanceof Transformer)) {
+      throw new ValueError(`Pipeline: argument 'steps' expected a non-empty array of preprocessing steps (Transformers), received ${describe(steps)}`);
+    }
+    this.steps = [...steps];
+  }
+
+  clone(): Pipeline {
+    return new Pipeline(this.steps.map((s) => s.clone()));
+  }
+
+  protected override get checksFeatureCount(): boolean {
+    return false;
+  }
+
+  protected learn(x: Tensor): void {
+    let data = x;
+    this.steps.forEach((step, i) => {
+      step.fit(data);
+      if (i < this.steps.length - 1) data = step.transform(data);
+    });
+  }
+
+  protected apply(x: Tensor): Tensor {
+    return this.steps.reduce((data, step) => step.transform(data), x);
+  }
+}
