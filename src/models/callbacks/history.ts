@@ -1,5 +1,22 @@
-/** History: every epoch's logs, returned by fit (`history.history.loss`, `history.history.val_accuracy`). */
+/**
+ * History: every epoch's logs, returned by fit (`history.history.loss`, `history.history.val_accuracy`),
+ * and what they say about the run: the best epoch, and the epoch where overfitting started.
+ */
 import type { Callback, Logs, TrainingParams, TrainingTarget } from './callback.js';
+import { Monitor } from './monitor.js';
+
+export interface BestEpoch {
+  /** The epoch, as counted in `History.epoch`. */
+  epoch: number;
+  value: number;
+}
+
+export interface OverfittingOptions {
+  /** The validation value to watch (default 'val_loss'). */
+  monitor?: string;
+  /** How far the last value must be from the best to count as a rise (default 0). */
+  minDelta?: number;
+}
 
 export class History implements Callback {
   /** The epochs run (0-based). */
@@ -15,5 +32,39 @@ export class History implements Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+  }
+
+  /**
+   * The epoch with the best value of `monitor` (default 'val_loss'): the lowest for losses, the highest
+   * for accuracy-like metrics; the first of equal ones. Null when the history does not have it.
+   */
+  bestEpoch(monitor = 'val_loss'): BestEpoch | null {
+    const m = new Monitor('History.bestEpoch', monitor, 'auto', 0);
+    const values = this.history[m.key];
+    if (!values || values.length === 0) return null;
+    let best = 0;
+    values.forEach((v, i) => {
+      if (m.improves(v, values[best]!)) best = i;
+    });
+    return { epoch: this.epoch[best]!, value: values[best]! };
+  }
+
+  /**
+   * The epoch where overfitting started: the one after the best validation value, when the validation
+   * value ended worse than its best (by more than minDelta) while the training value kept improving.
+   * Null while validation is still at its best, when the run has no validation, or when the training
+   * value got worse too (that is unstable training, not overfitting).
+   */
+  overfittingStart(options: OverfittingOptions = {}): number | null {
+    const m = new Monitor('History.overfittingStart', options.monitor ?? 'val_loss', 'auto', options.minDelta ?? 0);
+    const best = this.bestEpoch(m.key);
+    const values = this.history[m.key];
+    if (!best || !values) return null;
+    const at = this.epoch.indexOf(best.epoch);
+    const last = values.length - 1;
+    if (at === last || !m.improves(best.value, values[last]!)) return null;
+    const training = this.history[m.key.replace(/^val_/, '')];
+    if (training && training !== values && !m.improves(training[last]!, training[at]!)) return null;
+    return this.epoch[at + 1]!;
   }
 }
