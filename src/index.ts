@@ -61,3 +61,13 @@ export type {
   Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, DoctorCheck, DoctorFinding,
   DoctorContext,
 } from './models/index.js';
+
+// Saving and loading in the TensorFlow.js Layers format, crash-safe checkpoints and resumed training.
+export { loadModel, ModelCheckpoint, fileHandler } from './models/index.js';
+export type {
+  SaveOptions, LoadModelOptions, ModelCheckpointOptions, IOHandler, ModelArtifacts, ModelJson, ModelLocation, FileOptions,
+} from './models/index.js';
+export { getRandomState, setRandomState } from './util/random.js';
+export type { RandomState } from './util/random.js';
+export type { JsonObject, JsonValue, LayerConfig, LayerFactory } from './layers/index.js';
+export { ConfigReader } from './layers/index.js';

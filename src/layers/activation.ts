@@ -3,6 +3,8 @@ import type { Activation as ActivationFn, ActivationIdentifier } from '../nn/act
 import { getActivation } from '../nn/activations.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
+import { activationConfig } from './config.js';
 import { Layer } from './layer.js';
 
 export interface ActivationOptions extends LayerOptions {
@@ -19,6 +21,14 @@ export class Activation extends Layer {
 
   override get outputActivation(): string {
     return this.activation.name;
+  }
+
+  override getConfig(): LayerConfig {
+    return { activation: activationConfig(this.activation, this.label), ...super.getConfig() };
+  }
+
+  static fromConfig(c: ConfigReader): Activation {
+    return new Activation({ ...c.base(), activation: c.activation('activation') });
   }
 
   call(x: Tensor): Tensor {

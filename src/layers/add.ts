@@ -2,11 +2,16 @@
 import { add } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError } from '../util/errors.js';
+import type { ConfigReader } from './config.js';
 import { MergeLayer } from './merge-layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 import { fmtLayerShape } from './symbolic-tensor.js';
 
 export class Add extends MergeLayer {
+  static fromConfig(c: ConfigReader): Add {
+    return new Add(c.base());
+  }
+
   call(inputs: readonly Tensor[]): Tensor {
     return inputs.slice(1).reduce((sum, x) => add(sum, x), inputs[0]!);
   }

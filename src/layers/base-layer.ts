@@ -12,6 +12,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { snakeCase } from '../util/names.js';
+import type { LayerConfig } from './config.js';
+import { regularizerConfig } from './config.js';
 import { shapesEqual } from '../util/shape.js';
 import type { LayerShape } from './symbolic-tensor.js';
 
@@ -155,6 +157,17 @@ export abstract class BaseLayer {
       }
       v.assign(value.dtype === v.dtype ? value : value.cast(v.dtype));
     });
+  }
+
+  /** The layer's settings as model files write them (snake_case keys); subclasses add their own. */
+  getConfig(): LayerConfig {
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      dtype: this.dtype,
+      ...(this.batchInputShape ? { batch_input_shape: [...this.batchInputShape] } : {}),
+      ...(this.activityRegularizer ? { activity_regularizer: regularizerConfig(this.activityRegularizer, this.label, 'activityRegularizer') } : {}),
+    };
   }
 
   /** Creates a weight owned by this layer; call it from `build`. */

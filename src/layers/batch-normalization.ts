@@ -12,6 +12,8 @@ import type { Variable } from '../tensor/variable.js';
 import { ValueError, describe } from '../util/errors.js';
 import { normalizeAxis } from '../util/shape.js';
 import type { CallOptions, LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
+import { initializerConfig, regularizerConfig } from './config.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 
@@ -71,6 +73,43 @@ export class BatchNormalization extends Layer {
     this.#movingMean = this.addWeight({ name: 'moving_mean', shape, initializer: o.movingMeanInitializer ?? 'zeros', trainable: false });
     this.#movingVariance = this.addWeight({ name: 'moving_variance', shape, initializer: o.movingVarianceInitializer ?? 'ones', trainable: false });
     this.inputSpec = { rank: inputShape.length, axes: { [this.#featureAxis]: size } };
+  }
+
+  override getConfig(): LayerConfig {
+    const o = this.#options, label = this.label;
+    return {
+      axis: this.axis,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: o.center ?? true,
+      scale: o.scale ?? true,
+      beta_initializer: initializerConfig(o.betaInitializer ?? 'zeros', label, 'betaInitializer'),
+      gamma_initializer: initializerConfig(o.gammaInitializer ?? 'ones', label, 'gammaInitializer'),
+      moving_mean_initializer: initializerConfig(o.movingMeanInitializer ?? 'zeros', label, 'movingMeanInitializer'),
+      moving_variance_initializer: initializerConfig(o.movingVarianceInitializer ?? 'ones', label, 'movingVarianceInitializer'),
+      beta_regularizer: regularizerConfig(o.betaRegularizer, label, 'betaRegularizer'),
+      gamma_regularizer: regularizerConfig(o.gammaRegularizer, label, 'gammaRegularizer'),
+      ...super.getConfig(),
+    };
+  }
+
+  static fromConfig(c: ConfigReader): BatchNormalization {
+    // Keras writes the axis as a list when the layer was built ([3]); one axis is all layerwise normalises over.
+    const axis = c.get('axis');
+    return new BatchNormalization({
+      ...c.base(),
+      axis: Array.isArray(axis) && axis.length === 1 ? c.shape('axis')[0] ?? -1 : c.integer('axis', -1),
+      momentum: c.number('momentum', 0.99),
+      epsilon: c.number('epsilon', 1e-3),
+      center: c.boolean('center', true),
+      scale: c.boolean('scale', true),
+      betaInitializer: c.initializer('beta_initializer'),
+      gammaInitializer: c.initializer('gamma_initializer'),
+      movingMeanInitializer: c.initializer('moving_mean_initializer'),
+      movingVarianceInitializer: c.initializer('moving_variance_initializer'),
+      betaRegularizer: c.regularizer('beta_regularizer'),
+      gammaRegularizer: c.regularizer('gamma_regularizer'),
+    });
   }
 
   call(x: Tensor, options: CallOptions): Tensor {

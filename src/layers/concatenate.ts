@@ -3,6 +3,7 @@ import { concat } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
 import { MergeLayer } from './merge-layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 import { fmtLayerShape } from './symbolic-tensor.js';
@@ -18,6 +19,14 @@ export class Concatenate extends MergeLayer {
     super(options);
     this.axis = options.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new ValueError(`${this.label}: option 'axis' expected an integer, received ${describe(options.axis)}`);
+  }
+
+  override getConfig(): LayerConfig {
+    return { axis: this.axis, ...super.getConfig() };
+  }
+
+  static fromConfig(c: ConfigReader): Concatenate {
+    return new Concatenate({ ...c.base(), axis: c.integer('axis', -1) });
   }
 
   call(inputs: readonly Tensor[]): Tensor {

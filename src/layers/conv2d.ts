@@ -13,6 +13,8 @@ import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair } from '../util/conv-geometry.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
+import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer, checkInputSpec, lastDimension } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 
@@ -108,5 +110,43 @@ export class Conv2D extends Layer {
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return spatialOutputShape(this.label, inputShape, this.kernelSize, this.strides, this.padding, this.dilationRate, this.filters);
+  }
+
+  override getConfig(): LayerConfig {
+    const o = this.#options, label = this.label;
+    return {
+      filters: this.filters,
+      kernel_size: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      data_format: 'channels_last',
+      dilation_rate: [...this.dilationRate],
+      activation: activationConfig(this.activation, label),
+      use_bias: this.useBias,
+      kernel_initializer: initializerConfig(o.kernelInitializer ?? 'glorotUniform', label, 'kernelInitializer'),
+      bias_initializer: initializerConfig(o.biasInitializer ?? 'zeros', label, 'biasInitializer'),
+      kernel_regularizer: regularizerConfig(o.kernelRegularizer, label, 'kernelRegularizer'),
+      bias_regularizer: regularizerConfig(o.biasRegularizer, label, 'biasRegularizer'),
+      ...super.getConfig(),
+    };
+  }
+
+  static fromConfig(c: ConfigReader): Conv2D {
+    c.channelsLast();
+    if (c.integer('groups', 1) !== 1) throw c.fail('groups', '1 (grouped convolutions are not supported)');
+    return new Conv2D({
+      ...c.base(),
+      filters: c.integer('filters'),
+      kernelSize: c.intOrPair('kernel_size'),
+      strides: c.intOrPair('strides', 1),
+      padding: c.choice('padding', { valid: 'valid', same: 'same' } as const, 'valid'),
+      dilationRate: c.intOrPair('dilation_rate', 1),
+      activation: c.activation('activation'),
+      useBias: c.boolean('use_bias', true),
+      kernelInitializer: c.initializer('kernel_initializer'),
+      biasInitializer: c.initializer('bias_initializer'),
+      kernelRegularizer: c.regularizer('kernel_regularizer'),
+      biasRegularizer: c.regularizer('bias_regularizer'),
+    });
   }
 }

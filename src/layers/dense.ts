@@ -8,6 +8,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
+import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer, lastDimension } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 
@@ -67,5 +69,32 @@ export class Dense extends Layer {
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override getConfig(): LayerConfig {
+    const o = this.#options, label = this.label;
+    return {
+      units: this.units,
+      activation: activationConfig(this.activation, label),
+      use_bias: this.useBias,
+      kernel_initializer: initializerConfig(o.kernelInitializer ?? 'glorotUniform', label, 'kernelInitializer'),
+      bias_initializer: initializerConfig(o.biasInitializer ?? 'zeros', label, 'biasInitializer'),
+      kernel_regularizer: regularizerConfig(o.kernelRegularizer, label, 'kernelRegularizer'),
+      bias_regularizer: regularizerConfig(o.biasRegularizer, label, 'biasRegularizer'),
+      ...super.getConfig(),
+    };
+  }
+
+  static fromConfig(c: ConfigReader): Dense {
+    return new Dense({
+      ...c.base(),
+      units: c.integer('units'),
+      activation: c.activation('activation'),
+      useBias: c.boolean('use_bias', true),
+      kernelInitializer: c.initializer('kernel_initializer'),
+      biasInitializer: c.initializer('bias_initializer'),
+      kernelRegularizer: c.regularizer('kernel_regularizer'),
+      biasRegularizer: c.regularizer('bias_regularizer'),
+    });
   }
 }

@@ -6,6 +6,7 @@ import { dropout } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { CallOptions, LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
 import { Layer } from './layer.js';
 
 export interface DropoutOptions extends LayerOptions {
@@ -25,6 +26,15 @@ export class Dropout extends Layer {
     }
     this.rate = options.rate;
     this.noiseShape = options.noiseShape ?? null;
+  }
+
+  override getConfig(): LayerConfig {
+    return { rate: this.rate, noise_shape: this.noiseShape ? [...this.noiseShape] : null, seed: null, ...super.getConfig() };
+  }
+
+  static fromConfig(c: ConfigReader): Dropout {
+    const noise = c.get('noise_shape');
+    return new Dropout({ ...c.base(), rate: c.number('rate'), ...(noise === undefined || noise === null ? {} : { noiseShape: c.shape('noise_shape') }) });
   }
 
   call(x: Tensor, options: CallOptions): Tensor {

@@ -2,12 +2,22 @@
 import { reshape } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../util/shape.js';
+import type { ConfigReader, LayerConfig } from './config.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 
 export class Flatten extends Layer {
   call(x: Tensor): Tensor {
     return reshape(x, [x.shape[0] ?? 1, sizeOf(x.shape.slice(1))]);
+  }
+
+  override getConfig(): LayerConfig {
+    return { data_format: 'channels_last', ...super.getConfig() };
+  }
+
+  static fromConfig(c: ConfigReader): Flatten {
+    c.channelsLast();
+    return new Flatten(c.base());
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -19,4 +19,6 @@ export * from './activation.js';
 export * from './batch-normalization.js';
 export * from './add.js';
 export * from './concatenate.js';
+export * from './config.js';
+export * from './serialization.js';
 export * from './normalization.js';

@@ -4,6 +4,7 @@ import type { DType } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
+import type { LayerConfig } from './config.js';
 import { checkInputSpec } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 import { SymbolicTensor, withUnknownBatch } from './symbolic-tensor.js';
@@ -22,6 +23,11 @@ export class InputLayer extends BaseLayer {
   constructor(options: InputOptions) {
     super({ ...(options.name !== undefined ? { name: options.name } : {}), inputShape: options.shape });
     this.inputDType = options.dtype ?? 'float32';
+  }
+
+  /** As Keras writes an InputLayer: the batch shape, the input dtype, not sparse. */
+  override getConfig(): LayerConfig {
+    return { batch_input_shape: [...this.batchInputShape!], dtype: this.inputDType, sparse: false, name: this.name };
   }
 
   buildFor(): void {}

@@ -2,6 +2,7 @@
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, pair } from '../util/conv-geometry.js';
 import type { LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
 import { spatialOutputShape } from './conv2d.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
@@ -29,6 +30,22 @@ export abstract class Pooling2D extends Layer {
   override build(inputShape: LayerShape): void {
     this.inputSpec = { rank: 4 };
     this.computeOutputShape(inputShape);
+  }
+
+  override getConfig(): LayerConfig {
+    return { pool_size: [...this.poolSize], padding: this.padding, strides: [...this.strides], data_format: 'channels_last', ...super.getConfig() };
+  }
+
+  /** MaxPooling2D.fromConfig and AveragePooling2D.fromConfig. */
+  static fromConfig<T extends Pooling2D>(this: new (options: Pooling2DOptions) => T, c: ConfigReader): T {
+    c.channelsLast();
+    const poolSize = c.intOrPair('pool_size', 2);
+    return new this({
+      ...c.base(),
+      poolSize,
+      strides: c.get('strides') === undefined || c.get('strides') === null ? poolSize : c.intOrPair('strides'),
+      padding: c.choice('padding', { valid: 'valid', same: 'same' } as const, 'valid'),
+    });
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

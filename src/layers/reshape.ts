@@ -3,6 +3,7 @@ import { reshape } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 import { fmtLayerShape } from './symbolic-tensor.js';
@@ -24,6 +25,15 @@ export class Reshape extends Layer {
 
   call(x: Tensor): Tensor {
     return reshape(x, [x.shape[0] ?? 1, ...this.targetShape]);
+  }
+
+  override getConfig(): LayerConfig {
+    return { target_shape: [...this.targetShape], ...super.getConfig() };
+  }
+
+  static fromConfig(c: ConfigReader): Reshape {
+    // Keras writes an unknown size as null or -1.
+    return new Reshape({ ...c.base(), targetShape: c.shape('target_shape').map((d) => d ?? -1) });
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -5,9 +5,9 @@
  * over epochs and batches around the overridable `trainStep`.
  */
 import { batchRanges, sliceRows } from '../data/index.js';
-import type { BaseLayer, CallOptions, LayerShape } from '../layers/index.js';
+import type { BaseLayer, CallOptions, JsonObject, LayerShape } from '../layers/index.js';
 import { formatLayerShape } from '../layers/index.js';
-import type { Loss } from '../losses/index.js';
+import type { Loss, LossIdentifier } from '../losses/index.js';
 import { computeLoss, getLoss } from '../losses/index.js';
 import type { MetricIdentifier } from '../metrics/index.js';
 import { checkMetric } from '../metrics/index.js';
@@ -22,13 +22,14 @@ import type { Variable } from '../tensor/variable.js';
 import { NumericsError, ShapeError, ValueError, describe } from '../util/errors.js';
 import { yieldToEventLoop } from '../util/event-loop.js';
 import { snakeCase } from '../util/names.js';
+import { getRandomState } from '../util/random.js';
 import type { Logs, TrainingParams, TrainingTarget } from './callbacks/callback.js';
 import { CallbackList } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
 import { ProgressBar, ProgressLine } from './callbacks/progress-bar.js';
 import type { Batch, Dataset } from './data.js';
 import { checkInputShape, checkLabels, classWeightsToSampleWeights, epochOrder, sliceBatch, splitForValidation, takeBatch, toDataset } from './data.js';
-import type { DoctorContext } from './doctor.js';
+import type { DoctorContext, DoctorFinding } from './doctor.js';
 import { diagnose } from './doctor.js';
 import { Graph } from './graph.js';
 import type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, PredictOptions } from './options.js';
@@ -36,10 +37,28 @@ import { isFunctional, positiveInteger, verbosity } from './options.js';
 import type { SummaryRow } from './summary.js';
 import { formatSummary } from './summary.js';
 import { MetricsTracker } from './tracker.js';
+import { toArtifacts } from './saving/artifacts.js';
+import type { ModelArtifacts } from './saving/format.js';
+import type { FileOptions } from './saving/files.js';
+import type { ModelLocation } from './saving/io.js';
+import { saveArtifacts } from './saving/io.js';
+import { restoreTrainingState } from './saving/resume.js';
+import { functionalTopology } from './saving/topology-write.js';
+import type { TrainingState } from './saving/training-state.js';
+
+export interface SaveOptions extends FileOptions {
+  /**
+   * Also save what continuing the run needs: the optimizer's slots and iteration count, the last epoch,
+   * the random generator's position and the history (default false; ModelCheckpoint always saves them).
+   */
+  includeTrainingState?: boolean;
+}
 
 interface Setup {
   optimizer: Optimizer;
   loss: Loss;
+  /** The loss as compile() was given it: a name is what a saved training config can record. */
+  lossId: LossIdentifier;
   metrics: readonly MetricIdentifier[];
   tracker: MetricsTracker;
 }
@@ -155,7 +174,7 @@ export class Model implements TrainingTarget {
     const metrics = options.metrics ?? [];
     if (!Array.isArray(metrics)) throw new ValueError(`${where}: option 'metrics' expected an array, received ${describe(metrics)}`);
     metrics.forEach((m) => checkMetric(m, where));
-    this.#setup = { optimizer, loss, metrics, tracker: new MetricsTracker(metrics) };
+    this.#setup = { optimizer, loss, lossId: options.loss, metrics, tracker: new MetricsTracker(metrics) };
     this.#consultDoctor('compile');
   }
 
@@ -165,12 +184,19 @@ export class Model implements TrainingTarget {
     const epochs = positiveInteger('fit', 'epochs', options.epochs ?? 1);
     const batchSize = positiveInteger('fit', 'batchSize', options.batchSize ?? 32);
     const verbose = verbosity('fit', options.verbose ?? 1, [0, 1, 2]);
-    const initialEpoch = options.initialEpoch ?? 0;
+    if (options.resumeFrom !== undefined && options.initialEpoch !== undefined) throw new ValueError(`fit: give either 'resumeFrom' or 'initialEpoch', not both`);
     const [train, validation] = this.#fitData(x, y, options);
-    this.#consultDoctor('fit', train);
+    this.#consultDoctor('fit', train, options.validationSplit !== undefined ? validation : null);
+    const resumed = options.resumeFrom === undefined ? null : await restoreTrainingState({ label: this.label, layers: this.layers, optimizer: setup.optimizer }, options.resumeFrom, 'fit (resumeFrom)');
+    const initialEpoch = resumed ? (resumed.epoch ?? -1) + 1 : options.initialEpoch ?? 0;
     const ranges = batchRanges(train.size, batchSize);
     const history = new History();
-    const callbacks = new CallbackList([...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? []), history]);
+    if (resumed) {
+      history.epoch.push(...resumed.history.epochs);
+      for (const [key, values] of Object.entries(resumed.history.logs)) history.history[key] = [...values];
+    }
+    // History comes first, so other callbacks (ModelCheckpoint) see the epoch just ended in it.
+    const callbacks = new CallbackList([history, ...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? [])]);
     const params: TrainingParams = { epochs, initialEpoch, steps: ranges.length, samples: train.size, batchSize, verbose };
     callbacks.setContext(this, params);
     this.history = history;
@@ -262,6 +288,41 @@ export class Model implements TrainingTarget {
     return Object.values(this.testStep(data, new MetricsTracker(setup.metrics)));
   }
 
+  /**
+   * The topology as model.json holds it: `{ class_name: 'Model', config: { name, layers, input_layers,
+   * output_layers } }` (Sequential writes its stack of layers).
+   */
+  getConfig(): JsonObject {
+    if (!this.#graph) {
+      throw new ValueError(`${this.label}.getConfig: a Model that overrides call() has no layer graph to save; build it with Sequential or Model({ inputs, outputs })`);
+    }
+    return functionalTopology(this.name, this.#graph);
+  }
+
+  /**
+   * The model in the TensorFlow.js Layers format, in memory: topology, weights, the training config when
+   * the loss and metrics were given by name, and with includeTrainingState what fit({ resumeFrom }) needs.
+   */
+  toArtifacts(options: { includeTrainingState?: boolean } = {}): ModelArtifacts {
+    const setup = this.#setup;
+    return toArtifacts({
+      label: this.label,
+      topology: this.getConfig(),
+      layers: this.layers,
+      setup: setup && { optimizer: setup.optimizer, loss: setup.lossId, metrics: setup.metrics },
+      trainingState: options.includeTrainingState ? this.#trainingState() : null,
+    });
+  }
+
+  /**
+   * Saves the model in the TensorFlow.js Layers format: to a folder (`model.json` + `weights.bin`, which
+   * tf.loadLayersModel reads) in Node, or through an IO handler (TensorFlow.js's work too).
+   */
+  async save(location: ModelLocation, options: SaveOptions = {}): Promise<void> {
+    const where = `${this.label}.save`;
+    await saveArtifacts(location, this.toArtifacts(options), where, options);
+  }
+
   /** A table of the layers, their output shapes and parameter counts; printed, and returned as text. */
   summary(options: { printFn?: (text: string) => void } = {}): string {
     const text = formatSummary({
@@ -296,21 +357,66 @@ export class Model implements TrainingTarget {
     return path;
   }
 
+  /** The last epoch completed, the random generator's position and the history, for a checkpoint. */
+  #trainingState(): TrainingState {
+    const epochs = this.history?.epoch ?? [];
+    return {
+      epoch: epochs.length > 0 ? epochs[epochs.length - 1]! : null,
+      random: getRandomState(),
+      history: { epochs: [...epochs], logs: { ...(this.history?.history ?? {}) } },
+    };
+  }
+
+  /**
+   * Runs every check of the model doctor now: the compile checks, and with data those fit runs on it
+   * (`validationSplit` as fit would take it). Prints each finding with its reason and fix, or that there
+   * are none, and returns them. Unlike fit, it reports labels that do not fit the loss instead of throwing.
+   */
+  doctor(x?: TensorLike, y?: TensorLike, options: { validationSplit?: number; printFn?: (line: string) => void } = {}): DoctorFinding[] {
+    this.#compiled('doctor');
+    const findings = diagnose('compile', this.#doctorContext());
+    if (x !== undefined || y !== undefined) {
+      if (x === undefined || y === undefined) throw new ValueError(`${this.label}.doctor: give both x and y to check the data, or neither`);
+      const data = toDataset(`${this.label}.doctor`, x, y);
+      this.buildFor(data.x.shape);
+      checkInputShape(`${this.label}.doctor`, this.label, data.x, this.inputShape);
+      const [train, validation] = options.validationSplit === undefined ? [data, null] : splitForValidation(`${this.label}.doctor`, data, options.validationSplit);
+      findings.push(...diagnose('fit', this.#doctorContext(train, validation)));
+    }
+    const print = options.printFn ?? console.log;
+    if (findings.length === 0) print(`layerwise doctor: no problems found${x === undefined ? ' (pass x and y to check the data too)' : ''}`);
+    for (const finding of findings) print(`layerwise doctor: ${finding.message}`);
+    return findings;
+  }
+
   /** Runs the model doctor's checks for a stage and prints each finding as a warning. */
-  #consultDoctor(stage: 'compile' | 'fit', data?: Dataset): void {
-    const { loss, optimizer } = this.#setup!;
+  #consultDoctor(stage: 'compile' | 'fit', data?: Dataset, validationSplit?: Dataset | null): void {
+    for (const finding of diagnose(stage, this.#doctorContext(data, validationSplit))) console.warn(`layerwise doctor: ${finding.message}`);
+  }
+
+  /** What the doctor's checks look at; `validationSplit` is the validation part cut from the end of the data. */
+  #doctorContext(data?: Dataset, validationSplit?: Dataset | null): DoctorContext {
+    const { loss, optimizer, metrics } = this.#setup!;
     const layer = this.outputPath().find((l) => l.outputActivation !== null);
     const units = this.outputShape?.[this.outputShape.length - 1] ?? (layer && 'units' in layer && typeof layer.units === 'number' ? layer.units : null);
-    const context: DoctorContext = { output: layer ? { layer, activation: layer.outputActivation!, units } : null, loss, optimizer };
-    if (data) {
-      // The training rows are copied out of a validationSplit only if a check reads them.
-      const rows = (t: Tensor): (() => Tensor) => {
-        let part: Tensor | null = null;
-        return () => (part ??= data.offset === 0 && data.size === t.shape[0] ? t : sliceRows(t, data.offset, data.offset + data.size));
-      };
-      Object.defineProperties(context, { x: { get: rows(data.x), enumerable: true }, y: { get: rows(data.y), enumerable: true } });
+    const context: DoctorContext = {
+      output: layer ? { layer, activation: layer.outputActivation!, units } : null,
+      loss,
+      optimizer,
+      metrics: metrics.map((m) => (typeof m === 'string' ? m : m.name)),
+      layers: this.layers,
+    };
+    // The rows of a validationSplit part are copied out only if a check reads them.
+    const rows = (part: Dataset, t: Tensor): (() => Tensor) => {
+      let copy: Tensor | null = null;
+      return () => (copy ??= part.offset === 0 && part.size === t.shape[0] ? t : sliceRows(t, part.offset, part.offset + part.size));
+    };
+    if (data) Object.defineProperties(context, { x: { get: rows(data, data.x), enumerable: true }, y: { get: rows(data, data.y), enumerable: true } });
+    if (validationSplit) {
+      const y = rows(validationSplit, validationSplit.y);
+      context.validation = { get y() { return y(); }, split: true };
     }
-    for (const finding of diagnose(stage, context)) console.warn(`layerwise doctor: ${finding.message}`);
+    return context;
   }
 
   #compiled(where: string): Setup {

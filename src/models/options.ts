@@ -6,6 +6,7 @@ import type { OptimizerIdentifier } from '../optimizers/index.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { Callback } from './callbacks/callback.js';
+import type { ModelLocation } from './saving/io.js';
 
 export interface CompileOptions {
   /** Default 'rmsprop', as in Keras. */
@@ -36,6 +37,12 @@ export interface FitOptions {
   sampleWeight?: TensorLike;
   /** The epoch to start counting from, to resume a run (default 0). */
   initialEpoch?: number;
+  /**
+   * A checkpoint (a ModelCheckpoint folder, a model saved with includeTrainingState, or an IO handler) to
+   * continue from: its weights, optimizer state, random generator position and history are restored and
+   * training goes on after its last epoch. With a fixed seed the result equals an uninterrupted run.
+   */
+  resumeFrom?: ModelLocation;
 }
 
 export interface EvaluateOptions {

@@ -3,12 +3,13 @@
  * the first layer's `inputShape`, from build(), or from the first data it sees), so shape errors show up
  * at `add` whenever possible.
  */
-import type { BaseLayer, CallOptions, LayerShape } from '../layers/index.js';
+import type { BaseLayer, CallOptions, JsonObject, LayerShape } from '../layers/index.js';
 import { Layer, formatLayerShape, withUnknownBatch } from '../layers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { ModelOptions } from './options.js';
 import { Model } from './model.js';
+import { sequentialTopology } from './saving/topology-write.js';
 import type { SummaryRow } from './summary.js';
 
 export interface SequentialOptions extends ModelOptions {
@@ -76,6 +77,11 @@ export class Sequential extends Model {
 
   protected override buildFor(xShape: readonly number[]): void {
     if (!this.#inputShape) this.build(withUnknownBatch(xShape));
+  }
+
+  /** `{ class_name: 'Sequential', config: { name, layers } }`, the first layer carrying the input shape. */
+  override getConfig(): JsonObject {
+    return sequentialTopology(this.name, this.#layers, this.#inputShape, this.label);
   }
 
   protected override summaryRows(): SummaryRow[] {

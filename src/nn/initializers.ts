@@ -10,8 +10,16 @@ import { ValueError, describe } from '../util/errors.js';
 import { lookupName } from '../util/names.js';
 import { sizeOf } from '../util/shape.js';
 
+/** An initializer as Keras files name it: `VarianceScaling` with `{ scale, mode, distribution }`. */
+export interface InitializerSpec {
+  readonly className: string;
+  readonly config: Readonly<Record<string, number | string>>;
+}
+
 export interface Initializer {
   readonly name: string;
+  /** Its Keras class and settings, so a saved model can record it (custom initializers leave it out). */
+  readonly spec?: InitializerSpec;
   /** A new tensor of `shape` and float `dtype`. */
   init(shape: readonly number[], dtype: DType): Tensor;
 }
@@ -49,6 +57,7 @@ export function varianceScaling(options: VarianceScalingOptions = {}, name = 'va
   if (!(scale > 0)) throw new ValueError(`${name}: option 'scale' expected a positive number, received ${describe(scale)}`);
   return {
     name,
+    spec: { className: 'VarianceScaling', config: { scale, mode, distribution } },
     init(shape, dtype) {
       const { fanIn, fanOut } = computeFans(shape);
       const fan = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
@@ -80,28 +89,28 @@ export function constant(value: number): Initializer {
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw new ValueError(`constant: argument 'value' expected a number, received ${describe(value)}`);
   }
-  return { name: 'constant', init: (shape, dtype) => fill(shape, value, { dtype }) };
+  return { name: 'constant', spec: { className: 'Constant', config: { value } }, init: (shape, dtype) => fill(shape, value, { dtype }) };
 }
 
-export const zeros = (): Initializer => ({ ...constant(0), name: 'zeros' });
-export const ones = (): Initializer => ({ ...constant(1), name: 'ones' });
+export const zeros = (): Initializer => ({ ...constant(0), name: 'zeros', spec: { className: 'Zeros', config: {} } });
+export const ones = (): Initializer => ({ ...constant(1), name: 'ones', spec: { className: 'Ones', config: {} } });
 
 /** Normal draws; Keras's defaults are mean 0 and stddev 0.05. */
 export function randomNormalInitializer(options: { mean?: number; stddev?: number } = {}): Initializer {
   const mean = options.mean ?? 0, stddev = options.stddev ?? 0.05;
-  return { name: 'randomNormal', init: (shape, dtype) => randomNormal(shape, { mean, stddev, dtype }) };
+  return { name: 'randomNormal', spec: { className: 'RandomNormal', config: { mean, stddev } }, init: (shape, dtype) => randomNormal(shape, { mean, stddev, dtype }) };
 }
 
 /** Uniform draws; Keras's defaults are [-0.05, 0.05). */
 export function randomUniformInitializer(options: { minval?: number; maxval?: number } = {}): Initializer {
   const minval = options.minval ?? -0.05, maxval = options.maxval ?? 0.05;
-  return { name: 'randomUniform', init: (shape, dtype) => randomUniform(shape, { minval, maxval, dtype }) };
+  return { name: 'randomUniform', spec: { className: 'RandomUniform', config: { minval, maxval } }, init: (shape, dtype) => randomUniform(shape, { minval, maxval, dtype }) };
 }
 
 /** Normal draws redrawn beyond two standard deviations; Keras's defaults are mean 0 and stddev 0.05. */
 export function truncatedNormalInitializer(options: { mean?: number; stddev?: number } = {}): Initializer {
   const mean = options.mean ?? 0, stddev = options.stddev ?? 0.05;
-  return { name: 'truncatedNormal', init: (shape, dtype) => truncatedNormal(shape, { mean, stddev, dtype }) };
+  return { name: 'truncatedNormal', spec: { className: 'TruncatedNormal', config: { mean, stddev } }, init: (shape, dtype) => truncatedNormal(shape, { mean, stddev, dtype }) };
 }
 
 const BY_NAME = {

@@ -112,6 +112,29 @@ export abstract class Optimizer {
     return this.#slots.get(variable) ?? {};
   }
 
+  /** The names of the slots this optimizer keeps for each variable (Adam: m and v). */
+  get slotNames(): string[] {
+    return Object.keys(this.slotSpecs());
+  }
+
+  /** Restores `variable`'s slots from saved values (resuming training); every slot, each of the variable's shape. */
+  setSlots(variable: Variable, values: Readonly<Record<string, Tensor>>): void {
+    const where = `${this.name}.setSlots('${variable.name}')`;
+    const names = this.slotNames;
+    const given = Object.keys(values);
+    if (given.length !== names.length || !names.every((n) => n in values)) {
+      throw new ValueError(`${where}: expected slots ${names.join(', ') || '(none)'}, received ${given.join(', ') || '(none)'}`);
+    }
+    const slots: Record<string, Tensor> = {};
+    for (const name of names) {
+      const value = values[name]!;
+      if (!shapesEqual(value.shape, variable.shape)) throw new ShapeError(`${where}: slot '${name}' expected shape ${fmtShape(variable.shape)}, received ${fmtShape(value.shape)}`);
+      slots[name] = fill(variable.shape, 0, { dtype: variable.dtype });
+      floatStorage(slots[name]).set(storage(value));
+    }
+    this.#slots.set(variable, slots);
+  }
+
   #ensureSlots(variable: Variable): void {
     if (this.#slots.has(variable)) return;
     const slots: Record<string, Tensor> = {};

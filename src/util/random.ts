@@ -5,6 +5,12 @@
  */
 import { ValueError, describe } from './errors.js';
 
+/** Where a generator is in its sequence (see Rng.getState). */
+export interface RandomState {
+  words: [number, number, number, number];
+  spare: number | null;
+}
+
 export class Rng {
   #s0 = 0;
   #s1 = 0;
@@ -34,6 +40,20 @@ export class Rng {
     this.#s2 = next();
     this.#s3 = next();
     this.#spare = null;
+  }
+
+  /** The generator's position: four state words and the spare normal draw (null when none). */
+  getState(): RandomState {
+    return { words: [this.#s0 >>> 0, this.#s1 >>> 0, this.#s2 >>> 0, this.#s3 >>> 0], spare: this.#spare };
+  }
+
+  /** Continues from a position getState returned, so draws repeat exactly (resuming training). */
+  setState(state: RandomState): void {
+    if (!isRandomState(state)) {
+      throw new ValueError(`setRandomState: expected { words: four 32-bit unsigned integers (not all 0), spare: a number or null }, received ${describe(state)}`);
+    }
+    [this.#s0, this.#s1, this.#s2, this.#s3] = state.words;
+    this.#spare = state.spare;
   }
 
   /** A uniform 32-bit unsigned integer. */
@@ -111,6 +131,13 @@ export class Rng {
   }
 }
 
+function isRandomState(v: unknown): v is RandomState {
+  if (typeof v !== 'object' || v === null) return false;
+  const { words, spare } = v as Partial<RandomState>;
+  const word = (w: unknown): boolean => Number.isInteger(w) && (w as number) >= 0 && (w as number) < 2 ** 32;
+  return Array.isArray(words) && words.length === 4 && words.every(word) && words.some((w) => w !== 0) && (spare === null || Number.isFinite(spare));
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
@@ -127,6 +154,16 @@ export function setSeed(seed: number): void {
 /** The seed last given to `setSeed`, or null when runs are not seeded. */
 export function getSeed(): number | null {
   return currentSeed;
+}
+
+/** The global generator's position, to continue its sequence later with setRandomState. */
+export function getRandomState(): RandomState {
+  return globalRng.getState();
+}
+
+/** Puts the global generator back where getRandomState found it. */
+export function setRandomState(state: RandomState): void {
+  globalRng.setState(state);
 }
 
 /** The global generator that every random draw in the library uses. */

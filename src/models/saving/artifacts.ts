@@ -1,0 +1,115 @@
+/**
+ * A model to artifacts (topology, weights, training config, training state) and artifacts back to
+ * checked parts. Reading validates everything a file can get wrong — structure, weight specs, byte
+ * counts, training state — and says where, before anything is built or assigned.
+ */
+import type { BaseLayer, JsonObject } from '../../layers/index.js';
+import { isJsonObject } from '../../layers/index.js';
+import type { LossIdentifier } from '../../losses/index.js';
+import { getLoss } from '../../losses/index.js';
+import type { MetricIdentifier } from '../../metrics/index.js';
+import type { Optimizer } from '../../optimizers/index.js';
+import { ValueError, describe } from '../../util/errors.js';
+import type { ModelArtifacts, TrainingConfig, WeightSpec } from './format.js';
+import { FORMAT, GENERATED_BY } from './format.js';
+import { OPTIMIZER_GROUP, optimizerConfig, optimizerWeights } from './optimizer-state.js';
+import type { TrainingState } from './training-state.js';
+import { readTrainingState, trainingStateMetadata } from './training-state.js';
+import type { NamedTensor } from './weights.js';
+import { checkWeightSpec, concatBuffers, decodeWeights, encodeWeights } from './weights.js';
+
+/** How the model was compiled, as far as a file records it. */
+export interface CompiledSetup {
+  optimizer: Optimizer;
+  loss: LossIdentifier;
+  metrics: readonly MetricIdentifier[];
+}
+
+export interface ModelSnapshot {
+  label: string;
+  topology: JsonObject;
+  layers: readonly BaseLayer[];
+  setup: CompiledSetup | null;
+  /** Present to save the optimizer's state and the training state along with the weights. */
+  trainingState: TrainingState | null;
+}
+
+/** The training config TensorFlow.js compiles with: only losses and metrics given by name can be written. */
+function trainingConfig(setup: CompiledSetup): TrainingConfig | undefined {
+  if (typeof setup.loss !== 'string') return undefined;
+  const metrics = setup.metrics.filter((m): m is string => typeof m === 'string');
+  return { loss: getLoss(setup.loss).name, metrics, optimizer_config: optimizerConfig(setup.optimizer) };
+}
+
+export function toArtifacts(snapshot: ModelSnapshot): ModelArtifacts {
+  const { label, layers, setup, trainingState } = snapshot;
+  const seen = new Map<string, BaseLayer>();
+  for (const l of layers) {
+    const other = seen.get(l.name);
+    if (other && other !== l) throw new ValueError(`${label}.save: two layers are named '${l.name}' (${other.label} and ${l.label}); weights are saved by name, so names must be unique`);
+    seen.set(l.name, l);
+  }
+  const weights: NamedTensor[] = layers.flatMap((l) => l.weights.map((v) => ({ name: v.name, tensor: v })));
+  if (trainingState) {
+    if (!setup) throw new ValueError(`${label}.save: option 'includeTrainingState' needs a compiled model (its optimizer holds the state)`);
+    weights.push(...optimizerWeights(setup.optimizer, layers.flatMap((l) => l.trainableWeights)));
+  }
+  const { specs, data } = encodeWeights(weights);
+  const config = setup ? trainingConfig(setup) : undefined;
+  return {
+    modelTopology: snapshot.topology,
+    format: FORMAT,
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    weightSpecs: specs,
+    weightData: data,
+    ...(config ? { trainingConfig: config } : {}),
+    ...(trainingState ? { userDefinedMetadata: trainingStateMetadata(trainingState) } : {}),
+  };
+}
+
+/** Artifacts after every check: the topology, the decoded weights, and what training needs. */
+export interface CheckedArtifacts {
+  topology: JsonObject;
+  weights: NamedTensor[];
+  optimizerWeights: NamedTensor[];
+  trainingConfig: JsonObject | null;
+  trainingState: TrainingState | null;
+}
+
+function weightBuffers(data: unknown, where: string): ArrayBuffer[] {
+  if (data === undefined || data === null) return [];
+  if (data instanceof ArrayBuffer) return [data];
+  if (ArrayBuffer.isView(data)) return [new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer];
+  if (Array.isArray(data) && data.every((b) => b instanceof ArrayBuffer)) return data;
+  throw new ValueError(`${where}: weightData expected an ArrayBuffer or an array of them, received ${describe(data)}`);
+}
+
+/** Checks artifacts from any source (a file, TensorFlow.js, a custom handler) and decodes their weights. */
+export function checkArtifacts(raw: unknown, where: string): CheckedArtifacts {
+  if (typeof raw !== 'object' || raw === null) {
+    throw new ValueError(`${where}: expected model artifacts { modelTopology, weightSpecs, weightData }, received ${describe(raw)}`);
+  }
+  const a = raw as Record<string, unknown>;
+  let topology = a['modelTopology'];
+  if (topology instanceof ArrayBuffer || ArrayBuffer.isView(topology)) {
+    throw new ValueError(`${where}: modelTopology is binary: this is a TensorFlow.js graph model (a frozen graph), not a layers model; layerwise reads layers models`);
+  }
+  if (!isJsonObject(topology)) throw new ValueError(`${where}: modelTopology expected an object ({ class_name, config }), received ${describe(topology)}`);
+  // tensorflowjs_converter wraps Keras's model config: { keras_version, model_config, training_config }.
+  const wrapped = isJsonObject(topology['model_config']) ? topology : null;
+  if (wrapped) topology = wrapped['model_config'] as JsonObject;
+  const specsRaw = a['weightSpecs'] ?? [];
+  if (!Array.isArray(specsRaw)) throw new ValueError(`${where}: weightSpecs expected an array, received ${describe(specsRaw)}`);
+  const specs: WeightSpec[] = specsRaw.map((s, i) => checkWeightSpec(s, `${where}: weightSpecs[${i}]`));
+  const decoded = decodeWeights(specs, concatBuffers(weightBuffers(a['weightData'], where)), `${where}: weightData`);
+  const configRaw = a['trainingConfig'] ?? wrapped?.['training_config'] ?? null;
+  if (configRaw !== null && !isJsonObject(configRaw)) throw new ValueError(`${where}: trainingConfig expected an object, received ${describe(configRaw)}`);
+  return {
+    topology: topology as JsonObject,
+    weights: decoded.filter((w) => w.group !== OPTIMIZER_GROUP),
+    optimizerWeights: decoded.filter((w) => w.group === OPTIMIZER_GROUP),
+    trainingConfig: configRaw as JsonObject | null,
+    trainingState: readTrainingState(a['userDefinedMetadata'], where),
+  };
+}

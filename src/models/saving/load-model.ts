@@ -1,0 +1,51 @@
+/**
+ * loadModel: a model saved by layerwise, TensorFlow.js or Keras (through tensorflowjs_converter), from a
+ * folder, a model.json path or an IO handler. The model is built and every weight checked before any is
+ * assigned; a file with a training config comes back compiled, with its optimizer's state when saved.
+ */
+import type { LayerFactory } from '../../layers/index.js';
+import { getLoss } from '../../losses/index.js';
+import { checkMetric } from '../../metrics/index.js';
+import { ValueError, describe } from '../../util/errors.js';
+import type { Model } from '../model.js';
+import { checkArtifacts } from './artifacts.js';
+import type { ModelLocation } from './io.js';
+import { loadArtifacts } from './io.js';
+import { optimizerFromConfig, planOptimizerRestore } from './optimizer-state.js';
+import { modelFromTopology } from './topology-read.js';
+import { planWeights } from './weight-matching.js';
+
+export interface LoadModelOptions {
+  /** Your own layer classes by the class name the file uses: `{ MyLayer: (config) => new MyLayer({...}) }`. */
+  customLayers?: Readonly<Record<string, LayerFactory>>;
+  /** Compile with the file's training config when it has one (default true). */
+  compile?: boolean;
+}
+
+export async function loadModel(location: ModelLocation, options: LoadModelOptions = {}): Promise<Model> {
+  const where = typeof location === 'string' ? `loadModel('${location}')` : 'loadModel';
+  const artifacts = checkArtifacts(await loadArtifacts(location, where), where);
+  const model = modelFromTopology(artifacts.topology, where, options.customLayers ?? {});
+  const weights = planWeights(model.layers, artifacts.weights, where);
+  const config = options.compile === false ? null : artifacts.trainingConfig;
+  if (config) {
+    const at = `${where}: trainingConfig`;
+    const loss = config['loss'];
+    const metrics = config['metrics'] ?? [];
+    if (typeof loss !== 'string') throw new ValueError(`${at}.loss expected a loss name, received ${describe(loss)}`);
+    if (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string')) throw new ValueError(`${at}.metrics expected metric names, received ${describe(metrics)}`);
+    getLoss(loss, `${at}.loss`);
+    metrics.forEach((m) => checkMetric(m as string, `${at}.metrics`));
+    const optimizer = optimizerFromConfig(config['optimizer_config'], `${at}.optimizer_config`);
+    const trainable = new Set(model.trainableWeights);
+    const restoreOptimizer = artifacts.optimizerWeights.length > 0
+      ? planOptimizerRestore(optimizer, new Map([...weights.savedNames].filter(([v]) => trainable.has(v))), artifacts.optimizerWeights, where)
+      : () => undefined;
+    weights.apply();
+    restoreOptimizer();
+    model.compile({ optimizer, loss, metrics: metrics as string[] });
+  } else {
+    weights.apply();
+  }
+  return model;
+}

@@ -1,0 +1,166 @@
+/**
+ * Models from the topology in model.json, as TensorFlow.js, Keras 2 and Keras 3 write it: Sequential
+ * (a list of layers, perhaps led by an InputLayer, or the older bare list) and functional models
+ * (`Model` / `Functional`: layers with inbound nodes, in Keras 2's nested lists or Keras 3's `args`).
+ */
+import type { BaseLayer, JsonObject, JsonValue, LayerFactory, SymbolicTensor } from '../../layers/index.js';
+import { ConfigReader, Input, Layer, MergeLayer, isJsonObject, layerFromConfig } from '../../layers/index.js';
+import { isDType } from '../../util/dtype.js';
+import { LayerwiseError, ValueError, describe } from '../../util/errors.js';
+import { Model } from '../model.js';
+import { Sequential } from '../sequential.js';
+
+const SHAPE_KEYS = ['batch_input_shape', 'batchInputShape', 'batch_shape', 'input_shape', 'inputShape'];
+
+interface LayerEntry {
+  className: string;
+  config: JsonObject;
+  where: string;
+  raw: JsonObject;
+}
+
+function entry(v: JsonValue | undefined, where: string): LayerEntry {
+  if (!isJsonObject(v) || typeof v['class_name'] !== 'string' || !isJsonObject(v['config'])) {
+    throw new ValueError(`${where} expected a layer { class_name, config }, received ${describe(v)}`);
+  }
+  return { className: v['class_name'], config: v['config'], where, raw: v };
+}
+
+/** Builds the model a topology describes, with the layers' names from the file. */
+export function modelFromTopology(topology: JsonObject, where: string, custom: Readonly<Record<string, LayerFactory>>): Model {
+  const className = topology['class_name'];
+  const config = topology['config'];
+  const at = `${where}: modelTopology`;
+  if (className === 'Sequential') return sequentialFrom(config, `${at}.config`, custom);
+  if (className === 'Model' || className === 'Functional') {
+    if (!isJsonObject(config)) throw new ValueError(`${at}.config expected { name, layers, input_layers, output_layers }, received ${describe(config)}`);
+    return functionalFrom(config, `${at}.config`, custom);
+  }
+  throw new ValueError(`${at}.class_name expected "Sequential", "Model" or "Functional", received ${describe(className)}`);
+}
+
+function sequentialFrom(config: JsonValue | undefined, where: string, custom: Readonly<Record<string, LayerFactory>>): Sequential {
+  // Keras before 2.2.5 wrote the list of layers as the whole config.
+  const list = Array.isArray(config) ? config : isJsonObject(config) ? config['layers'] : undefined;
+  const listWhere = Array.isArray(config) ? where : `${where}.layers`;
+  if (!Array.isArray(list)) throw new ValueError(`${listWhere} expected an array of layers, received ${describe(list)}`);
+  const entries = list.map((v, i) => entry(v, `${listWhere}[${i}]`));
+  let inputShape: (number | null)[] | null = null;
+  if (entries[0]?.className === 'InputLayer') {
+    const input = entries.shift()!;
+    inputShape = new ConfigReader(input.config, `${input.where}.config`).inputShape();
+  }
+  if (!inputShape && isJsonObject(config) && Array.isArray(config['build_input_shape'])) {
+    inputShape = new ConfigReader(config, where).shape('build_input_shape').slice(1);
+  }
+  const layers = entries.map((e, i) => {
+    // Only the first layer may carry the input shape; an InputLayer already gave it.
+    const settings = i === 0 && !inputShape ? e.config : Object.fromEntries(Object.entries(e.config).filter(([k]) => !SHAPE_KEYS.includes(k)));
+    const layer = layerFromConfig(e.className, settings, e.where, custom);
+    if (!(layer instanceof Layer)) throw new ValueError(`${e.where}: a Sequential model takes single-input layers, received ${e.className}`);
+    return layer;
+  });
+  const name = isJsonObject(config) && typeof config['name'] === 'string' ? config['name'] : undefined;
+  const model = new Sequential({ layers, ...(name ? { name } : {}) });
+  if (inputShape) model.build([null, ...inputShape]);
+  return model;
+}
+
+type TensorRef = [layer: string, node: number, tensor: number];
+
+function isRef(v: JsonValue): boolean {
+  return Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]) && Number.isInteger(v[2]);
+}
+
+/** The tensors one node reads: Keras 2 `[[name, node, tensor, kwargs], ...]`, Keras 3 `{ args: [keras tensors] }`. */
+function nodeInputs(node: JsonValue, where: string): TensorRef[] {
+  if (Array.isArray(node) && node.every((r) => isRef(r))) return node.map((r) => (r as JsonValue[]).slice(0, 3) as TensorRef);
+  if (isJsonObject(node) && Array.isArray(node['args'])) {
+    const refs: TensorRef[] = [];
+    const visit = (v: JsonValue): void => {
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (isJsonObject(v) && v['class_name'] === '__keras_tensor__' && isJsonObject(v['config']) && isRef(v['config']['keras_history'] ?? null)) {
+        refs.push((v['config']['keras_history'] as JsonValue[]).slice(0, 3) as TensorRef);
+      }
+    };
+    visit(node['args']);
+    if (refs.length > 0) return refs;
+  }
+  throw new ValueError(`${where} expected an inbound node ([[layer name, node index, tensor index, {}], ...] or { args: [...] }), received ${describe(node)}`);
+}
+
+/** `[[name, node, tensor], ...]`, or Keras 3's single `[name, node, tensor]`. */
+function endpoints(v: JsonValue | undefined, where: string): TensorRef[] {
+  if (Array.isArray(v) && isRef(v)) return [v as unknown as TensorRef];
+  if (Array.isArray(v) && v.length > 0 && v.every((r) => isRef(r))) return v.map((r) => (r as JsonValue[]).slice(0, 3) as TensorRef);
+  throw new ValueError(`${where} expected [[layer name, node index, tensor index], ...], received ${describe(v)}`);
+}
+
+function functionalFrom(config: JsonObject, where: string, custom: Readonly<Record<string, LayerFactory>>): Model {
+  const list = config['layers'];
+  if (!Array.isArray(list)) throw new ValueError(`${where}.layers expected an array of layers, received ${describe(list)}`);
+  // Each layer's outputs, one per node (call), as they get computed.
+  const outputs = new Map<string, SymbolicTensor[]>();
+  const pending: { layer: BaseLayer; name: string; nodes: TensorRef[][]; where: string }[] = [];
+  list.forEach((v, i) => {
+    const e = entry(v, `${where}.layers[${i}]`);
+    const name = typeof e.raw['name'] === 'string' ? e.raw['name'] : new ConfigReader(e.config, `${e.where}.config`).string('name');
+    if (outputs.has(name)) throw new ValueError(`${e.where}: a second layer named '${name}'`);
+    if (e.className === 'InputLayer') {
+      const c = new ConfigReader(e.config, `${e.where}.config`);
+      const shape = c.inputShape();
+      if (!shape) throw new ValueError(`${e.where}.config expected batch_input_shape (or batch_shape), received none`);
+      const dtype = c.get('dtype');
+      outputs.set(name, [Input({ shape, name, ...(isDType(dtype) ? { dtype } : {}) })]);
+      return;
+    }
+    const nodes = e.raw['inbound_nodes'];
+    if (!Array.isArray(nodes)) throw new ValueError(`${e.where}.inbound_nodes expected an array, received ${describe(nodes)}`);
+    outputs.set(name, []);
+    pending.push({ layer: layerFromConfig(e.className, e.config, e.where, custom), name, nodes: nodes.map((n, j) => nodeInputs(n, `${e.where}.inbound_nodes[${j}]`)), where: e.where });
+  });
+  // Layers are listed inputs first, but a node may read a layer listed after it: apply nodes as their inputs appear.
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const p of pending) {
+      const produced = outputs.get(p.name)!;
+      while (produced.length < p.nodes.length) {
+        const refs = p.nodes[produced.length]!;
+        const inputs = refs.map(([layer, node, index]) => {
+          if (!outputs.has(layer)) throw new ValueError(`${p.where}: an inbound node reads layer '${layer}', which the file does not define`);
+          if (index !== 0) throw new ValueError(`${p.where}: an inbound node reads output ${index} of '${layer}'; layerwise layers have one output`);
+          return outputs.get(layer)![node];
+        });
+        if (inputs.some((t) => t === undefined)) break;
+        produced.push(applyLayer(p.layer, inputs as SymbolicTensor[], p.where));
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.find((p) => outputs.get(p.name)!.length < p.nodes.length);
+  if (stuck) throw new ValueError(`${stuck.where}: its inputs are never computed (a cycle, or a node index the file does not define)`);
+  const tensor = (refs: TensorRef[], key: string): SymbolicTensor => {
+    if (refs.length !== 1) throw new ValueError(`${where}.${key}: layerwise models have one input and one output, this file lists ${refs.length}`);
+    const [layer, node] = refs[0]!;
+    const t = outputs.get(layer)?.[node];
+    if (!t) throw new ValueError(`${where}.${key} names '${layer}' node ${node}, which the file does not define`);
+    return t;
+  };
+  const name = typeof config['name'] === 'string' ? config['name'] : undefined;
+  return new Model({
+    inputs: tensor(endpoints(config['input_layers'], `${where}.input_layers`), 'input_layers'),
+    outputs: tensor(endpoints(config['output_layers'], `${where}.output_layers`), 'output_layers'),
+    ...(name ? { name } : {}),
+  });
+}
+
+function applyLayer(layer: BaseLayer, inputs: SymbolicTensor[], where: string): SymbolicTensor {
+  try {
+    if (layer instanceof MergeLayer) return layer.apply(inputs);
+    if (layer instanceof Layer && inputs.length === 1) return layer.apply(inputs[0]!);
+  } catch (error) {
+    if (error instanceof LayerwiseError) throw new ValueError(`${where}: ${error.message}`);
+    throw error;
+  }
+  throw new ValueError(`${where}: ${layer.label} takes ${layer instanceof Layer ? 'one input' : 'inputs through its own apply'}, but the file gives it ${inputs.length}`);
+}
