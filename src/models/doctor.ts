@@ -1,9 +1,13 @@
 /**
  * The model doctor: independent checks of a training setup, each returning findings that say what is
  * wrong, why, and how to fix it. compile() runs the 'compile' checks and warns; fit() runs the 'fit'
- * checks on the data. Each check is one entry of DOCTOR_CHECKS, so adding one touches nothing else.
+ * checks on the data; model.doctor(x, y) runs both on demand. Each check is one entry of DOCTOR_CHECKS,
+ * so adding one touches nothing else.
  */
 import type { BaseLayer } from '../layers/index.js';
+import { missingValues, constantFeatures, unscaledInputs } from './doctor-inputs.js';
+import { classImbalance, labelEncoding, validationSplitOrder } from './doctor-labels.js';
+import { learningRateRange } from './doctor-learning-rate.js';
 import type { Loss } from '../losses/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -19,9 +23,15 @@ export interface DoctorContext {
   output: { layer: BaseLayer; activation: string; units: number | null } | null;
   loss: Loss;
   optimizer: Optimizer;
+  /** The names of the compiled metrics. */
+  metrics?: readonly string[];
+  /** The model's layers, in order. */
+  layers?: readonly BaseLayer[];
   /** Training data, for the checks that run at fit. */
   x?: Tensor;
   y?: Tensor;
+  /** The validation labels, when fit validates; `split` when they are the last samples (validationSplit). */
+  validation?: { y: Tensor; split: boolean };
 }
 
 export interface DoctorCheck {
@@ -68,7 +78,16 @@ export const outputActivationMatchesLoss: DoctorCheck = {
   },
 };
 
-export const DOCTOR_CHECKS: DoctorCheck[] = [outputActivationMatchesLoss];
+export const DOCTOR_CHECKS: DoctorCheck[] = [
+  outputActivationMatchesLoss,
+  learningRateRange,
+  labelEncoding,
+  unscaledInputs,
+  missingValues,
+  constantFeatures,
+  classImbalance,
+  validationSplitOrder,
+];
 
 /** Runs the checks of one stage; each finding is independent of the others. */
 export function diagnose(stage: DoctorCheck['stage'], context: DoctorContext, checks: readonly DoctorCheck[] = DOCTOR_CHECKS): DoctorFinding[] {
