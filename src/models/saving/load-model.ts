@@ -3,7 +3,7 @@
  * folder, a model.json path or an IO handler. The model is built and every weight checked before any is
  * assigned; a file with a training config comes back compiled, with its optimizer's state when saved.
  */
-import type { LayerFactory } from '../../layers/index.js';
+import type { JsonObject, LayerFactory } from '../../layers/index.js';
 import { getLoss } from '../../losses/index.js';
 import { checkMetric } from '../../metrics/index.js';
 import { ValueError, describe } from '../../util/errors.js';
@@ -22,10 +22,20 @@ export interface LoadModelOptions {
   compile?: boolean;
 }
 
+/** The model of the topology; sizes too large to allocate (a damaged shape) become a ValueError. */
+function buildModel(topology: JsonObject, where: string, custom: Readonly<Record<string, LayerFactory>>): Model {
+  try {
+    return modelFromTopology(topology, where, custom);
+  } catch (error) {
+    if (error instanceof RangeError) throw new ValueError(`${where}: the topology describes weights too large to create (${error.message}); is the file damaged?`);
+    throw error;
+  }
+}
+
 export async function loadModel(location: ModelLocation, options: LoadModelOptions = {}): Promise<Model> {
   const where = typeof location === 'string' ? `loadModel('${location}')` : 'loadModel';
   const artifacts = checkArtifacts(await loadArtifacts(location, where), where);
-  const model = modelFromTopology(artifacts.topology, where, options.customLayers ?? {});
+  const model = buildModel(artifacts.topology, where, options.customLayers ?? {});
   const weights = planWeights(model.layers, artifacts.weights, where);
   const config = options.compile === false ? null : artifacts.trainingConfig;
   if (config) {

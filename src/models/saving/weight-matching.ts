@@ -50,17 +50,19 @@ class NameIndex {
   }
 }
 
-function byName(layers: readonly BaseLayer[], saved: readonly NamedTensor[]): Map<Variable, NamedTensor> | null {
+/** Every weight found by name, or the first one the file lacks. */
+function byName(layers: readonly BaseLayer[], saved: readonly NamedTensor[]): { found: Map<Variable, NamedTensor> } | { missing: string } {
   const index = new NameIndex(saved);
   const found = new Map<Variable, NamedTensor>();
   for (const layer of layers) {
     for (const v of layer.weights) {
-      const w = index.find(`${layer.name}/${shortName(layer, v)}`);
-      if (!w) return null;
+      const key = `${layer.name}/${shortName(layer, v)}`;
+      const w = index.find(key);
+      if (!w) return { missing: `'${key}' of ${layer.label}` };
       found.set(v, w);
     }
   }
-  return found;
+  return { found };
 }
 
 /** The saved weights grouped by layer (the name without its last part), in the order the file lists layers. */
@@ -73,13 +75,14 @@ function savedLayers(saved: readonly NamedTensor[]): NamedTensor[][] {
   return [...groups.values()];
 }
 
-function byPosition(layers: readonly BaseLayer[], saved: readonly NamedTensor[], where: string): Map<Variable, NamedTensor> {
+/** Matches layers in order; the message of a mismatch says what differs (the caller adds where). */
+function byPosition(layers: readonly BaseLayer[], saved: readonly NamedTensor[]): Map<Variable, NamedTensor> {
   const mine = layers.filter((l) => l.weights.length > 0);
   const theirs = savedLayers(saved);
   const names = (ws: readonly NamedTensor[]): string => ws.map((w) => w.name).join(', ');
   if (mine.length !== theirs.length) {
     throw new ValueError(
-      `${where}: the model has ${mine.length} layers with weights (${mine.map((l) => l.name).join(', ')}) but the file has weights for ${theirs.length} (${theirs.map((g) => clean(g[0]!.name).split('/').slice(0, -1).join('/')).join(', ')}), and their names do not match either`,
+      `the model has ${mine.length} layers with weights (${mine.map((l) => l.name).join(', ')}) but the file has weights for ${theirs.length} (${theirs.map((g) => clean(g[0]!.name).split('/').slice(0, -1).join('/')).join(', ')}),)`,
     );
   }
   const found = new Map<Variable, NamedTensor>();
@@ -87,7 +90,7 @@ function byPosition(layers: readonly BaseLayer[], saved: readonly NamedTensor[],
     const group = theirs[i]!;
     const order = layer.weights.map((v) => group.find((w) => clean(w.name).endsWith(`/${shortName(layer, v)}`)));
     if (order.some((w) => !w) || group.length !== layer.weights.length) {
-      throw new ValueError(`${where}: ${layer.label} has weights ${layer.weights.map((v) => shortName(layer, v)).join(', ')}, but the file's layer ${i + 1} with weights has ${names(group)}`);
+      throw new ValueError(`${layer.label} has weights ${layer.weights.map((v) => shortName(layer, v)).join(', ')}, but the file's layer ${i + 1} with weights has ${names(group)}`);
     }
     layer.weights.forEach((v, j) => found.set(v, order[j]!));
   });
@@ -98,7 +101,17 @@ function byPosition(layers: readonly BaseLayer[], saved: readonly NamedTensor[],
 export function planWeights(layers: readonly BaseLayer[], saved: readonly NamedTensor[], where: string): WeightPlan {
   const expected = layers.flatMap((l) => l.weights);
   if (expected.length === 0 && saved.length === 0) return { savedNames: new Map(), apply: () => undefined };
-  const found = byName(layers, saved) ?? byPosition(layers, saved, where);
+  const named = byName(layers, saved);
+  let found: Map<Variable, NamedTensor>;
+  if ('found' in named) found = named.found;
+  else {
+    try {
+      found = byPosition(layers, saved);
+    } catch (error) {
+      const names = saved.slice(0, 6).map((w) => `'${w.name}'`).join(', ') + (saved.length > 6 ? ', …' : '');
+      throw new ValueError(`${where}: the file has no weight ${named.missing} (it has ${names || 'no weights'}); by position, the layers do not match either: ${(error as Error).message}`);
+    }
+  }
   const used = new Set([...found.values()]);
   const unused = saved.filter((w) => !used.has(w));
   if (unused.length > 0) {
