@@ -1,0 +1,163 @@
+/**
+ * Interoperability with TensorFlow.js 4.22 (pure JavaScript, CPU), both ways, on the seed's convnet and on
+ * a functional model: a model trained in one loads in the other with the same predictions. TensorFlow.js
+ * has no file handler in pure-JS Node, so its saves are captured with tf.io.withSaveHandler and written
+ * as its Node handler writes them (model.json + weights.bin), and layerwise's files reach it through
+ * tf.io.fromMemory.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '../src/index.js';
+import {
+  BatchNormalization, Concatenate, Conv2D, Dense, Flatten, Input, MaxPooling2D, Model, RMSprop, Sequential, datasets, loadModel, setSeed,
+  tensor, toCategorical,
+} from '../src/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'layerwise-tfjs-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const TOLERANCE = 1e-5;
+const { train, test: testSet } = datasets.mnist.loadData();
+const images = (n: number, offset = 0): Tensor => testSet.x.slice([offset, 0, 0], [n, 28, 28]).reshape([n, 28, 28, 1]).div(255);
+
+/** TensorFlow.js's artifacts written as its Node file handler writes them. */
+function writeLikeTfjsNode(artifacts: tf.io.ModelArtifacts, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const json = {
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy,
+    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+  };
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
+}
+
+async function saveTfjs(model: tf.LayersModel, dir: string, includeOptimizer = false): Promise<void> {
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    writeLikeTfjsNode(artifacts, dir);
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }), { includeOptimizer });
+}
+
+/** A folder saved by layerwise, given to TensorFlow.js as tf.io.fromMemory artifacts. */
+async function loadInTfjs(dir: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  const weights = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
+  const data = Buffer.concat(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(dir, p)))));
+  return tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: weights,
+    weightData: new Uint8Array(data).buffer,
+    trainingConfig: json.trainingConfig,
+    userDefinedMetadata: json.userDefinedMetadata,
+  }));
+}
+
+function tfjsPredict(model: tf.LayersModel, x: Tensor): Float32Array {
+  return (model.predict(tf.tensor(x.data() as Float32Array, [...x.shape])) as tf.Tensor).dataSync() as Float32Array;
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+describe('TensorFlow.js 4.22 interoperability, the seed\'s convnet', () => {
+  test('a convnet trained in TensorFlow.js loads in layerwise with the same predictions', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: 64, activation: 'relu' }));
+    model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const n = 8;
+    const x = train.x.slice([0, 0, 0], [n, 28, 28]).reshape([n, 28, 28, 1]).div(255);
+    const y = toCategorical(train.y.slice([0], [n]), 10);
+    await model.fit(tf.tensor(x.data() as Float32Array, [...x.shape]), tf.tensor(y.data() as Float32Array, [...y.shape]), { epochs: 1, batchSize: 8, verbose: 0 });
+
+    const dir = join(root, 'from-tfjs');
+    await saveTfjs(model, dir, true);
+    const loaded = await loadModel(dir);
+    assert.ok(loaded instanceof Sequential);
+    assert.equal(loaded.countParams(), model.countParams());
+    assert.equal(loaded.countParams(), 93322, 'the seed\'s convnet');
+    assert.equal(loaded.loss!.name, 'categorical_crossentropy', 'compiled from the training config');
+    const xTest = images(32);
+    const difference = maxDifference(loaded.predict(xTest).data(), tfjsPredict(model, xTest));
+    assert.ok(difference < TOLERANCE, `largest difference between the predictions: ${difference}`);
+  });
+
+  test('a convnet trained in layerwise loads in TensorFlow.js with the same predictions, training state included', async () => {
+    setSeed(42);
+    const model = new Sequential();
+    model.add(new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }));
+    model.add(new MaxPooling2D({ poolSize: 2 }));
+    model.add(new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }));
+    model.add(new MaxPooling2D({ poolSize: 2 }));
+    model.add(new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu' }));
+    model.add(new Flatten());
+    model.add(new Dense({ units: 64, activation: 'relu' }));
+    model.add(new Dense({ units: 10, activation: 'softmax' }));
+    model.compile({ optimizer: new RMSprop({ learningRate: 0.001 }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    const n = 128;
+    await model.fit(train.x.slice([0, 0, 0], [n, 28, 28]).reshape([n, 28, 28, 1]).div(255), toCategorical(train.y.slice([0], [n]), 10), { epochs: 1, batchSize: 64, verbose: 0 });
+
+    const xTest = images(32, 100);
+    for (const includeTrainingState of [false, true]) {
+      const dir = join(root, `from-layerwise-${includeTrainingState}`);
+      await model.save(dir, { includeTrainingState });
+      const loaded = await loadInTfjs(dir);
+      assert.equal(loaded.countParams(), 93322);
+      const difference = maxDifference(tfjsPredict(loaded, xTest), model.predict(xTest).data());
+      assert.ok(difference < TOLERANCE, `largest difference between the predictions: ${difference}`);
+      if (includeTrainingState) {
+        assert.equal(loaded.optimizer.getClassName(), 'RMSProp', 'TensorFlow.js compiled it from the training config');
+        const weights = await loaded.optimizer.getWeights();
+        assert.equal(weights[0]!.tensor.dataSync()[0], 2, 'the iteration count (128 images in batches of 64)');
+        assert.equal(weights.length, 1 + 2 * model.trainableWeights.length, 'iterations, then rms and momentum for every weight');
+      }
+    }
+  });
+});
+
+describe('TensorFlow.js 4.22 interoperability, a functional model with batch normalization', () => {
+  test('both ways', async () => {
+    const x = tensor([[0.1, -0.4, 0.9, 0.3], [1.2, 0.5, -0.7, 0.0], [0.3, 0.3, 0.3, 0.3]]);
+
+    const input = tf.input({ shape: [4] });
+    const a = tf.layers.dense({ units: 3, activation: 'tanh' }).apply(input) as tf.SymbolicTensor;
+    const b = tf.layers.batchNormalization().apply(tf.layers.dense({ units: 3 }).apply(input)) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 2, activation: 'softmax' }).apply(tf.layers.concatenate().apply([a, b])) as tf.SymbolicTensor;
+    const theirs = tf.model({ inputs: input, outputs: out });
+    theirs.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    await theirs.fit(tf.randomNormal([16, 4]), tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2), 'int32'), 2), { epochs: 2, verbose: 0 });
+    const fromTfjs = join(root, 'functional-from-tfjs');
+    await saveTfjs(theirs, fromTfjs);
+    const mine = await loadModel(fromTfjs);
+    assert.ok(maxDifference(mine.predict(x).data(), tfjsPredict(theirs, x)) < TOLERANCE);
+
+    setSeed(3);
+    const i2 = Input({ shape: [4] });
+    const c = new Dense({ units: 3, activation: 'relu' }).apply(i2);
+    const d = new BatchNormalization().apply(new Dense({ units: 3 }).apply(i2));
+    const ours = new Model({ inputs: i2, outputs: new Dense({ units: 2, activation: 'softmax' }).apply(new Concatenate().apply([c, d])) });
+    ours.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
+    await ours.fit(x, tensor([[1, 0], [0, 1], [1, 0]]), { epochs: 3, verbose: 0 });
+    const fromLayerwise = join(root, 'functional-from-layerwise');
+    await ours.save(fromLayerwise);
+    assert.ok(maxDifference(tfjsPredict(await loadInTfjs(fromLayerwise), x), ours.predict(x).data()) < TOLERANCE);
+  });
+});
