@@ -71,3 +71,18 @@ export { getRandomState, setRandomState } from './util/random.js';
 export type { RandomState } from './util/random.js';
 export type { JsonObject, JsonValue, LayerConfig, LayerFactory } from './layers/index.js';
 export { ConfigReader } from './layers/index.js';
+
+// Preprocessing and feature engineering: fitted on training data, applied to any data, composed in a Pipeline.
+export {
+  Transformer, StandardScaler, MinMaxScaler, Imputer, TextVectorizer, FunctionTransformer, SelectFeatures, DropConstantFeatures, Pipeline,
+  multiHot, oneHotSequences, padSequences,
+} from './data/index.js';
+export type {
+  MinMaxScalerOptions, ImputerOptions, ImputeStrategy, TextVectorizerOptions, MultiHotOptions, OneHotSequencesOptions, PadSequencesOptions, Sequences,
+} from './data/index.js';
+export { Normalization } from './layers/index.js';
+export type { NormalizationOptions } from './layers/index.js';
+export type { BestEpoch, OverfittingOptions } from './models/index.js';
+
+// Level 7: the universal workflow (evaluation protocols, cross-validation, baselines, search).
+export * from './workflow/index.js';
