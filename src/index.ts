@@ -86,3 +86,7 @@ export type { BestEpoch, OverfittingOptions } from './models/index.js';
 
 // Level 7: the universal workflow (evaluation protocols, cross-validation, baselines, search).
 export * from './workflow/index.js';
+
+// Level 7: reports of training runs (self-contained HTML with SVG charts) and loss curves in the terminal.
+export { historyReport, historyCharts, analyzeHistory, lossChart, writeReport, lineChartSvg } from './workflow/report/index.js';
+export type { HistoryReportOptions, HistoryLike, HistoryAnalysis, TerminalChartOptions, LineChartOptions, ChartSeries } from './workflow/report/index.js';

@@ -1,13 +1,14 @@
 /**
  * `layerwise mnist`: trains the seed text's convnet (with its softmax fix) on MNIST with the progress
- * display, then prints the test loss and accuracy and the time per epoch.
+ * display, then prints the test loss and accuracy and the time per epoch. Optionally it saves the model
+ * (TensorFlow.js Layers format), writes an HTML report of the run and plots the loss curves.
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { BackendName, Callback } from '../index.js';
 import {
-  Conv2D, Dense, Flatten, MaxPooling2D, RMSprop, Sequential, availableBackends, backend, backendInfo, datasets, setBackend,
-  setSeed, toCategorical,
+  Conv2D, Dense, Flatten, MaxPooling2D, RMSprop, Sequential, availableBackends, backend, backendInfo, datasets, historyReport, lossChart,
+  setBackend, setSeed, toCategorical, writeReport,
 } from '../index.js';
 
 export interface MnistOptions {
@@ -17,7 +18,14 @@ export interface MnistOptions {
   backend?: BackendName;
   seed?: number;
   limit?: number;
+  validationSplit?: number;
+  save?: string;
+  report?: string;
+  plot?: boolean;
 }
+
+/** The validation split a report or plot gets when none was asked for: curves need validation to compare. */
+const REPORT_VALIDATION_SPLIT = 0.1;
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -28,6 +36,12 @@ function positiveInteger(value: string): number {
 function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, received "${value}"`);
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, received "${value}"`);
   return n;
 }
 
@@ -47,6 +61,10 @@ export function addMnistCommand(program: Command): void {
     .addOption(new Option('--backend <name>', 'compute backend (default: the fastest that loads here)').choices(['native', 'wasm', 'reference']))
     .option('--seed <n>', 'seed for initial weights and shuffling, for a repeatable run (default: unseeded)', integer)
     .option('--limit <n>', 'use only the first n training and test images (quick runs)', positiveInteger)
+    .option('--validation-split <fraction>', `validate on the last fraction of the training images after each epoch (default: none, ${REPORT_VALIDATION_SPLIT} with --report or --plot)`, fraction)
+    .option('--save <folder>', 'save the trained model there: model.json + weights.bin, which TensorFlow.js loads')
+    .option('--report <file>', 'write an HTML report of the run: loss and accuracy curves, best epoch, model, settings')
+    .option('--plot', 'plot the training and validation loss in the terminal after training')
     .action(async (options: MnistOptions) => runMnist(options));
 }
 
@@ -90,9 +108,37 @@ export async function runMnist(options: MnistOptions): Promise<void> {
   model.summary();
 
   model.compile({ optimizer: new RMSprop({ learningRate: options.learningRate }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  const validationSplit = options.validationSplit ?? (options.report || options.plot ? REPORT_VALIDATION_SPLIT : undefined);
+  if (validationSplit !== undefined) console.log(`Validation: the last ${Math.round(validationSplit * 100)}% of the training images`);
   const times: number[] = [];
-  await model.fit(trainImages, trainLabels, { epochs: options.epochs, batchSize: options.batchSize, callbacks: [epochTimer(times)] });
+  const history = await model.fit(trainImages, trainLabels, {
+    epochs: options.epochs, batchSize: options.batchSize, callbacks: [epochTimer(times)], ...(validationSplit !== undefined ? { validationSplit } : {}),
+  });
   const [testLoss, testAccuracy] = await model.evaluate(testImages, testLabels, { batchSize: 256 });
+  const epochTime = Math.min(...times);
   console.log(`Test loss: ${testLoss!.toFixed(4)}, test accuracy: ${(testAccuracy! * 100).toFixed(2)}%`);
-  console.log(`Time per epoch: ${Math.min(...times).toFixed(1)} s (fastest of ${times.length}), ${backend()} backend`);
+  console.log(`Time per epoch: ${epochTime.toFixed(1)} s (fastest of ${times.length}), ${backend()} backend`);
+
+  if (options.plot) console.log(`\n${lossChart(history, { color: process.stdout.isTTY === true })}\n`);
+  if (options.save) {
+    await model.save(options.save);
+    console.log(`Saved the model to ${options.save} (model.json + weights.bin; tf.loadLayersModel and layerwise's loadModel read it)`);
+  }
+  if (options.report) {
+    const html = await historyReport(history, {
+      title: 'MNIST convnet',
+      model,
+      settings: {
+        dataset: `MNIST: ${nTrain} training images${validationSplit !== undefined ? ` (the last ${Math.round(validationSplit * 100)}% validate)` : ''}, ${nTest} test images`,
+        optimizer: `RMSprop, learning rate ${options.learningRate}`,
+        loss: 'categorical_crossentropy',
+        backend: backendInfo(),
+        seed: options.seed ?? 'none',
+        'test loss': testLoss!,
+        'test accuracy': testAccuracy!,
+        'time per epoch (s)': epochTime,
+      },
+    });
+    console.log(`Wrote the report to ${writeReport(options.report, html)}`);
+  }
 }

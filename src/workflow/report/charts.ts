@@ -1,0 +1,76 @@
+/**
+ * Charts as standalone SVG, drawn by Vega-Lite and rendered by Vega in Node without a browser or a DOM
+ * (the `none` renderer writes SVG text). Data is inlined, so nothing is fetched.
+ */
+import * as vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import { compile } from 'vega-lite';
+
+export interface ChartSeries {
+  name: string;
+  /** One value per x (null or NaN leaves a gap). */
+  values: readonly (number | null)[];
+}
+
+export interface LineChartOptions {
+  title: string;
+  x: readonly number[];
+  xTitle: string;
+  yTitle: string;
+  series: readonly ChartSeries[];
+  /** A dashed vertical line with a label (the best epoch). */
+  marker?: { at: number; label: string };
+  /** A shaded span from this x to the last, with a label (where overfitting starts). */
+  shadeFrom?: { at: number; label: string };
+}
+
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+
+export async function lineChartSvg(options: LineChartOptions): Promise<string> {
+  const { x, series } = options;
+  const rows = series.flatMap((s) => x.map((xi, i) => ({ x: xi, series: s.name, value: Number.isFinite(s.values[i]) ? s.values[i] : null })));
+  const layers: TopLevelSpec[] = [];
+  if (options.shadeFrom) {
+    const { at, label } = options.shadeFrom;
+    layers.push({
+      data: { values: [{ from: at, to: x[x.length - 1], label }] },
+      layer: [
+        { mark: { type: 'rect', color: '#d62728', opacity: 0.08 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } } },
+        { mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, dy: 4, color: '#b22222' }, encoding: { x: { field: 'from', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
+      ],
+    } as TopLevelSpec);
+  }
+  layers.push({
+    data: { values: rows },
+    mark: { type: 'line', point: { filled: true, size: 40 }, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: options.xTitle, axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } },
+      y: { field: 'value', type: 'quantitative', title: options.yTitle, scale: { zero: false } },
+      color: { field: 'series', type: 'nominal', title: null, sort: series.map((s) => s.name), scale: { range: PALETTE } },
+    },
+  } as TopLevelSpec);
+  if (options.marker) {
+    const { at, label } = options.marker;
+    layers.push({
+      data: { values: [{ at, label }] },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [5, 4], color: '#2ca02c', strokeWidth: 1.5 }, encoding: { x: { field: 'at', type: 'quantitative' } } },
+        { mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -4, color: '#2ca02c' }, encoding: { x: { field: 'at', type: 'quantitative' }, y: { value: 200 }, text: { field: 'label' } } },
+      ],
+    } as TopLevelSpec);
+  }
+  const spec = {
+    title: options.title,
+    width: 520,
+    height: 200,
+    background: 'white',
+    config: { font: 'system-ui, sans-serif', legend: { orient: 'top' } },
+    layer: layers,
+  } as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
