@@ -15,6 +15,7 @@
       "target_name": "layerwise",
       "sources": [
         "native/addon.cc",
+        "native/common/buffer-cache.cc",
         "native/common/dispatch.cc",
         "native/common/op-names.cc",
         "native/common/parallel.cc",

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "common/buffer-cache.h"
 #include "common/dispatch.h"
 #include "common/kernel-table.h"
 #include "common/parallel.h"
@@ -320,6 +321,35 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+void ReleaseBlock(Napi::Env, void* block, size_t* hint) {
+  cache_release(block, reinterpret_cast<size_t>(hint));
+}
+
+// alloc(bytes): an ArrayBuffer over a recycled block (see common/buffer-cache.h).
+Napi::Value Alloc(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "alloc: expected a byte count").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const double requested = info[0].As<Napi::Number>().DoubleValue();
+  if (!(requested > 0) || requested > 1e15) {
+    Napi::RangeError::New(env, "alloc: byte count out of range").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const size_t bytes = static_cast<size_t>(requested);
+  void* block = cache_acquire(bytes);
+  if (block == nullptr) {
+    Napi::Error::New(env, "alloc: out of memory").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::ArrayBuffer::New(env, block, bytes, ReleaseBlock, reinterpret_cast<size_t*>(bytes));
+}
+
+Napi::Value IdleBytes(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(cache_idle_bytes()));
+}
+
 template <size_t N>
 Napi::Array names(Napi::Env env, const char* const (&list)[N]) {
   Napi::Array array = Napi::Array::New(env, N);
@@ -367,6 +397,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("adamUpdate", Napi::Function::New(env, Adam));
   exports.Set("adagradUpdate", Napi::Function::New(env, Adagrad));
   exports.Set("scaleInPlace", Napi::Function::New(env, Scale));
+  exports.Set("alloc", Napi::Function::New(env, Alloc));
+  exports.Set("idleBytes", Napi::Function::New(env, IdleBytes));
   return exports;
 }
 

@@ -9,6 +9,7 @@ import { newArray } from '../util/dtype.js';
 import { ValueError } from '../util/errors.js';
 import type { Backend, Kernels } from './kernels.js';
 import { referenceBackend, referenceKernels } from './reference/index.js';
+import { loadNativeBackend } from './native/index.js';
 import { loadWasmBackend } from './wasm/index.js';
 
 export type BackendName = 'native' | 'wasm' | 'reference';
@@ -17,7 +18,7 @@ export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'referen
 type Loaded = { backend: Backend } | { error: string };
 
 const loaders: Record<BackendName, () => Loaded> = {
-  native: () => ({ error: 'the native backend is not part of this build' }),
+  native: () => loadNativeBackend(),
   wasm: () => loadWasmBackend(),
   reference: () => ({ backend: referenceBackend }),
 };

@@ -44,12 +44,16 @@ export interface NativeAddon {
   ): void;
   adagradUpdate(param: Float32Array, grad: Float32Array, acc: Float32Array, lr: number, epsilon: number): void;
   scaleInPlace(param: Float32Array, factor: number): void;
+  /** An ArrayBuffer of `bytes` over recycled native memory (contents unspecified). */
+  alloc(bytes: number): ArrayBuffer;
+  /** Bytes the recycling cache holds idle. */
+  idleBytes(): number;
 }
 
 const FUNCTIONS = [
   'isa', 'setIsa', 'threads', 'setThreads', 'unary', 'unaryGrad', 'binary', 'reduce', 'matmul', 'conv2d',
   'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
-  'softmax', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate', 'scaleInPlace',
+  'softmax', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate', 'scaleInPlace', 'alloc', 'idleBytes',
 ] as const;
 const NAME_LISTS = ['isas', 'unaryOps', 'binaryOps', 'reduceOps', 'activations'] as const;
 

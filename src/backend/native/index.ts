@@ -3,9 +3,16 @@
  * working in place on the tensors' typed arrays. `LAYERWISE_SIMD=avx512|avx2|portable` lowers the
  * instruction set and `LAYERWISE_THREADS` the number of threads.
  */
+import { newArray } from '../../util/dtype.js';
 import type { Backend } from '../kernels.js';
 import { loadAddon } from './addon.js';
 import { nativeKernels } from './kernels.js';
+
+/**
+ * Float32 tensors from this size up live in recycled native memory (see native/common/buffer-cache.h);
+ * smaller ones are cheap on the JavaScript heap.
+ */
+const MIN_RECYCLED_BYTES = 64 * 1024;
 
 const ISA_NAMES: Record<string, string> = { avx512: 'AVX-512', avx2: 'AVX2+FMA', portable: 'portable C++' };
 
@@ -20,6 +27,10 @@ export function loadNativeBackend(): { backend: Backend } | { error: string } {
   const backend: Backend = {
     name: 'native',
     kernels: nativeKernels(addon),
+    alloc: (dtype, length) => {
+      if (dtype !== 'float32' || length * 4 < MIN_RECYCLED_BYTES) return newArray(dtype, length);
+      return new Float32Array(addon.alloc(length * 4), 0, length);
+    },
     describe: () => {
       const threads = addon.threads();
       return `native (${ISA_NAMES[addon.isa()] ?? addon.isa()}, ${threads} thread${threads === 1 ? '' : 's'}${ignored})`;
