@@ -88,5 +88,10 @@ export type { BestEpoch, OverfittingOptions } from './models/index.js';
 export * from './workflow/index.js';
 
 // Level 7: reports of training runs (self-contained HTML with SVG charts) and loss curves in the terminal.
-export { historyReport, historyCharts, analyzeHistory, lossChart, writeReport, lineChartSvg } from './workflow/report/index.js';
-export type { HistoryReportOptions, HistoryLike, HistoryAnalysis, TerminalChartOptions, LineChartOptions, ChartSeries } from './workflow/report/index.js';
+export {
+  historyReport, crossValidationReport, searchReport, analyzeHistory, historyOf, lossChart, writeReport, lineChartSvg, pointChartSvg,
+} from './workflow/report/index.js';
+export type {
+  HistoryReportOptions, CrossValidationReportOptions, SearchReportOptions, HistoryLike, HistoryAnalysis, TerminalChartOptions, LineChartOptions,
+  ChartSeries, PointChartOptions, ChartPoint,
+} from './workflow/report/index.js';

@@ -1,9 +1,10 @@
 /**
- * What a training history says at a glance: which logged values pair up as training and validation
- * curves, the best epoch (lowest validation loss, or training loss without validation), and the epoch
- * where overfitting starts: the first epoch after the validation loss bottomed out, when it stays above
- * that minimum to the end while the training loss keeps falling.
+ * What a training history says at a glance, as History itself judges it (History.bestEpoch and
+ * History.overfittingStart): the best epoch (lowest validation loss, or training loss without
+ * validation), where overfitting starts, and which logged values pair up as training and validation
+ * curves. Reports also read plain histories (a fold's logs), so those are wrapped in a History first.
  */
+import { History } from '../../models/index.js';
 
 /** The parts of a History a report reads: the epochs run and each logged value per epoch. */
 export interface HistoryLike {
@@ -20,30 +21,37 @@ export interface HistoryAnalysis {
   monitor: string;
   /** Position (0-based) of the best epoch in `epochs`. */
   best: number;
-  /** Position where overfitting starts, or null when validation loss did not turn up for good. */
+  /** Position where overfitting starts, or null when History does not see it. */
   overfitting: number | null;
 }
 
-function argmin(values: readonly number[]): number {
-  let best = 0;
-  values.forEach((v, i) => {
-    if (v < values[best]! || Number.isNaN(values[best]!)) best = i;
-  });
-  return best;
+function asHistory(h: HistoryLike): History {
+  if (h instanceof History) return h;
+  const history = new History();
+  history.epoch.push(...h.epoch);
+  for (const [key, values] of Object.entries(h.history)) history.history[key] = [...values];
+  return history;
 }
 
-export function analyzeHistory(history: HistoryLike): HistoryAnalysis {
+/** A history of plain logs (one value per epoch, epochs counted from 0). */
+export function historyOf(logs: Readonly<Record<string, readonly number[]>>): HistoryLike {
+  const length = Math.max(0, ...Object.values(logs).map((v) => v.length));
+  return { epoch: Array.from({ length }, (_, i) => i), history: logs };
+}
+
+export function analyzeHistory(h: HistoryLike): HistoryAnalysis {
+  const history = asHistory(h);
   const logs = history.history;
   const bases = new Set(Object.keys(logs).map((k) => (k.startsWith('val_') ? k.slice(4) : k)));
   const metrics = [...bases].sort((a, b) => Number(b === 'loss') - Number(a === 'loss'));
   const monitor = 'val_loss' in logs ? 'val_loss' : 'loss';
-  const watched = logs[monitor] ?? [];
-  const best = watched.length > 0 ? argmin(watched) : 0;
-  let overfitting: number | null = null;
-  const train = logs['loss'] ?? [];
-  const last = watched.length - 1;
-  if (monitor === 'val_loss' && best < last && watched.slice(best + 1).every((v) => v > watched[best]!) && train[last]! < train[best]!) {
-    overfitting = best + 1;
-  }
-  return { epochs: history.epoch.map((e) => e + 1), metrics, monitor, best, overfitting };
+  const best = history.bestEpoch(monitor);
+  const start = monitor === 'val_loss' ? history.overfittingStart() : null;
+  return {
+    epochs: history.epoch.map((e) => e + 1),
+    metrics,
+    monitor,
+    best: best ? history.epoch.indexOf(best.epoch) : 0,
+    overfitting: start === null ? null : history.epoch.indexOf(start),
+  };
 }

@@ -59,18 +59,76 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
       ],
     } as TopLevelSpec);
   }
-  const spec = {
+  return render({
     title: options.title,
     width: 520,
     height: 200,
     background: 'white',
     config: { font: 'system-ui, sans-serif', legend: { orient: 'top' } },
     layer: layers,
-  } as TopLevelSpec;
+  } as TopLevelSpec);
+}
+
+/** A Vega-Lite spec to SVG text, in Node, without a browser. */
+async function render(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
     view.finalize();
   }
+}
+
+export interface ChartPoint {
+  x: number | string;
+  y: number;
+  /** An error bar from low to high (mean ± std). */
+  low?: number;
+  high?: number;
+}
+
+export interface PointChartOptions {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  points: readonly ChartPoint[];
+  /** Categories in order (folds, ranks), or numbers on a linear or log scale (a hyperparameter). */
+  xScale: 'ordinal' | 'linear' | 'log';
+  /** A horizontal line with a shaded band (the mean ± std over folds). */
+  mean?: { value: number; std: number; label: string };
+}
+
+/** Points (one per fold or trial), with error bars and a mean line when given. */
+export async function pointChartSvg(options: PointChartOptions): Promise<string> {
+  const ordinal = options.xScale === 'ordinal';
+  const x = {
+    field: 'x', title: options.xTitle,
+    ...(ordinal ? { type: 'ordinal', sort: null, axis: { labelAngle: 0 } } : { type: 'quantitative', scale: { type: options.xScale, zero: false, nice: false } }),
+  };
+  const y = { field: 'y', type: 'quantitative', title: options.yTitle, scale: { zero: false } };
+  const data = { values: options.points.map((p) => ({ ...p, x: ordinal ? String(p.x) : p.x })) };
+  const layers: TopLevelSpec[] = [];
+  if (options.mean) {
+    const { value, std, label } = options.mean;
+    layers.push({
+      data: { values: [{ value, low: value - std, high: value + std, label }] },
+      layer: [
+        { mark: { type: 'rect', color: PALETTE[0], opacity: 0.1 }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+        { mark: { type: 'rule', color: PALETTE[0], strokeDash: [5, 4] }, encoding: { y: { field: 'value', type: 'quantitative' } } },
+        { mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, color: PALETTE[0] }, encoding: { y: { field: 'value', type: 'quantitative' }, x: { value: 520 }, text: { field: 'label' } } },
+      ],
+    } as TopLevelSpec);
+  }
+  if (options.points.some((p) => p.low !== undefined)) {
+    layers.push({ data, mark: { type: 'rule', color: '#888' }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } } as TopLevelSpec);
+  }
+  layers.push({ data, mark: { type: 'point', filled: true, size: 60, color: PALETTE[1], opacity: 1 }, encoding: { x, y } } as TopLevelSpec);
+  return render({
+    title: options.title,
+    width: 520,
+    height: 200,
+    background: 'white',
+    config: { font: 'system-ui, sans-serif' },
+    layer: layers,
+  } as TopLevelSpec);
 }

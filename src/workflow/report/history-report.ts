@@ -6,7 +6,7 @@
 import type { HistoryAnalysis, HistoryLike } from './analysis.js';
 import { analyzeHistory } from './analysis.js';
 import { lineChartSvg } from './charts.js';
-import { cards, escapeHtml, figure, formatNumber, formatValue, page, section, table } from './html.js';
+import { cards, escapeHtml, figure, formatNumber, formatValue, page, section, stamp, table } from './html.js';
 
 export interface HistoryReportOptions {
   title?: string;
@@ -86,5 +86,5 @@ export async function historyReport(history: HistoryLike & WithParams, options: 
     section('Every epoch', epochTable(history, analysis)),
   ].join('\n');
   const title = options.title ?? 'Training report';
-  return page(title, `layerwise · ${(options.date ?? new Date()).toISOString().replace('T', ' ').slice(0, 19)} UTC`, body);
+  return page(title, stamp(options.date), body);
 }

@@ -10,6 +10,8 @@ export function escapeHtml(text: string): string {
 /** Numbers as a report shows them: four significant digits, integers as they are, NaN as a dash. */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? '–' : String(v);
+  // Rounding noise (a standard deviation of 1e-16 for equal scores) shows as the 0 it is.
+  if (Math.abs(v) < 1e-12) return '0';
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(3);
 }
@@ -67,6 +69,11 @@ th:first-child, td:first-child { text-align: left; }
 tr.best td { background: #eaf6ea; font-weight: 600; }
 pre { background: white; border: 1px solid #dde1e7; border-radius: 8px; padding: 12px; overflow-x: auto; font-size: 12.5px; }
 `;
+
+/** The line under a report's title: what made it and when (UTC). */
+export function stamp(date: Date = new Date()): string {
+  return `layerwise · ${date.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+}
 
 export function page(title: string, subtitle: string, body: string): string {
   return `<!doctype html>
