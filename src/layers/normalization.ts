@@ -12,6 +12,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { LayerOptions } from './base-layer.js';
+import type { ConfigReader, LayerConfig } from './config.js';
 import { Layer, lastDimension } from './layer.js';
 import type { LayerShape } from './symbolic-tensor.js';
 
@@ -68,6 +69,28 @@ export class Normalization extends Layer {
       this.#variance.assign(tensor([...this.#given.variance], { dtype: this.dtype }));
     }
     this.inputSpec = { minRank: 2, axes: { [-1]: k } };
+  }
+
+  /** As Keras writes it: the axis, and the statistics when they were given as options (adapted ones are weights). */
+  override getConfig(): LayerConfig {
+    return { axis: -1, invert: false, mean: this.#given ? [...this.#given.mean] : null, variance: this.#given ? [...this.#given.variance] : null, ...super.getConfig() };
+  }
+
+  static fromConfig(c: ConfigReader): Normalization {
+    const axis = c.get('axis');
+    if (!(axis === undefined || axis === null || axis === -1 || (Array.isArray(axis) && axis.length === 1 && axis[0] === -1))) {
+      throw c.fail('axis', '-1 (layerwise normalizes the last axis)');
+    }
+    if (c.boolean('invert', false)) throw c.fail('invert', 'false (the inverse transform is not supported)');
+    const stats = (key: string): number[] | undefined => {
+      const v = c.get(key);
+      if (v === undefined || v === null) return undefined;
+      if (typeof v === 'number') return [v];
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw c.fail(key, 'a number or an array of numbers');
+      return v as number[];
+    };
+    const mean = stats('mean'), variance = stats('variance');
+    return new Normalization({ ...c.base(), ...(mean ? { mean } : {}), ...(variance ? { variance } : {}) });
   }
 
   /** Learns each feature's mean and variance from `data` (NaN values left out), building the layer if needed. */

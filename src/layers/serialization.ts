@@ -18,6 +18,7 @@ import { Flatten } from './flatten.js';
 import { GlobalAveragePooling2D } from './global-average-pooling-2d.js';
 import { GlobalMaxPooling2D } from './global-max-pooling-2d.js';
 import { MaxPooling2D } from './max-pooling-2d.js';
+import { Normalization } from './normalization.js';
 import { Reshape } from './reshape.js';
 
 /** Makes a layer from its config (for layer classes of your own, passed to loadModel). */
@@ -37,6 +38,7 @@ const BUILT_IN = {
   BatchNormalization: (c) => BatchNormalization.fromConfig(c),
   Add: (c) => Add.fromConfig(c),
   Concatenate: (c) => Concatenate.fromConfig(c),
+  Normalization: (c) => Normalization.fromConfig(c),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */

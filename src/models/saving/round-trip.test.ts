@@ -7,7 +7,7 @@ import '../../ops/tensor-methods.js';
 import type { JsonObject, Layer, SymbolicTensor } from '../../layers/index.js';
 import {
   Activation, Add, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D,
-  GlobalMaxPooling2D, Input, MaxPooling2D, Reshape,
+  GlobalMaxPooling2D, Input, MaxPooling2D, Normalization, Reshape,
 } from '../../layers/index.js';
 import { constant, randomNormalInitializer, varianceScaling } from '../../nn/initializers.js';
 import { l1l2, l2 } from '../../nn/regularizers.js';
@@ -94,6 +94,15 @@ describe('every layer type survives save and load', () => {
     const moving = model.layers[1]!.nonTrainableWeights[0]!;
     assert.notDeepEqual(moving.toArray(), [0, 0, 0], 'training moved the moving mean');
     await assertRoundTrip(model, randomUniform([5, 4]));
+  });
+
+  test('Normalization carries its adapted statistics (and given ones) into the saved model', async () => {
+    setSeed(9);
+    const adapted = new Normalization({ inputShape: [3] });
+    adapted.adapt(randomUniform([20, 3], { minval: 10, maxval: 50 }));
+    const model = stack([3], adapted, new Dense({ units: 2 }), new Normalization({ mean: [1, 2], variance: [4, 9] }));
+    const loaded = await assertRoundTrip(model, randomUniform([4, 3], { minval: 10, maxval: 50 }));
+    assert.deepEqual((loaded.layers[0] as Normalization).statistics, adapted.statistics);
   });
 
   test('functional models: Input, a shared layer, Add and Concatenate', async () => {
