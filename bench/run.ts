@@ -1,17 +1,23 @@
 /**
- * The benchmark driver (`npm run bench`, `npm run bench -- --quick`): runs every entry of runners.ts one
- * after another, each in its own process so peak memory is its own, waits for the machine to be idle
- * before each, and writes bench/results.json and bench/RESULTS.md.
+ * The benchmark driver: runs every entry of runners.ts one after another, each in its own process so
+ * peak memory is its own, waits for the machine to be idle before each, and writes bench/results.json
+ * and bench/RESULTS.md.
+ *
+ *   npm run bench                      everything
+ *   npm run bench -- --quick           fewer, shorter windows and no epoch (about a minute)
+ *   npm run bench -- --only PyTorch    rerun the entries whose name contains the text (repeatable);
+ *                                      the others keep their figures from bench/results.json
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { mnistFiles } from '../src/data/idx.js';
-import { machineBusySeconds, machineInfo, waitForIdle } from './machine.js';
+import { busyCores, machineBusySeconds, machineInfo, waitForIdle } from './machine.js';
 import { makePlan } from './plan.js';
-import type { BenchResults, EntryResult, PeerReport, RunConditions } from './protocol.js';
+import { type BenchResults, type EntryResult, type PeerReport, RESULTS_FORMAT, type RunConditions } from './protocol.js';
 import { renderResults } from './report.js';
 import { type Runner, allRunners } from './runners.js';
 
@@ -36,12 +42,13 @@ function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
 }
 
-function runOne(runner: Runner): Promise<EntryResult> {
+function runOne(runner: Runner, busyCoresAtStart: number | null): Promise<EntryResult> {
   const env = { ...process.env };
   for (const [name, value] of Object.entries(runner.env)) {
     if (value === null) delete env[name];
     else env[name] = value;
   }
+  const startedAt = new Date().toISOString();
   const loadAverageBefore = os.loadavg()[0] ?? 0;
   const busyBefore = machineBusySeconds();
   const start = performance.now();
@@ -62,7 +69,8 @@ function runOne(runner: Runner): Promise<EntryResult> {
       const busyAfter = machineBusySeconds();
       const report = error === null ? parseReport(stdout) : null;
       const others = busyBefore === null || busyAfter === null || report === null ? null : (busyAfter - busyBefore - report.cpuSeconds) / wallSeconds;
-      const conditions: RunConditions = { wallSeconds, loadAverageBefore, otherCoresBusy: others === null ? null : Math.max(others, 0) };
+      const otherCoresBusy = others === null ? null : Math.max(others, 0);
+      const conditions: RunConditions = { startedAt, wallSeconds, loadAverageBefore, busyCoresAtStart, otherCoresBusy };
       const base = { name: runner.name, group: runner.group, conditions };
       if (report !== null) done({ ...base, status: 'ok', report });
       else done({ ...base, status: 'failed', error: error ?? `printed no JSON report; its output ended with: ${lastLines(`${stdout}\n${stderr}`, 5)}` });
@@ -91,13 +99,28 @@ function summary(entry: EntryResult): string {
   }
 }
 
+/** Entries of an earlier run with the same plan, by name, so `--only` can keep what it does not rerun. */
+function earlierEntries(path: string, quick: boolean): Map<string, EntryResult> {
+  if (!existsSync(path)) return new Map();
+  const earlier = JSON.parse(readFileSync(path, 'utf8')) as Partial<BenchResults>;
+  if (earlier.format !== RESULTS_FORMAT || earlier.quick !== quick || earlier.entries === undefined) return new Map();
+  return new Map(earlier.entries.map((e) => [e.name, e]));
+}
+
 async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
+  const quick = values.quick === true;
+  const only = (values.only ?? []).map((text) => text.toLowerCase());
+  const selected = (name: string) => only.length === 0 || only.some((text) => name.toLowerCase().includes(text));
+  const resultsPath = join(root, 'bench', 'results.json');
+  const earlier = only.length > 0 ? earlierEntries(resultsPath, quick) : new Map<string, EntryResult>();
   const plan = makePlan(quick);
   const warnings: string[] = [];
   const load = os.loadavg()[0] ?? 0;
   if (load > os.availableParallelism() / 4) {
-    const message = `the 1-minute load average was ${load.toFixed(2)} when the benchmark started: the machine was not idle`;
+    const busy = await busyCores(2);
+    const now = busy === null ? '' : `; ${busy.toFixed(2)} cores were busy over the 2 s before it (the load average lags)`;
+    const message = `the 1-minute load average was ${load.toFixed(2)} when the benchmark started${now}`;
     warnings.push(message);
     console.warn(`warning: ${message}`);
   }
@@ -105,25 +128,24 @@ async function main(): Promise<void> {
   const entries: EntryResult[] = [];
   for (const [i, runner] of runners.entries()) {
     process.stdout.write(`[${i + 1}/${runners.length}] ${runner.name} … `);
+    const kept = earlier.get(runner.name);
+    if (!selected(runner.name)) {
+      entries.push(kept ?? { name: runner.name, group: runner.group, status: 'skipped', reason: 'not selected by --only, and no earlier result' });
+      console.log(kept === undefined ? 'not selected' : 'kept from the earlier run');
+      continue;
+    }
     if ('skipped' in runner) {
       entries.push({ name: runner.name, group: runner.group, status: 'skipped', reason: runner.skipped });
     } else {
-      const busy = await waitForIdle(IDLE_CORES, quick ? 5 : 60);
-      if (busy !== null && busy >= IDLE_CORES) {
-        warnings.push(`${runner.name}: started while other work kept ${busy.toFixed(2)} cores busy`);
-      }
-      const entry = await runOne(runner);
-      if (entry.status === 'ok' && (entry.conditions.otherCoresBusy ?? 0) >= IDLE_CORES) {
-        warnings.push(`${runner.name}: other work kept ${entry.conditions.otherCoresBusy?.toFixed(2)} cores busy on average while it ran; its figures may be low`);
-      }
-      entries.push(entry);
+      const busyCoresAtStart = await waitForIdle(IDLE_CORES, quick ? 5 : 60);
+      entries.push(await runOne(runner, busyCoresAtStart));
     }
     console.log(summary(entries[entries.length - 1]!));
   }
-  const results: BenchResults = { date: new Date().toISOString(), quick, plan, machine: machineInfo(), entries, warnings };
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const results: BenchResults = { format: RESULTS_FORMAT, date: new Date().toISOString(), quick, plan, machine: machineInfo(), entries, warnings };
+  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(root, 'bench', 'RESULTS.md'), renderResults(results));
-  console.log(`wrote bench/RESULTS.md and bench/results.json${warnings.length > 0 ? ` (${warnings.length} warnings: see RESULTS.md)` : ''}`);
+  console.log('wrote bench/RESULTS.md and bench/results.json');
 }
 
 await main();

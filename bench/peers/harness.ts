@@ -14,7 +14,10 @@ import type { GemmResult, GemmShape, PeerReport, Plan, WindowStats } from '../pr
 const IMAGE_PIXELS = 28 * 28;
 const CLASSES = 10;
 
-/** The seed's convnet with softmax output, Keras initializers, RMSprop and categorical cross-entropy. */
+/**
+ * The seed's convnet with softmax output, Keras initializers, RMSprop and categorical cross-entropy.
+ * The arrays passed in are refilled for the next batch once a call resolves: copy them to keep them.
+ */
 export interface BenchModel {
   /** One optimizer step; resolves once the step has fully completed. `images` is NHWC [batch, 28, 28, 1]. */
   trainBatch(images: Float32Array, oneHotLabels: Float32Array, batch: number): Promise<void>;
