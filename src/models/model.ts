@@ -79,6 +79,8 @@ export class Model implements TrainingTarget {
   history: History | null = null;
   readonly #graph: Graph | null;
   #setup: Setup | null = null;
+  /** The epoch whose onEpochEnd callbacks are running: a checkpoint saved then includes it, though History records it last. */
+  #epochEnd: { epoch: number; logs: Logs } | null = null;
 
   /** With inputs and outputs, a functional model; without, a subclass that overrides call() and layers. */
   constructor(options: FunctionalOptions | ModelOptions = {}) {
@@ -195,11 +197,11 @@ export class Model implements TrainingTarget {
       history.epoch.push(...resumed.history.epochs);
       for (const [key, values] of Object.entries(resumed.history.logs)) history.history[key] = [...values];
     }
-    // History comes first, so other callbacks (ModelCheckpoint) see the epoch just ended in it.
-    const callbacks = new CallbackList([history, ...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? [])]);
+    const callbacks = new CallbackList([...(verbose > 0 ? [new ProgressBar()] : []), ...(options.callbacks ?? []), history]);
     const params: TrainingParams = { epochs, initialEpoch, steps: ranges.length, samples: train.size, batchSize, verbose };
     callbacks.setContext(this, params);
     this.history = history;
+    this.#epochEnd = null;
     this.stopTraining = false;
     let logs: Logs = {};
     try {
@@ -217,6 +219,7 @@ export class Model implements TrainingTarget {
           if (this.stopTraining) break;
         }
         if (validation) logs = { ...logs, ...prefixed('val_', this.#evaluateData(validation, batchSize, 0)) };
+        this.#epochEnd = { epoch, logs };
         await callbacks.call('onEpochEnd', epoch, logs);
       }
       await callbacks.call('onTrainEnd', logs);
@@ -359,12 +362,16 @@ export class Model implements TrainingTarget {
 
   /** The last epoch completed, the random generator's position and the history, for a checkpoint. */
   #trainingState(): TrainingState {
-    const epochs = this.history?.epoch ?? [];
-    return {
-      epoch: epochs.length > 0 ? epochs[epochs.length - 1]! : null,
-      random: getRandomState(),
-      history: { epochs: [...epochs], logs: { ...(this.history?.history ?? {}) } },
-    };
+    const epochs = [...(this.history?.epoch ?? [])];
+    const logs = Object.fromEntries(Object.entries(this.history?.history ?? {}).map(([k, v]) => [k, [...v]]));
+    const current = this.#epochEnd;
+    if (current && !epochs.includes(current.epoch)) {
+      for (const key of new Set([...Object.keys(logs), ...Object.keys(current.logs)])) {
+        (logs[key] ??= epochs.map(() => NaN)).push(current.logs[key] ?? NaN);
+      }
+      epochs.push(current.epoch);
+    }
+    return { epoch: epochs.length > 0 ? epochs[epochs.length - 1]! : null, random: getRandomState(), history: { epochs, logs } };
   }
 
   /**
