@@ -63,24 +63,20 @@ function tfjsRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
   ];
 }
 
-function succeeds(command: string, args: string[]): boolean {
+/** The command's standard output, or null when it cannot run or fails. */
+function stdoutOf(command: string, args: string[]): string | null {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-  return result.status === 0;
-}
-
-function stdoutOf(command: string, args: string[]): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
-  return result.status === 0 ? result.stdout : '';
+  return result.status === 0 ? result.stdout : null;
 }
 
 /** The first Python that can import torch: `python3` on PATH, then Debian's `/usr/bin/python3`. */
 function pythonWithTorch(): string | null {
-  return ['python3', '/usr/bin/python3'].find((python) => succeeds(python, ['-c', 'import torch'])) ?? null;
+  return ['python3', '/usr/bin/python3'].find((python) => stdoutOf(python, ['-c', 'import torch']) !== null) ?? null;
 }
 
 /** Where the dynamic loader finds `libblas.so.3` by default (Debian's alternatives pick OpenBLAS or the reference). */
 function defaultBlas(): string | null {
-  const line = stdoutOf('/sbin/ldconfig', ['-p'])
+  const line = (stdoutOf('/sbin/ldconfig', ['-p']) ?? '')
     .split('\n')
     .find((l) => /^\s*libblas\.so\.3 .*=> /.test(l));
   const path = line?.split('=> ')[1]?.trim();
@@ -94,7 +90,7 @@ function defaultBlas(): string | null {
 
 /** The directory of Debian's reference `libblas.so.3` (package libblas3). */
 function referenceBlasDir(): string | null {
-  const file = stdoutOf('dpkg', ['-L', 'libblas3'])
+  const file = (stdoutOf('dpkg', ['-L', 'libblas3']) ?? '')
     .split('\n')
     .find((l) => l.endsWith('/libblas.so.3'));
   return file === undefined ? null : dirname(file);
