@@ -1,10 +1,9 @@
 /**
  * Charts as standalone SVG, drawn by Vega-Lite and rendered by Vega in Node without a browser or a DOM
- * (the `none` renderer writes SVG text). Data is inlined, so nothing is fetched.
+ * (the `none` renderer writes SVG text). Data is inlined, so nothing is fetched. Vega is imported on the
+ * first chart, so programs that make no report do not pay for loading it.
  */
-import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { compile } from 'vega-lite';
 
 export interface ChartSeries {
   name: string;
@@ -71,6 +70,7 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
 
 /** A Vega-Lite spec to SVG text, in Node, without a browser. */
 async function render(spec: TopLevelSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
