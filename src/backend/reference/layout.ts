@@ -46,8 +46,9 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < n; i++) {
         const src = (o * axisSize + indices[i]!) * inner;
-        const dst = (o * n + i) * inner;
-        for (let j = 0; j < inner; j++) out[dst + j] = x[src + j]!;
+        // Whole rows move with one typed-array copy (batches are gathered this way every step).
+        if (x.constructor === out.constructor) out.set(x.subarray(src, src + inner), (o * n + i) * inner);
+        else for (let j = 0; j < inner; j++) out[(o * n + i) * inner + j] = x[src + j]!;
       }
     }
   },
