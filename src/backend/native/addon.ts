@@ -3,9 +3,6 @@
  * is present) and the shape of what it exports. Integer parameters travel through `params`, a
  * Float64Array the addon owns: the caller fills it right before each call (layouts in native/addon.cc).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 
 export interface NativeAddon {
   readonly params: Float64Array;
@@ -74,8 +71,17 @@ function isNativeAddon(mod: unknown): mod is NativeAddon {
   return typeof mod === 'object' && mod !== null && missingMembers(mod as Record<string, unknown>) === null;
 }
 
+/** Node's modules, fetched on use rather than imported so that browser bundles can include the registry. */
+function nodeModules() {
+  if (typeof process !== 'object' || typeof process.getBuiltinModule !== 'function') return null;
+  return { fs: process.getBuiltinModule('node:fs'), module: process.getBuiltinModule('node:module'), url: process.getBuiltinModule('node:url') };
+}
+
 /** The addon's path: from dist/src/backend/native/ (compiled) or src/backend/native/ (sources). */
 export function addonPath(): string {
+  const node = nodeModules();
+  if (node === null) throw new Error('the native addon needs Node (>= 20.16)');
+  const { fs: { existsSync }, url: { fileURLToPath } } = node;
   const candidates = ['../../../../build/Release/layerwise.node', '../../../build/Release/layerwise.node'].map((rel) =>
     fileURLToPath(new URL(rel, import.meta.url)),
   );
@@ -87,13 +93,18 @@ let cached: NativeAddon | { error: string } | null = null;
 /** Loads the addon once; on failure returns why (not built, wrong platform, incomplete build). */
 export function loadAddon(): NativeAddon | { error: string } {
   if (cached !== null) return cached;
+  const node = nodeModules();
+  if (node === null) {
+    cached = { error: 'the native addon needs Node (>= 20.16)' };
+    return cached;
+  }
   const path = addonPath();
-  if (!existsSync(path)) {
+  if (!node.fs.existsSync(path)) {
     cached = { error: `the native addon is not built (${path} not found; run \`npm install\` with a C++ compiler)` };
     return cached;
   }
   try {
-    const mod: unknown = createRequire(import.meta.url)(path);
+    const mod: unknown = node.module.createRequire(import.meta.url)(path);
     if (isNativeAddon(mod)) {
       cached = mod;
     } else {

@@ -7,7 +7,21 @@ import type { Callback, Logs, TrainingParams, TrainingTarget } from './callback.
 import { progressLine } from './progress-line.js';
 
 /** Where progress goes: process.stdout by default; in place only when it is a terminal. */
-export type ProgressOutput = NodeJS.WritableStream & { isTTY?: boolean };
+export interface ProgressOutput {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** A terminal is a stream (cli-progress draws on it). */
+function isTerminal(out: ProgressOutput): out is ProgressOutput & NodeJS.WritableStream {
+  return out.isTTY === true;
+}
+
+/** process.stdout in Node; in a browser, lines go to the console. */
+export function standardOutput(): ProgressOutput {
+  if (typeof process === 'object' && process.stdout) return process.stdout;
+  return { write: (text) => console.log(text.replace(/\n$/, '')) };
+}
 
 /** A progress line over `steps` steps; `finish` leaves the final line on screen. */
 export class ProgressLine {
@@ -20,8 +34,7 @@ export class ProgressLine {
   constructor(steps: number, out: ProgressOutput, inPlace: boolean) {
     this.#out = out;
     this.#steps = steps;
-    this.#inPlace = inPlace && out.isTTY === true;
-    if (this.#inPlace) {
+    if (inPlace && isTerminal(out)) {
       this.#bar = new cliProgress.SingleBar({
         format: (_options, params, payload: { line: string }) => payload.line ?? this.#line(params.value, {}),
         stream: out,
@@ -32,6 +45,7 @@ export class ProgressLine {
       });
       this.#bar.start(steps, 0, { line: this.#line(0, {}) });
     }
+    this.#inPlace = this.#bar !== null;
   }
 
   update(step: number, logs: Logs): void {
@@ -66,7 +80,7 @@ export class ProgressBar implements Callback {
   #params: TrainingParams | null = null;
   #line: ProgressLine | null = null;
 
-  constructor(out: ProgressOutput = process.stdout) {
+  constructor(out: ProgressOutput = standardOutput()) {
     this.#out = out;
   }
 

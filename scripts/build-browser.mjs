@@ -1,0 +1,47 @@
+// Bundles the browser entry (src/browser.ts) into dist/browser/: layerwise.js, the wasm backend's worker
+// script and kernels beside it (the bundle finds them through new URL(..., import.meta.url)), and
+// layerwise.d.ts pointing at the declarations tsc emits. Nothing that needs Node may end up in the bundle:
+// the build fails on any import it cannot resolve for a browser.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+
+const OUT = 'dist/browser';
+const KERNELS = ['kernels-threads.wasm', 'kernels-single.wasm'];
+
+// The terminal progress bar never runs in a browser (there is no TTY); this stands in for its library.
+const noTerminalBar = {
+  name: 'no-terminal-progress-bar',
+  setup(b) {
+    b.onResolve({ filter: /^cli-progress$/ }, () => ({ path: 'cli-progress', namespace: 'browser-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'browser-stub' }, () => ({
+      contents: 'export default { SingleBar: class { constructor() { throw new Error("terminal progress bars need Node"); } } };',
+      loader: 'js',
+    }));
+  },
+};
+
+mkdirSync(OUT, { recursive: true });
+const result = await build({
+  entryPoints: { layerwise: 'src/browser.ts', worker: 'src/backend/wasm/worker.ts' },
+  outdir: OUT,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [noTerminalBar],
+});
+const externals = Object.values(result.metafile.outputs)
+  .flatMap((output) => output.imports)
+  .filter((i) => i.external);
+if (externals.length > 0) {
+  console.error(`build-browser: the bundle imports modules it does not contain: ${externals.map((i) => i.path).join(', ')}`);
+  process.exit(1);
+}
+for (const file of KERNELS) copyFileSync(`dist/src/backend/wasm/${file}`, `${OUT}/${file}`);
+writeFileSync(`${OUT}/layerwise.d.ts`, "export * from '../src/browser.js';\n");
+const bytes = result.metafile.outputs[`${OUT}/layerwise.js`]?.bytes ?? 0;
+console.log(`build-browser: ${OUT}/layerwise.js ${(bytes / 1024).toFixed(0)} KiB`);
