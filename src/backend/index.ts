@@ -23,20 +23,21 @@ const loaders: Record<BackendName, () => Loaded> = {
   reference: () => ({ backend: referenceBackend }),
 };
 
-const cache = new Map<BackendName, Loaded>();
+const cache = new Map<BackendName, { backend: Backend }>();
 let active: Backend | null = null;
 let floatKernels: Kernels = referenceKernels;
 
 function load(name: BackendName): Loaded {
-  let loaded = cache.get(name);
-  if (!loaded) {
-    try {
-      loaded = loaders[name]();
-    } catch (e) {
-      loaded = { error: e instanceof Error ? e.message : String(e) };
-    }
-    cache.set(name, loaded);
+  const cached = cache.get(name);
+  if (cached) return cached;
+  let loaded: Loaded;
+  try {
+    loaded = loaders[name]();
+  } catch (e) {
+    loaded = { error: e instanceof Error ? e.message : String(e) };
   }
+  // Failures are not kept: in a browser the wasm backend loads once preloadWasmKernels has fetched its kernels.
+  if ('backend' in loaded) cache.set(name, loaded);
   return loaded;
 }
 

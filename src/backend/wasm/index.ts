@@ -50,16 +50,19 @@ export async function preloadWasmKernels(): Promise<void> {
 
 type Loaded = { backend: WasmBackend } | { error: string };
 
-let defaultBackend: Loaded | null = null;
+let defaultBackend: WasmBackend | null = null;
 
 /**
  * The backend with default options is made once per process and shared (it is the one the registry
- * uses); passing options makes a separate backend with its own memory and threads.
+ * uses); passing options makes a separate backend with its own memory and threads. A failure is tried
+ * again on the next call (a browser may have fetched the kernels since).
  */
 export function loadWasmBackend(options?: WasmOptions): Loaded {
   if (options !== undefined) return load(options);
-  defaultBackend ??= load({});
-  return defaultBackend;
+  if (defaultBackend !== null) return { backend: defaultBackend };
+  const loaded = load({});
+  if ('backend' in loaded) defaultBackend = loaded.backend;
+  return loaded;
 }
 
 function load(options: WasmOptions): Loaded {
