@@ -84,9 +84,12 @@ test('no leakage: preprocessing is fitted on each training part only, then appli
 
 test('parallel worker threads give the same scores as the sequential run under a seed', async () => {
   const { x, y } = clusters();
+  // 512 hidden units: activations of a batch (32 × 512 floats) are large enough to come from the native
+  // backend's recycled memory, which both worker threads share.
   const options = {
     folds: 3,
-    fit: { epochs: 3, batchSize: 16 },
+    params: { units: 512 },
+    fit: { epochs: 3, batchSize: 32 },
     preprocess: moduleExport(TESTING, 'preprocess'),
     scoring: moduleExport(TESTING, 'scoring'),
   };
