@@ -24,7 +24,10 @@ test('bestEpoch: lowest loss, highest accuracy, first of ties; null without the 
 test('overfittingStart: the epoch after the best validation loss, once it rose while training loss fell', () => {
   const h = run([1, 0.7, 0.5, 0.3, 0.2], [0.9, 0.6, 0.65, 0.8, 0.95]);
   assert.equal(h.overfittingStart(), 2);
-  assert.equal(h.overfittingStart({ minDelta: 0.5 }), null, 'a rise smaller than minDelta does not count');
+  assert.equal(h.overfittingStart({ tolerance: 0.6 }), null, 'a rise within the tolerance (60% of the best) does not count');
+  assert.equal(run([1, 0.7, 0.5, 0.4], [0.9, 0.6, 0.605, 0.61]).overfittingStart(), null, 'by default a rise under 2% is noise');
+  assert.equal(run([1, 0.7, 0.5, 0.4], [0.9, 0.6, 0.605, 0.61]).overfittingStart({ tolerance: 0 }), 2);
+  assert.throws(() => h.overfittingStart({ tolerance: -1 }), /option 'tolerance' expected a non-negative number, received -1/);
   assert.equal(run([1, 0.7, 0.5], [0.9, 0.6, 0.5]).overfittingStart(), null, 'still improving');
   assert.equal(run([1, 0.7, 0.9], [0.9, 0.6, 0.8]).overfittingStart(), null, 'training got worse too: unstable, not overfitting');
   assert.equal(run([1, 0.7], null).overfittingStart(), null, 'no validation');

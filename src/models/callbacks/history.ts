@@ -3,6 +3,7 @@
  * and what they say about the run: the best epoch, and the epoch where overfitting started.
  */
 import type { Callback, Logs, TrainingParams, TrainingTarget } from './callback.js';
+import { ValueError, describe } from '../../util/errors.js';
 import { Monitor } from './monitor.js';
 
 export interface BestEpoch {
@@ -14,8 +15,11 @@ export interface BestEpoch {
 export interface OverfittingOptions {
   /** The validation value to watch (default 'val_loss'). */
   monitor?: string;
-  /** How far the last value must be from the best to count as a rise (default 0). */
-  minDelta?: number;
+  /**
+   * How much worse than its best the last value must be, relative to the best, to count as overfitting
+   * rather than noise (default 0.02: 2%).
+   */
+  tolerance?: number;
 }
 
 export class History implements Callback {
@@ -51,13 +55,16 @@ export class History implements Callback {
 
   /**
    * The epoch where overfitting started: the one after the best validation value, when the validation
-   * value ended worse than its best (by more than minDelta) while the training value kept improving.
-   * Null while validation is still at its best, when the run has no validation, or when the training
-   * value got worse too (that is unstable training, not overfitting).
+   * value ended worse than its best (by more than the tolerance) while the training value kept improving.
+   * Null while validation is near its best, when the run has no validation, or when the training value
+   * got worse too (that is unstable training, not overfitting).
    */
   overfittingStart(options: OverfittingOptions = {}): number | null {
-    const m = new Monitor('History.overfittingStart', options.monitor ?? 'val_loss', 'auto', options.minDelta ?? 0);
-    const best = this.bestEpoch(m.key);
+    const where = 'History.overfittingStart';
+    const tolerance = options.tolerance ?? 0.02;
+    if (typeof tolerance !== 'number' || !(tolerance >= 0)) throw new ValueError(`${where}: option 'tolerance' expected a non-negative number, received ${describe(options.tolerance)}`);
+    const best = this.bestEpoch(options.monitor ?? 'val_loss');
+    const m = new Monitor(where, options.monitor ?? 'val_loss', 'auto', tolerance * Math.abs(best?.value ?? 0));
     const values = this.history[m.key];
     if (!best || !values) return null;
     const at = this.epoch.indexOf(best.epoch);
