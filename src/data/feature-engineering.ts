@@ -18,6 +18,10 @@ export class FunctionTransformer extends Transformer {
     return new FunctionTransformer(this.fn);
   }
 
+  override get stateless(): boolean {
+    return true;
+  }
+
   protected override get checksFeatureCount(): boolean {
     return false;
   }

@@ -22,6 +22,10 @@ export class Pipeline extends Transformer {
     return new Pipeline(this.steps.map((s) => s.clone()));
   }
 
+  override get stateless(): boolean {
+    return this.steps.every((s) => s.stateless);
+  }
+
   protected override get checksFeatureCount(): boolean {
     return false;
   }

@@ -90,6 +90,9 @@ test('TextVectorizer: vocabulary by frequency, OOV, padded sequences and multi-h
 test('feature engineering: a fixed function, selecting features, dropping constant ones', () => {
   const logged = new FunctionTransformer((x) => x.add(1).log()).fitTransform([[0, Math.E - 1]]);
   near(rows(logged), [[0, 1]]);
+  near(rows(new FunctionTransformer((x) => x.div(255)).transform([[255, 51]])), [[1, 0.2]], 1e-7);
+  assert.ok(new Pipeline([new FunctionTransformer((x) => x.neg())]).stateless, 'a fixed function needs no fit');
+  assert.throws(() => new Pipeline([new FunctionTransformer((x) => x), new StandardScaler()]).transform([[1]]), /Pipeline\.transform: call fit/);
   assert.deepEqual(rows(new SelectFeatures({ keep: [2, 0] }).fitTransform([[1, 2, 3]])), [[1, 3]], 'original order');
   assert.deepEqual(rows(new SelectFeatures({ drop: [1] }).fitTransform([[1, 2, 3]])), [[1, 3]]);
   assert.throws(() => new SelectFeatures({ keep: [3] }).fit([[1, 2, 3]]), /feature 3 does not exist: x has 3 features/);

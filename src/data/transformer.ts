@@ -37,7 +37,7 @@ export abstract class Transformer {
 
   transform(x: TensorLike): Tensor {
     const where = `${this.constructor.name}.transform`;
-    if (!this.#fitted) throw new ValueError(`${where}: call fit(x) (or adapt(x)) on training data first`);
+    if (!this.#fitted && !this.stateless) throw new ValueError(`${where}: call fit(x) (or adapt(x)) on training data first`);
     const t = toTensor(where, 'x', x);
     if (this.#features !== null && featureCount(where, t) !== this.#features) {
       throw new ShapeError(`${where}: expected ${this.#features} features (the last axis, as in fit), received shape [${t.shape.join(', ')}]`);
@@ -51,6 +51,11 @@ export abstract class Transformer {
 
   /** An unfitted copy with the same options. */
   abstract clone(): Transformer;
+
+  /** True for steps that learn nothing from data (a fixed function): transform works without fit. */
+  get stateless(): boolean {
+    return false;
+  }
 
   /** Whether transform requires the feature count seen by fit (false for steps that work on any shape). */
   protected get checksFeatureCount(): boolean {
