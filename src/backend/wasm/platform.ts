@@ -12,6 +12,24 @@ export interface WorkerInit {
   slot: number;
 }
 
+/** The two builds of wasm/assembly, shipped next to this module. */
+export type KernelsFile = 'kernels-threads.wasm' | 'kernels-single.wasm';
+
+/**
+ * Each URL is spelled out so that bundlers (Vite, webpack) see the file and ship it; a URL built from a
+ * variable would make them take the whole folder.
+ */
+function kernelsUrl(file: KernelsFile): URL {
+  switch (file) {
+    case 'kernels-threads.wasm':
+      return new URL('./kernels-threads.wasm', import.meta.url);
+    case 'kernels-single.wasm':
+      return new URL('./kernels-single.wasm', import.meta.url);
+    default:
+      return file satisfies never;
+  }
+}
+
 /** A FinalizationRegistry whose pending cleanups can be run now where the host allows it. */
 export interface Registry<T> {
   register(target: object, held: T): void;
@@ -22,7 +40,7 @@ export interface Registry<T> {
 export interface Platform {
   readonly name: 'node' | 'browser';
   /** The bytes of a kernels file shipped next to this module, or null when they cannot be read now. */
-  readKernels(file: string): Uint8Array | null;
+  readKernels(file: KernelsFile): Uint8Array | null;
   /** Starts a worker thread serving kernel jobs; it never keeps the process alive. */
   startWorker(init: WorkerInit, onError: (message: string) => void): void;
   /** A full garbage collection, where the host allows one on demand. */
@@ -75,7 +93,7 @@ function nodePlatform(): Platform {
 
   return {
     name: 'node',
-    readKernels: (file) => fs.readFileSync(new URL(`./${file}`, import.meta.url)),
+    readKernels: (file) => fs.readFileSync(kernelsUrl(file)),
     startWorker(init, onError) {
       // The worker runs only the kernels, so it needs none of the process's Node flags, and some would
       // stop it from starting (--input-type, V8 flags such as --expose-gc).
@@ -108,17 +126,27 @@ interface BrowserWorker {
 // bundlers (Vite, webpack) find the worker and bundle it.
 declare const Worker: new (url: URL, options: { type: 'module' }) => BrowserWorker;
 
-const preloaded = new Map<string, Uint8Array>();
+const preloaded = new Map<KernelsFile, Uint8Array>();
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d] as const;
 
 /**
  * Browsers cannot read files synchronously: call this (and await it) before selecting the wasm backend,
  * so that the kernels are at hand when the backend loads.
  */
-export async function preloadKernels(files: readonly string[]): Promise<void> {
+export async function preloadKernels(files: readonly KernelsFile[]): Promise<void> {
   for (const file of files) {
-    const response = await fetch(new URL(`./${file}`, import.meta.url));
-    if (!response.ok) throw new Error(`preloadKernels: fetching ${file} failed with HTTP ${response.status}`);
-    preloaded.set(file, new Uint8Array(await response.arrayBuffer()));
+    const url = kernelsUrl(file);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`preloadKernels: fetching ${url.href} failed with HTTP ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (!WASM_MAGIC.every((b, i) => bytes[i] === b)) {
+      // Typically a page served instead of the file, when a bundler moved the library away from its kernels.
+      throw new Error(
+        `preloadKernels: ${url.href} is not WebAssembly (received ${response.headers.get('content-type') ?? 'no content type'}); ` +
+          `the kernels must stay next to the layerwise bundle (with Vite's dev server: optimizeDeps: { exclude: ['layerwise'] })`,
+      );
+    }
+    preloaded.set(file, bytes);
   }
 }
 
