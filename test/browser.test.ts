@@ -70,7 +70,7 @@ const demoState = (page: Page): Promise<DemoState> => page.evaluate(() => (globa
 async function train(page: Page, url: string, batches: number): Promise<DemoState> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && !m.text().includes('404') && errors.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(url);
   await page.waitForFunction(() => ['ready', 'error'].includes((globalThis as { demo?: DemoState }).demo?.state ?? ''), null, { timeout: 120_000 });
   const demo = await demoState(page);
@@ -147,6 +147,24 @@ test('the demo page trains a convnet in Chromium and classifies a drawn digit', 
         assert.equal(demo.isolated, false);
         assert.match(demo.backendInfo ?? '', /^wasm \(SIMD128, 1 of 1 threads, fixed memory/);
         assert.equal(typeof (await draw(page, ONE)).digit, 'number');
+      } finally {
+        await server.close();
+      }
+    });
+    await t.test('the wasm backend can be selected after tensors were made on the default backend', async () => {
+      const server = await startDemoServer({ port: 0 });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${server.url}style.css`);
+        const steps = await page.evaluate(async (bundle) => {
+          const lw = await import(bundle);
+          const early = lw.tensor([1, 2]).mul(2);
+          const before = lw.backend();
+          await lw.preloadWasmKernels();
+          lw.setBackend('wasm');
+          return [before, lw.backend(), Array.from(early.add(1).data())];
+        }, `${server.url}layerwise/layerwise.js`);
+        assert.deepEqual(steps, ['reference', 'wasm', [3, 5]]);
       } finally {
         await server.close();
       }
