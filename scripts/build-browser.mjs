@@ -29,6 +29,8 @@ const result = await build({
   platform: 'browser',
   target: 'es2022',
   minify: true,
+  // Layer names, summaries, saved models and error messages use class names (constructor.name).
+  keepNames: true,
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',

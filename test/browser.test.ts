@@ -169,6 +169,26 @@ test('the demo page trains a convnet in Chromium and classifies a drawn digit', 
         await server.close();
       }
     });
+    await t.test('in the bundle, layers keep their class names, and a model saves to and loads from memory', async () => {
+      const server = await startDemoServer({ port: 0 });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${server.url}style.css`);
+        const checks = await page.evaluate(async (bundle) => {
+          const lw = await import(bundle);
+          const model = new lw.Sequential([new lw.Dense({ units: 3, activation: 'relu', inputShape: [2] }), new lw.Dense({ units: 1 })]);
+          let saved: unknown = null;
+          await model.save({ save: async (artifacts: unknown) => void (saved = artifacts) });
+          const loaded = await lw.loadModel({ load: async () => saved });
+          const x = lw.tensor([[0.5, -1]]);
+          return { summary: model.summary(), same: Array.from(model.predict(x).data()).join() === Array.from(loaded.predict(x).data()).join() };
+        }, `${server.url}layerwise/layerwise.js`);
+        assert.match(checks.summary, /dense_\d+ \(Dense\)/);
+        assert.equal(checks.same, true, 'the loaded model predicts what the saved one does');
+      } finally {
+        await server.close();
+      }
+    });
   } finally {
     await browser.close();
   }
