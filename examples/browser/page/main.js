@@ -8,29 +8,35 @@ import { LossChart, showProbabilities } from './charts.js';
 import { DrawingPad } from './drawing.js';
 import { loadMnist } from './mnist.js';
 
-const query = new URLSearchParams(location.search);
-const settings = {
-  samples: positiveInteger('samples', 60000),
-  testSamples: positiveInteger('testSamples', 10000),
-  epochs: positiveInteger('epochs', 1),
-  batchSize: positiveInteger('batchSize', 64),
-};
 /** A frame is drawn at least this often while training holds the main thread. */
 const FRAME_MS = 50;
 /** Test images evaluated between two frames. */
 const TEST_CHUNK = 1000;
 
 const $ = (id) => document.getElementById(id);
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-const demo = { state: 'loading', backend: null, backendInfo: null, isolated: crossOriginIsolated, losses: [], batchesPerSecond: null, testAccuracy: null, error: null };
+/** Lets the page draw; a hidden page draws nothing, and training must not wait for it. */
+const nextFrame = () => document.visibilityState === 'hidden' ? Promise.resolve() : new Promise((resolve) => {
+  requestAnimationFrame(resolve);
+  setTimeout(resolve, 100);
+});
+const demo = { state: 'loading', backend: null, backendInfo: null, isolated: crossOriginIsolated, losses: [], batchesPerSecond: null, testAccuracy: null, prediction: null, error: null };
 window.demo = demo;
 
-function positiveInteger(name, fallback) {
-  const value = query.get(name);
-  if (value === null) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`query parameter '${name}' expected a positive integer, received ${JSON.stringify(value)}`);
-  return n;
+function readSettings() {
+  const query = new URLSearchParams(location.search);
+  const positiveInteger = (name, fallback) => {
+    const value = query.get(name);
+    if (value === null) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`query parameter '${name}' expected a positive integer, received ${JSON.stringify(value)}`);
+    return n;
+  };
+  return {
+    samples: positiveInteger('samples', 60000),
+    testSamples: positiveInteger('testSamples', 10000),
+    epochs: positiveInteger('epochs', 1),
+    batchSize: positiveInteger('batchSize', 64),
+  };
 }
 
 function setState(state, message) {
@@ -96,7 +102,7 @@ function liveChart(chart) {
       else demo.batchesPerSecond = (trained - 1) / ((performance.now() - start) / 1000);
       $('batches').textContent = `${trained} of ${params.steps * params.epochs}`;
       $('loss').textContent = `${loss.toFixed(3)} (epoch mean ${logs.loss.toFixed(3)}, accuracy ${(100 * logs.accuracy).toFixed(1)}%)`;
-      if (demo.batchesPerSecond !== null) $('speed').textContent = `${demo.batchesPerSecond.toFixed(1)} batches/s (${settings.batchSize} images each)`;
+      if (demo.batchesPerSecond !== null) $('speed').textContent = `${demo.batchesPerSecond.toFixed(1)} batches/s (${params.batchSize} images each)`;
       if (performance.now() - lastFrame > FRAME_MS) {
         showBackend();
         await nextFrame();
@@ -129,6 +135,7 @@ function classify(model, pixels) {
 }
 
 async function main() {
+  const settings = readSettings();
   setState('loading', 'Loading the WebAssembly kernels…');
   await chooseBackend();
   setSeed(1);
