@@ -219,9 +219,16 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(plan["seed"])
+    malloc = {name: os.environ[name] for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if name in os.environ}
     notes = [
         "RMSprop(lr=0.001, alpha=0.9, eps=1e-7): PyTorch adds eps outside the square root, Keras inside",
         "softmax + categorical cross-entropy fused as F.cross_entropy on logits; NCHW layout",
+        "glibc malloc: " + (
+            " ".join(f"{name}={value}" for name, value in malloc.items())
+            + " keep freed activations in the heap (with glibc's defaults some processes, at random, page-fault"
+            " them back on every batch and train several times slower)"
+            if malloc else "glibc's defaults"
+        ),
     ]
 
     blas = loaded_blas()
