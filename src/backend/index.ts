@@ -123,5 +123,16 @@ export function kernelsFor(dtype: DType): Kernels {
 /** Storage for a new tensor: the active backend's memory for float32 where it has its own, else the heap. */
 export function alloc(dtype: DType, length: number): TypedArray {
   const b = current();
-  return dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : newArray(dtype, length);
+  try {
+    return dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : newArray(dtype, length);
+  } catch (e) {
+    // Typed-array constructors throw RangeError and the native cache a plain Error; either way the caller
+    // asked for a tensor this machine cannot hold, which deserves a message with the size.
+    const gib = (length * BYTES_PER_ELEMENT[dtype]) / 2 ** 30;
+    throw new ValueError(
+      `cannot allocate a ${dtype} tensor of ${length} elements (${gib.toFixed(2)} GiB) on the ${b.name} backend: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
 }
+
+const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };

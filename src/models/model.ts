@@ -218,7 +218,7 @@ export class Model implements TrainingTarget {
           await yieldToEventLoop();
           if (this.stopTraining) break;
         }
-        if (validation) logs = { ...logs, ...prefixed('val_', this.#evaluateData(validation, batchSize, 0)) };
+        if (validation) logs = { ...logs, ...prefixed('val_', await this.#evaluateData(validation, batchSize, 0)) };
         this.#epochEnd = { epoch, logs };
         await callbacks.call('onEpochEnd', epoch, logs);
       }
@@ -257,7 +257,7 @@ export class Model implements TrainingTarget {
     this.#compiled('evaluate');
     const data = this.#checkedData('evaluate', x, y, options.sampleWeight);
     const batchSize = positiveInteger('evaluate', 'batchSize', options.batchSize ?? 32);
-    const logs = this.#evaluateData(data, batchSize, verbosity('evaluate', options.verbose ?? 1, [0, 1]));
+    const logs = await this.#evaluateData(data, batchSize, verbosity('evaluate', options.verbose ?? 1, [0, 1]));
     return Object.values(logs);
   }
 
@@ -473,7 +473,7 @@ export class Model implements TrainingTarget {
     return [data, null];
   }
 
-  #evaluateData(data: Dataset, batchSize: number, verbose: 0 | 1 | 2): Logs {
+  async #evaluateData(data: Dataset, batchSize: number, verbose: 0 | 1 | 2): Promise<Logs> {
     const setup = this.#compiled('evaluate');
     const tracker = new MetricsTracker(setup.metrics);
     const ranges = batchRanges(data.size, batchSize);
@@ -483,6 +483,7 @@ export class Model implements TrainingTarget {
       for (const [i, [start, end]] of ranges.entries()) {
         logs = this.testStep(sliceBatch(data, start, end), tracker);
         progress?.update(i + 1, logs);
+        await yieldToEventLoop();
       }
       progress?.finish(logs);
     } finally {
