@@ -146,6 +146,12 @@ const checks: Record<DifferentiableOp, Case[]> = {
     pool(ops.maxPool2d, { poolSize: 2 }, [2, 4, 6, 2]),
     pool(ops.maxPool2d, { poolSize: 3, strides: 2, padding: 'same' }, [1, 5, 7, 2]),
     pool(ops.maxPool2d, { poolSize: [2, 3], strides: 1 }, [1, 4, 5, 1]),
+    {
+      // A relu conv output: the pool folds the relu derivative into its gradient (some windows are all 0).
+      name: 'after conv2d with relu',
+      inputs: () => [r([2, 6, 6, 2]), r([3, 3, 2, 3])],
+      f: (x, w) => ops.maxPool2d(ops.conv2d(x, w, { bias: tensor([-1, 0.5, -3], { dtype: 'float64' }), activation: 'relu' })),
+    },
   ],
   avgPool2d: [
     pool(ops.avgPool2d, { poolSize: 2 }, [2, 4, 6, 2]),
@@ -196,6 +202,13 @@ describe('gradient accumulation and graph shape', () => {
       return ops.sum(y);
     })(x);
     assert.equal(grads[0]!.item(), 1);
+  });
+
+  test('conv2d(relu) then maxPool2d gives the same gradients fused as with separate relu', () => {
+    const x = rand([2, 6, 6, 2]), w = rand([3, 3, 2, 3]), b = tensor([-1, 0.5, -3], { dtype: 'float64' });
+    const fused = valueAndGrad((a, c) => ops.sum(ops.maxPool2d(ops.conv2d(a, c, { bias: b, activation: 'relu' }))))(x, w);
+    const separate = valueAndGrad((a, c) => ops.sum(ops.maxPool2d(ops.relu(ops.conv2d(a, c, { bias: b })))))(x, w);
+    assert.deepEqual(fused.grads.map((g) => g.toArray()), separate.grads.map((g) => g.toArray()));
   });
 
   test('dropout keeps the expected fraction and rescales the rest', () => {

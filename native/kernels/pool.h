@@ -73,7 +73,66 @@ void for_each_image_output(const PoolArgs& p, int64_t b0, int64_t b1, float* dx,
   }
 }
 
+// Index of the first maximum of each channel lane in window w (row-major order within the window).
+LW_INLINE Vec window_argmax(const float* x, const PoolArgs& p, int64_t b, Window w, int64_t c, int64_t lanes) {
+  const int64_t width = w.x1 - w.x0;
+  Vec best = zero(), at = set1(-1.0f);
+  for (int64_t y = w.y0; y < w.y1; y++) {
+    for (int64_t xx = w.x0; xx < w.x1; xx++) {
+      const Vec v = load_lanes(x + pixel(p, b, y, xx) + c, lanes);
+      const Vec here = set1(static_cast<float>((y - w.y0) * width + (xx - w.x0)));
+      const Mask take = mask_or(lt(at, zero()), gt(v, best));
+      best = select(take, v, best);
+      at = select(take, here, at);
+    }
+  }
+  return at;
+}
+
+// Windows that never overlap (no padding before, strides at least the window: the common 2x2/2 pool):
+// every input pixel is written exactly once, the gradient at its window's first maximum and zero
+// elsewhere, so dx needs no zeroing pass and no read-modify-write. Rows of windows run in parallel.
+void max_pool_grad_disjoint(const float* x, const float* dy, float* dx, const PoolArgs& p) {
+  const int64_t row_floats = p.in_w * p.channels;
+  const double cost = static_cast<double>(p.stride_h * row_floats * 3);
+  parallel_ranges(p.batch * p.out_h, cost, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const int64_t b = r / p.out_h, oy = r % p.out_h;
+      const int64_t band0 = oy * p.stride_h;
+      // The last band of an image also owns the rows below every window.
+      const int64_t band1 = oy == p.out_h - 1 ? p.in_h : imin(band0 + p.stride_h, p.in_h);
+      const int64_t win1 = imin(band0 + p.k_h, p.in_h);
+      for (int64_t y = win1; y < band1; y++) std::memset(dx + pixel(p, b, y, 0), 0, static_cast<size_t>(row_floats) * sizeof(float));
+      for (int64_t ox = 0; ox < p.out_w; ox++) {
+        const int64_t x0 = ox * p.stride_w, x1 = imin(x0 + p.k_w, p.in_w);
+        const int64_t gap1 = ox == p.out_w - 1 ? p.in_w : imin(x0 + p.stride_w, p.in_w);
+        const Window w{band0, win1, x0, x1};
+        const int64_t o = ((b * p.out_h + oy) * p.out_w + ox) * p.channels;
+        for_channels(p.channels, [&](int64_t c, int64_t lanes) {
+          const Vec at = window_argmax(x, p, b, w, c, lanes);
+          const Vec g = load_lanes(dy + o + c, lanes);
+          for (int64_t y = w.y0; y < w.y1; y++) {
+            for (int64_t xx = w.x0; xx < w.x1; xx++) {
+              const Vec here = set1(static_cast<float>((y - w.y0) * (x1 - x0) + (xx - x0)));
+              store_lanes(dx + pixel(p, b, y, xx) + c, select(eq(at, here), g, zero()), lanes);
+            }
+          }
+        });
+        if (gap1 > x1) {
+          for (int64_t y = w.y0; y < w.y1; y++) {
+            std::memset(dx + pixel(p, b, y, x1), 0, static_cast<size_t>((gap1 - x1) * p.channels) * sizeof(float));
+          }
+        }
+      }
+    }
+  });
+}
+
 void max_pool_grad(const float* x, const float* dy, float* dx, const PoolArgs& p) {
+  if (p.pad_top == 0 && p.pad_left == 0 && p.stride_h >= p.k_h && p.stride_w >= p.k_w && p.out_h > 0 && p.out_w > 0) {
+    max_pool_grad_disjoint(x, dy, dx, p);
+    return;
+  }
   const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels * 2 + p.in_h * p.in_w * p.channels);
   parallel_ranges(p.batch, cost, 1, [&](int64_t b0, int64_t b1) {
     for_each_image_output(p, b0, b1, dx, [&](int64_t b, Window w, int64_t o) {

@@ -7,7 +7,7 @@ import { shapesEqual } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { empty, fdata, floatOperand, k, op, operands } from './define-op.js';
-import { unaryGradFromOutput } from './fused.js';
+import { fusedOutput, isReluOutput, markReluMasked, unaryGradFromOutput } from './fused.js';
 import { max, mean, sum } from './reduce.js';
 
 export interface Conv2dOptions {
@@ -47,7 +47,7 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions
       const { t } = empty(input.dtype, [c.batch, c.outH, c.outW, c.outC]);
       const epilogue: Epilogue | null = bias || activation !== 'linear' ? { bias: bias ? fdata(bias) : null, activation, alpha } : null;
       k(input).conv2d(fdata(input), fdata(w), fdata(t), c, epilogue);
-      return t;
+      return fusedOutput(activation, t);
     },
     (dy, y) => {
       const dz = unaryGradFromOutput(activation, alpha, y, dy);
@@ -94,10 +94,15 @@ export function maxPool2d(x: TensorLike, options: Pool2dOptions = {}): Tensor {
       k(input).maxPool2d(fdata(input), fdata(t), p);
       return t;
     },
-    (dy) => [
+    (dy, y) => [
       () => {
+        // Max-pooling a relu output: masking the small pooled gradient where the window's maximum is 0
+        // gives exactly the relu-masked input gradient, so the fused op before us can skip its mask.
+        const masked = isReluOutput(input);
+        const g = masked ? unaryGradFromOutput('relu', 0, y, dy) : dy;
         const { t } = empty(input.dtype, input.shape);
-        k(input).maxPool2dGrad(fdata(input), fdata(dy), fdata(t), p);
+        k(input).maxPool2dGrad(fdata(input), fdata(g), fdata(t), p);
+        if (masked) markReluMasked(t, input);
         return t;
       },
     ],

@@ -5,7 +5,7 @@ import { broadcastShapes, shapesEqual, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty, fdata, floatOperand, k, op, operands, requireFloat } from './define-op.js';
-import { unaryGradFromOutput } from './fused.js';
+import { fusedOutput, unaryGradFromOutput } from './fused.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
 
@@ -108,7 +108,7 @@ export function linear(x: TensorLike, kernel: TensorLike, options: LinearOptions
       const { t } = empty(input.dtype, [rows, units]);
       const epilogue: Epilogue = { bias: bias ? fdata(bias) : null, activation, alpha };
       k(input).matmul(fdata(flat), fdata(w), fdata(t), { batch: 1, m: rows, n: units, k: w.shape[0]!, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 }, epilogue);
-      return t;
+      return fusedOutput(activation, t);
     },
     (dy, out) => {
       const dz = unaryGradFromOutput(activation, alpha, out, dy);
