@@ -5,7 +5,9 @@
 // touched.
 #include <napi.h>
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "common/buffer-cache.h"
 #include "common/dispatch.h"
@@ -321,8 +323,24 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-void ReleaseBlock(Napi::Env, void* block, size_t* hint) {
-  cache_release(block, reinterpret_cast<size_t>(hint));
+// One record per ArrayBuffer handed out: a buffer returned early by release() must not be returned a
+// second time by its finalizer, even if its block has meanwhile gone to a new buffer.
+struct BlockRecord {
+  size_t bytes;
+  bool released;
+};
+std::mutex g_live_mutex;  // worker threads are JavaScript threads of their own
+std::unordered_map<void*, BlockRecord*> g_live;
+
+void FinalizeBlock(Napi::Env, void* block, BlockRecord* record) {
+  if (!record->released) {
+    {
+      std::lock_guard<std::mutex> lock(g_live_mutex);
+      g_live.erase(block);
+    }
+    cache_release(block, record->bytes);
+  }
+  delete record;
 }
 
 // alloc(bytes): an ArrayBuffer over a recycled block (see common/buffer-cache.h).
@@ -343,11 +361,42 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "alloc: out of memory").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  return Napi::ArrayBuffer::New(env, block, bytes, ReleaseBlock, reinterpret_cast<size_t*>(bytes));
+  auto* record = new BlockRecord{bytes, false};
+  {
+    std::lock_guard<std::mutex> lock(g_live_mutex);
+    g_live[block] = record;
+  }
+  return Napi::ArrayBuffer::New(env, block, bytes, FinalizeBlock, record);
 }
 
-Napi::Value IdleBytes(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(cache_idle_bytes()));
+// release(buffer): for a buffer from alloc() that the library knows is unreachable: detaches it (any stale
+// view reads as empty instead of someone else's data) and returns its block to the cache at once, without
+// waiting for the collector. Returns false (and does nothing) for any other buffer.
+Napi::Value Release(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArrayBuffer()) return Napi::Boolean::New(env, false);
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  void* block = buffer.Data();
+  BlockRecord* record = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(g_live_mutex);
+    auto it = g_live.find(block);
+    if (block == nullptr || it == g_live.end()) return Napi::Boolean::New(env, false);
+    record = it->second;
+    g_live.erase(it);
+  }
+  record->released = true;
+  buffer.Detach();
+  cache_release(block, record->bytes);
+  return Napi::Boolean::New(env, true);
+}
+
+// cacheStats(): { idleBytes, freshBlocks } of the recycling cache, for memory tests and tuning.
+Napi::Value CacheStats(const Napi::CallbackInfo& info) {
+  Napi::Object stats = Napi::Object::New(info.Env());
+  stats.Set("idleBytes", static_cast<double>(cache_idle_bytes()));
+  stats.Set("freshBlocks", static_cast<double>(cache_fresh_blocks()));
+  return stats;
 }
 
 template <size_t N>
@@ -398,7 +447,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("adagradUpdate", Napi::Function::New(env, Adagrad));
   exports.Set("scaleInPlace", Napi::Function::New(env, Scale));
   exports.Set("alloc", Napi::Function::New(env, Alloc));
-  exports.Set("idleBytes", Napi::Function::New(env, IdleBytes));
+  exports.Set("release", Napi::Function::New(env, Release));
+  exports.Set("cacheStats", Napi::Function::New(env, CacheStats));
   return exports;
 }
 

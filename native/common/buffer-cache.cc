@@ -11,6 +11,7 @@ namespace {
 // Blocks are kept per exact rounded size: training asks for the same few sizes over and over.
 std::unordered_map<size_t, std::vector<void*>> g_idle;
 size_t g_idle_bytes = 0;
+size_t g_fresh_blocks = 0;
 size_t g_idle_cap = size_t{1} << 30;
 // Each worker thread is a JavaScript thread of its own, allocating and finalizing tensors on the shared cache.
 std::mutex g_mutex;
@@ -29,6 +30,7 @@ void* cache_acquire(size_t bytes) {
     g_idle_bytes -= size;
     return block;
   }
+  g_fresh_blocks++;
   return std::aligned_alloc(64, size);
 }
 
@@ -46,6 +48,11 @@ void cache_release(void* block, size_t bytes) {
 size_t cache_idle_bytes() {
   std::lock_guard<std::mutex> lock(g_mutex);
   return g_idle_bytes;
+}
+
+size_t cache_fresh_blocks() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  return g_fresh_blocks;
 }
 
 void cache_set_idle_cap(size_t bytes) {

@@ -18,6 +18,8 @@ void* cache_acquire(size_t bytes);
 void cache_release(void* block, size_t bytes);
 // Bytes held idle for reuse, and the cap.
 size_t cache_idle_bytes();
+// Blocks taken from the system so far (the rest were reused).
+size_t cache_fresh_blocks();
 void cache_set_idle_cap(size_t bytes);
 
 }  // namespace lw

@@ -124,7 +124,9 @@ export function kernelsFor(dtype: DType): Kernels {
 export function alloc(dtype: DType, length: number): TypedArray {
   const b = current();
   try {
-    return dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : newArray(dtype, length);
+    const array = dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : newArray(dtype, length);
+    allocationLog?.push(array);
+    return array;
   } catch (e) {
     // Typed-array constructors throw RangeError and the native cache a plain Error; either way the caller
     // asked for a tensor this machine cannot hold, which deserves a message with the size.
@@ -136,3 +138,21 @@ export function alloc(dtype: DType, length: number): TypedArray {
 }
 
 const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+let allocationLog: TypedArray[] | null = null;
+
+/** Makes `alloc` append every array it hands out to `log` (null stops); returns the previous log. */
+export function logAllocations(log: TypedArray[] | null): TypedArray[] | null {
+  const previous = allocationLog;
+  allocationLog = log;
+  return previous;
+}
+
+/**
+ * Hands an array back to the backend that allocated it, before the garbage collector would. Only for
+ * arrays the library knows nothing can reach any more (see the autodiff tape); the backend detaches or
+ * forgets it. Backends without their own memory ignore this.
+ */
+export function release(array: TypedArray): void {
+  current().release?.(array);
+}

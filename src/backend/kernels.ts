@@ -158,6 +158,11 @@ export interface Backend {
   readonly kernels: Partial<Kernels>;
   /** Allocates storage for a new tensor (defaults to a garbage-collected typed array). */
   alloc?(dtype: DType, length: number): TypedArray;
+  /**
+   * Takes back an array from `alloc` that the library knows is unreachable, so its memory is reused
+   * without waiting for the garbage collector. Must ignore arrays it did not allocate.
+   */
+  release?(array: TypedArray): void;
   /** One line for logs: SIMD level, threads. */
   describe(): string;
   /** Sets the number of worker threads, where the backend has any. */

@@ -5,8 +5,8 @@
  * accumulates gradients of tensors used several times, un-broadcasts in one place, and then drops the
  * graph so activations are freed as soon as the step is over.
  */
-import { kernelsFor } from '../backend/index.js';
-import { alloc } from '../backend/index.js';
+import { alloc, kernelsFor, logAllocations, release } from '../backend/index.js';
+import type { TypedArray } from '../util/dtype.js';
 import { DTypeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { broadcastStrides, shapesEqual, sizeOf } from '../util/shape.js';
 import type { GradNode } from './tensor.js';
@@ -126,33 +126,124 @@ function reverseTopological(output: Tensor): Tensor[] {
   return order.reverse();
 }
 
-/** Backpropagates from scalar `output`; returns the gradient of every tensor reached, then frees the graph. */
-function backprop(output: Tensor): Map<Tensor, Tensor> {
-  const grads = new Map<Tensor, Tensor>();
-  const seed = alloc(output.dtype, output.size);
-  kernelsFor(output.dtype).fill(seed, 1);
-  grads.set(output, new Tensor(seed, output.shape));
-  const order = reverseTopological(output);
-  for (const t of order) {
-    const node = t.gradNode;
-    const dy = grads.get(t);
-    if (!node || !dy) continue;
-    const thunks = noGrad(() => node.backward(dy));
-    node.inputs.forEach((input, i) => {
-      const thunk = thunks[i];
-      if (!input.requiresGrad || !thunk) return;
-      let g = noGrad(thunk);
-      if (!shapesEqual(g.shape, input.shape)) g = sumTo(g, input.shape);
-      if (g.dtype !== input.dtype) {
-        const cast = alloc(input.dtype, g.size);
-        kernelsFor(input.dtype).cast(storage(g), cast);
-        g = new Tensor(cast, input.shape);
-      }
-      const prev = grads.get(input);
-      grads.set(input, prev ? accumulate(prev, g) : g);
-    });
+/**
+ * Gradient storage that nobody else can see. Every gradient and every temporary of a backward rule is
+ * allocated during backprop and reachable only from the gradient map and the closures of the node being
+ * processed (backward rules are library code; recording is off). So once a node is done, the storage it
+ * allocated that is not a gradient in the map is dead, and so is the node's own incoming gradient unless
+ * another map entry shares its storage or it is a gradient the caller asked for. Giving that memory back
+ * at once lets the next backward rule reuse it while it is still in cache, instead of waiting for the
+ * garbage collector (backends without their own memory ignore the release).
+ */
+class GradientMemory {
+  readonly #allocated = new Set<TypedArray>();
+  readonly #inMap = new Map<TypedArray, number>();
+  readonly #keep: (t: Tensor) => boolean;
+  #log: TypedArray[] = [];
+
+  constructor(keep: (t: Tensor) => boolean) {
+    this.#keep = keep;
   }
-  for (const t of order) t.gradNode = null;
+
+  /** Runs `fn`, remembering what it allocated as gradient memory; returns fn's result and those arrays. */
+  track<T>(fn: () => T): [T, TypedArray[]] {
+    const log: TypedArray[] = [];
+    const previous = logAllocations(log);
+    try {
+      return [fn(), log];
+    } finally {
+      logAllocations(previous);
+      for (const a of log) this.#allocated.add(a);
+    }
+  }
+
+  entered(g: Tensor): void {
+    const s = storage(g);
+    this.#inMap.set(s, (this.#inMap.get(s) ?? 0) + 1);
+  }
+
+  left(g: Tensor): void {
+    const s = storage(g);
+    const n = (this.#inMap.get(s) ?? 1) - 1;
+    if (n > 0) this.#inMap.set(s, n);
+    else this.#inMap.delete(s);
+  }
+
+  /** Releases arrays from `candidates` that this backprop allocated and no map entry holds. */
+  releaseUnused(candidates: Iterable<TypedArray>): void {
+    for (const a of candidates) {
+      if (this.#allocated.has(a) && !this.#inMap.has(a)) {
+        this.#allocated.delete(a);
+        release(a);
+      }
+    }
+  }
+
+  /** At the end: everything allocated here except the gradients being returned. */
+  finish(grads: Map<Tensor, Tensor>): void {
+    const returned = new Set<TypedArray>();
+    for (const [t, g] of grads) if (this.#keep(t)) returned.add(storage(g));
+    for (const a of this.#allocated) if (!returned.has(a)) release(a);
+    this.#allocated.clear();
+  }
+
+  keeps(t: Tensor): boolean {
+    return this.#keep(t);
+  }
+}
+
+/**
+ * Backpropagates from scalar `output`; returns the gradients of the tensors `keep` selects (other entries
+ * may be missing), then frees the graph.
+ */
+function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Tensor> {
+  const grads = new Map<Tensor, Tensor>();
+  const memory = new GradientMemory(keep);
+  const set = (t: Tensor, g: Tensor): void => {
+    const prev = grads.get(t);
+    if (prev) memory.left(prev);
+    grads.set(t, g);
+    memory.entered(g);
+  };
+  const [seed] = memory.track(() => {
+    const data = alloc(output.dtype, output.size);
+    kernelsFor(output.dtype).fill(data, 1);
+    return new Tensor(data, output.shape);
+  });
+  set(output, seed);
+  const order = reverseTopological(output);
+  try {
+    for (const t of order) {
+      const node = t.gradNode;
+      const dy = grads.get(t);
+      if (!node || !dy) continue;
+      const [, allocated] = memory.track(() => {
+        const thunks = noGrad(() => node.backward(dy));
+        node.inputs.forEach((input, i) => {
+          const thunk = thunks[i];
+          if (!input.requiresGrad || !thunk) return;
+          let g = noGrad(thunk);
+          if (!shapesEqual(g.shape, input.shape)) g = sumTo(g, input.shape);
+          if (g.dtype !== input.dtype) {
+            const cast = alloc(input.dtype, g.size);
+            kernelsFor(input.dtype).cast(storage(g), cast);
+            g = new Tensor(cast, input.shape);
+          }
+          const prev = grads.get(input);
+          set(input, prev ? accumulate(prev, g) : g);
+        });
+      });
+      if (!memory.keeps(t)) {
+        memory.left(dy);
+        grads.delete(t);
+        allocated.push(storage(dy));
+      }
+      memory.releaseUnused(allocated);
+    }
+  } finally {
+    for (const t of order) t.gradNode = null;
+  }
+  memory.finish(grads);
   return grads;
 }
 
@@ -179,7 +270,8 @@ export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) 
     });
     const tracked = xs.map(trackedCopy);
     const value = checkScalar('valueAndGrad', withTape(() => f(...tracked)));
-    const grads = backprop(value);
+    const wanted = new Set(tracked);
+    const grads = backprop(value, (t) => wanted.has(t));
     return { value: detached(value), grads: tracked.map((t) => grads.get(t) ?? zerosLike(t)) };
   };
 }
@@ -202,7 +294,8 @@ export interface VariableGrads {
 export function variableGrads(f: () => Tensor, variables?: readonly Variable[]): VariableGrads {
   if (typeof f !== 'function') throw new ValueError(`variableGrads: argument 'f' expected a function, received ${describe(f)}`);
   const value = checkScalar('variableGrads', withTape(f));
-  const all = backprop(value);
+  const wanted = variables ? new Set<Tensor>(variables) : null;
+  const all = backprop(value, (t) => (wanted ? wanted.has(t) : t instanceof Variable && t.trainable));
   const grads = new Map<Variable, Tensor>();
   if (variables) {
     for (const v of variables) grads.set(v, v.trainable ? (all.get(v) ?? zerosLike(v)) : zerosLike(v));

@@ -43,14 +43,16 @@ export interface NativeAddon {
   scaleInPlace(param: Float32Array, factor: number): void;
   /** An ArrayBuffer of `bytes` over recycled native memory (contents unspecified). */
   alloc(bytes: number): ArrayBuffer;
-  /** Bytes the recycling cache holds idle. */
-  idleBytes(): number;
+  /** Detaches a buffer from `alloc` and recycles its block now; false for any other buffer. */
+  release(buffer: ArrayBuffer): boolean;
+  /** The recycling cache: bytes held idle, and blocks taken from the system so far. */
+  cacheStats(): { idleBytes: number; freshBlocks: number };
 }
 
 const FUNCTIONS = [
   'isa', 'setIsa', 'threads', 'setThreads', 'unary', 'unaryGrad', 'binary', 'reduce', 'matmul', 'conv2d',
   'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
-  'softmax', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate', 'scaleInPlace', 'alloc', 'idleBytes',
+  'softmax', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate', 'scaleInPlace', 'alloc', 'release', 'cacheStats',
 ] as const;
 const NAME_LISTS = ['isas', 'unaryOps', 'binaryOps', 'reduceOps', 'activations'] as const;
 

@@ -31,6 +31,10 @@ export function loadNativeBackend(): { backend: Backend } | { error: string } {
       if (dtype !== 'float32' || length * 4 < MIN_RECYCLED_BYTES) return newArray(dtype, length);
       return new Float32Array(addon.alloc(length * 4), 0, length);
     },
+    release: (array) => {
+      const { buffer } = array;
+      if (array.byteOffset === 0 && array.byteLength >= MIN_RECYCLED_BYTES && buffer instanceof ArrayBuffer) addon.release(buffer);
+    },
     describe: () => {
       const threads = addon.threads();
       return `native (${ISA_NAMES[addon.isa()] ?? addon.isa()}, ${threads} thread${threads === 1 ? '' : 's'}${ignored})`;
