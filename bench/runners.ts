@@ -47,6 +47,23 @@ function nodePeer(context: RunnerContext, group: RunnerGroup, name: string, scri
   };
 }
 
+/** layerwise on each backend; the native one on every core and on one, to show how it scales. */
+function layerwiseRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
+  const run = (name: string, backend: string, env: Runner['env'] = {}): Runner => ({
+    ...nodePeer(context, 'layerwise', name, 'layerwise', ['--backend', backend]),
+    env,
+  });
+  const reference = run('layerwise reference', 'reference');
+  return [
+    run('layerwise native', 'native'),
+    run('layerwise native 1 thread', 'native', { LAYERWISE_THREADS: '1' }),
+    run('layerwise wasm', 'wasm'),
+    context.plan.quick
+      ? { name: reference.name, group: reference.group, skipped: 'not run with --quick: the plain TypeScript oracle takes about a second per batch' }
+      : reference,
+  ];
+}
+
 function tfjsRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
   // These two train through the cpu backend's Conv2DBackpropFilter, a plain JavaScript loop.
   const jsFilterGradient = [
@@ -160,9 +177,7 @@ function pytorchRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
 /** All entries, in the order they run. */
 export function allRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
   return [
-    // layerwise: one entry per backend (native, wasm, reference). Each is a NodePeer in
-    // bench/peers/layerwise-<backend>.ts that ends with `await runNodePeer(peer)`, listed here as
-    // nodePeer(context, 'layerwise', 'layerwise native', 'layerwise-native').
+    ...layerwiseRunners(context),
     ...tfjsRunners(context),
     ...pytorchRunners(context),
   ];
