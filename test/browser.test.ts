@@ -12,10 +12,10 @@ import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import type { Page } from 'playwright-core';
 import { startDemoServer } from '../examples/browser/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundle = join(root, 'dist', 'browser');
 const screenshot = join(root, 'out', 'browser-demo.png');
@@ -38,18 +38,6 @@ test('the browser bundle imports nothing from Node and has its kernels, worker a
   assert.ok(existsSync(join(root, 'dist', 'src', 'browser.d.ts')), 'the declarations layerwise.d.ts points at exist');
 });
 
-async function launch(): Promise<Browser | string> {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed`;
-  try {
-    const { chromium } = await import('playwright-core');
-    return await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-  } catch (e) {
-    return `Chromium could not be launched: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
-}
 
 interface DemoState {
   state: string;
@@ -113,7 +101,7 @@ const ONE = [Array.from({ length: 19 }, (_, i) => [140, 45 + 10 * i] as const)];
 const ZERO = [Array.from({ length: 33 }, (_, i) => [140 + 65 * Math.sin((i * Math.PI) / 16), 140 - 95 * Math.cos((i * Math.PI) / 16)] as const)];
 
 test('the demo page trains a convnet in Chromium and classifies a drawn digit', async (t) => {
-  const browser = await launch();
+  const browser = await launchChromium();
   if (typeof browser === 'string') {
     t.skip(browser);
     return;

@@ -10,13 +10,13 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHROMIUM, launchChromium } from './chromium.js';
 import type { Browser } from 'playwright-core';
 import {
   Dense, Dropout, Sequential, crossValidate, crossValidationReport, gridSearch, historyReport, randomNormal, searchReport, setSeed, toCategorical,
   writeReport,
 } from '../src/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'out');
 
@@ -30,13 +30,6 @@ interface ChartCount {
   size: number[];
 }
 
-async function launch(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
 
 /** Opens a report, checks it loads cleanly, screenshots it, and counts what each chart drew. */
 async function open(browser: Browser, file: string, title: string, screenshot: string): Promise<{ charts: ChartCount[]; tableRows: number }> {
@@ -91,7 +84,8 @@ test('the reports render in Chromium with the points they should have, and scree
   const search = await gridSearch((p) => classifier(p.units), { units: [4, 32] }, x, y, { validation: { folds: 2 }, fit: { epochs: 4, batchSize: 16 } });
   const searchPage = writeReport(join(out, 'search-test.html'), await searchReport(search));
 
-  const browser = await launch();
+  const browser = await launchChromium();
+  if (typeof browser === 'string') throw new Error(browser);
   try {
     const run = await open(browser, runPage, 'Training report', join(out, 'report-screenshot.png'));
     assert.deepEqual(run.charts.map((c) => c.name), ['loss', 'accuracy']);

@@ -5,15 +5,14 @@
  * Chromium cannot be launched).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { build, preview } from 'vite';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const MAIN = `
@@ -40,18 +39,6 @@ interface Result {
   error?: string;
 }
 
-async function launch(): Promise<Browser | string> {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is not installed`;
-  try {
-    const { chromium } = await import('playwright-core');
-    return await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-  } catch (e) {
-    return `Chromium could not be launched: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
-  }
-}
 
 test('a Vite project that imports layerwise/browser builds and trains in Chromium with threads', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'layerwise-vite-'));
@@ -72,7 +59,7 @@ test('a Vite project that imports layerwise/browser builds and trains in Chromiu
       assert.doesNotMatch(readFileSync(join(out, 'assets', f), 'utf8'), /\b(?:from|import|require)\s*\(?\s*["']node:/, f);
     }
 
-    const browser = await launch();
+    const browser = await launchChromium();
     if (typeof browser === 'string') {
       t.diagnostic(`built; not run: ${browser}`);
       return;
