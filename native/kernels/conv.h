@@ -4,6 +4,7 @@
 //                    which does no work on padding and handles every stride alike;
 //   filter gradient: a reduction over pixels, cut into chunks whose partial filters are summed in order.
 #pragma once
+#include "conv-direct.h"
 #include "gemm.h"
 #include "patches.h"
 #include "support.h"
@@ -12,6 +13,7 @@ namespace lw {
 namespace LW_ISA {
 
 void conv2d(const float* x, const float* filter, float* out, const ConvArgs& c, const Epilogue* epilogue) {
+  if (conv_is_direct(c)) return conv2d_direct(x, filter, out, c, epilogue);
   const int64_t pixels = c.batch * c.out_h * c.out_w, patch = c.k_h * c.k_w * c.in_c;
   gemm(PatchRows{input_patches(x, c), 0}, MatrixB{{filter, c.out_c, 1}}, pixels, c.out_c, patch, out, c.out_c, epilogue);
 }
@@ -115,15 +117,19 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dfilter, con
   const double work = 2.0 * static_cast<double>(pixels) * static_cast<double>(size);
   const int64_t chunks =
       floor_pow2(imax(1, imin(imin(parts_for(work, kMaxFilterChunks), kMaxPartialFloats / size), pixels / kMinChunkPixels)));
-  // Few channels: pack rows (tap, channel) of the transposed patch matrix, which are strided copies of the
-  // image, and use dy as B. Otherwise pack channel runs of patches as B and dy^T as A, producing dF^T.
-  const bool by_rows = c.in_c < 4;
+  // A short patch: summed directly. Few channels: pack rows (tap, channel) of the transposed patch matrix,
+  // which are strided copies of the image, and use dy as B. Otherwise pack channel runs of patches as B
+  // and dy^T as A, producing dF^T.
+  const bool direct = conv_is_direct(c), by_rows = c.in_c < 4;
+  const DirectWindows windows = direct ? direct_windows(x, c) : DirectWindows{};
   const Patches patches = input_patches(x, c);
   float* partial = by_rows && chunks == 1 ? dfilter : scratch(3, static_cast<size_t>(chunks * size));
   auto task = [&](int64_t t) {
     const int64_t p0 = pixels * t / chunks, p1 = pixels * (t + 1) / chunks;
     float* out = partial + t * size;
-    if (by_rows) {
+    if (direct) {
+      filter_gradient_direct(windows, dy, out, p0, p1);
+    } else if (by_rows) {
       gemm_tile(PatchColumns{patches, p0}, MatrixB{{dy + p0 * n, n, 1}}, 0, patch, 0, n, p1 - p0, out, n, nullptr);
     } else {
       gemm_tile(MatrixA{{dy + p0 * n, 1, n}}, PatchPanels{patches, p0}, 0, n, 0, patch, p1 - p0, out, patch, nullptr);

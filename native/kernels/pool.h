@@ -44,21 +44,49 @@ LW_INLINE void store_lanes(float* p, Vec v, int64_t n) {
   }
 }
 
+// NaN where a window holds one, as in the reference: a plain maximum drops NaN, so it is tracked in a
+// mask beside the maximum (cheaper than a compare and select per pixel).
+LW_INLINE Vec nan_where(Mask nan, Vec v) { return select(nan, set1(__builtin_nanf("")), v); }
+
+// Maximum of a window's pixels (row-major from `first`, rows `row_step` floats apart, pixels `pixel_step`)
+// for one channel vector; -inf for an empty window.
+LW_INLINE Vec window_max(const float* first, int64_t rows, int64_t cols, int64_t row_step, int64_t pixel_step, int64_t lanes) {
+  Vec best = set1(-__builtin_inff());
+  Mask nan = is_nan(best);
+  for (int64_t y = 0; y < rows; y++) {
+    const float* row = first + y * row_step;
+    for (int64_t xx = 0; xx < cols; xx++) {
+      const Vec v = load_lanes(row + xx * pixel_step, lanes);
+      best = max(best, v);
+      nan = mask_or(nan, is_nan(v));
+    }
+  }
+  return nan_where(nan, best);
+}
+
+// The common 2x2 window as a tree of maxima rather than a chain.
+LW_INLINE Vec window_max_2x2(const float* first, int64_t row_step, int64_t pixel_step, int64_t lanes) {
+  const Vec a = load_lanes(first, lanes), b = load_lanes(first + pixel_step, lanes);
+  const Vec c = load_lanes(first + row_step, lanes), d = load_lanes(first + row_step + pixel_step, lanes);
+  return nan_where(mask_or(unordered(a, b), unordered(c, d)), max(max(a, b), max(c, d)));
+}
+
 void max_pool(const float* x, float* out, const PoolArgs& p) {
-  const double cost = static_cast<double>(p.out_w * p.k_h * p.k_w * p.channels);
+  const int64_t row_step = p.in_w * p.channels;
+  const double cost = static_cast<double>(p.out_w * p.k_h * p.k_w * p.channels) * kElementCost;
   parallel_ranges(p.batch * p.out_h, cost, 1, [&](int64_t r0, int64_t r1) {
     for_each_output(p, r0, r1, [&](int64_t b, Window w, int64_t o) {
-      for_channels(p.channels, [&](int64_t c, int64_t lanes) {
-        // NaN wins and stays, as in the reference.
-        Vec best = set1(-__builtin_inff());
-        for (int64_t y = w.y0; y < w.y1; y++) {
-          for (int64_t xx = w.x0; xx < w.x1; xx++) {
-            const Vec v = load_lanes(x + pixel(p, b, y, xx) + c, lanes);
-            best = select(mask_or(gt(v, best), is_nan(v)), v, best);
-          }
-        }
-        store_lanes(out + o + c, best, lanes);
-      });
+      const float* first = x + pixel(p, b, w.y0, w.x0);
+      const int64_t rows = w.y1 - w.y0, cols = w.x1 - w.x0;
+      if (rows == 2 && cols == 2) {
+        for_channels(p.channels, [&](int64_t c, int64_t lanes) {
+          store_lanes(out + o + c, window_max_2x2(first + c, row_step, p.channels, lanes), lanes);
+        });
+      } else {
+        for_channels(p.channels, [&](int64_t c, int64_t lanes) {
+          store_lanes(out + o + c, window_max(first + c, rows, cols, row_step, p.channels, lanes), lanes);
+        });
+      }
     });
   });
 }
@@ -73,20 +101,32 @@ void for_each_image_output(const PoolArgs& p, int64_t b0, int64_t b1, float* dx,
   }
 }
 
-// Index of the first maximum of each channel lane in window w (row-major order within the window).
-LW_INLINE Vec window_argmax(const float* x, const PoolArgs& p, int64_t b, Window w, int64_t c, int64_t lanes) {
-  const int64_t width = w.x1 - w.x0;
-  Vec best = zero(), at = set1(-1.0f);
-  for (int64_t y = w.y0; y < w.y1; y++) {
-    for (int64_t xx = w.x0; xx < w.x1; xx++) {
-      const Vec v = load_lanes(x + pixel(p, b, y, xx) + c, lanes);
-      const Vec here = set1(static_cast<float>((y - w.y0) * width + (xx - w.x0)));
-      const Mask take = mask_or(lt(at, zero()), gt(v, best));
-      best = select(take, v, best);
-      at = select(take, here, at);
-    }
+// Windows of at most this many pixels keep one comparison mask per pixel while routing their gradient.
+constexpr int64_t kMaxRoutedWindow = 16;
+
+// Writes every pixel of one window (one channel vector): g at the window's first maximum in row-major
+// order, as in the reference, and zero elsewhere. `at` holds the pixels' offsets in that order; kPixels
+// fixes their count at compile time (the masks then stay in registers), 0 takes `pixels`. A pixel takes
+// over when it exceeds the maximum so far, so the first maximum is the last pixel that took over: scanning
+// back, a pixel gets g when it took over and no later one did.
+template <int64_t kPixels>
+LW_INLINE void route_to_first_max(const float* xw, float* dxw, const int64_t* at, int64_t pixels, Vec g, int64_t lanes) {
+  const int64_t n = kPixels > 0 ? kPixels : pixels;
+  Mask took[kMaxRoutedWindow];
+  Vec best = load_lanes(xw, lanes);
+#pragma GCC unroll 16
+  for (int64_t i = 1; i < n; i++) {
+    const Vec v = load_lanes(xw + at[i], lanes);
+    took[i] = gt(v, best);
+    best = select(took[i], v, best);
   }
-  return at;
+  Mask later = is_nan(zero());  // no lane
+#pragma GCC unroll 16
+  for (int64_t i = n - 1; i >= 1; i--) {
+    store_lanes(dxw + at[i], select(later, zero(), select(took[i], g, zero())), lanes);
+    later = mask_or(later, took[i]);
+  }
+  store_lanes(dxw, select(later, zero(), g), lanes);
 }
 
 // Windows that never overlap (no padding before, strides at least the window: the common 2x2/2 pool):
@@ -106,20 +146,22 @@ void max_pool_grad_disjoint(const float* x, const float* dy, float* dx, const Po
       for (int64_t ox = 0; ox < p.out_w; ox++) {
         const int64_t x0 = ox * p.stride_w, x1 = imin(x0 + p.k_w, p.in_w);
         const int64_t gap1 = ox == p.out_w - 1 ? p.in_w : imin(x0 + p.stride_w, p.in_w);
-        const Window w{band0, win1, x0, x1};
         const int64_t o = ((b * p.out_h + oy) * p.out_w + ox) * p.channels;
+        const int64_t first = pixel(p, b, band0, x0);
+        int64_t at[kMaxRoutedWindow], pixels = 0;
+        for (int64_t y = band0; y < win1; y++) {
+          for (int64_t xx = x0; xx < x1; xx++) at[pixels++] = (y - band0) * row_floats + (xx - x0) * p.channels;
+        }
         for_channels(p.channels, [&](int64_t c, int64_t lanes) {
-          const Vec at = window_argmax(x, p, b, w, c, lanes);
           const Vec g = load_lanes(dy + o + c, lanes);
-          for (int64_t y = w.y0; y < w.y1; y++) {
-            for (int64_t xx = w.x0; xx < w.x1; xx++) {
-              const Vec here = set1(static_cast<float>((y - w.y0) * (x1 - x0) + (xx - x0)));
-              store_lanes(dx + pixel(p, b, y, xx) + c, select(eq(at, here), g, zero()), lanes);
-            }
+          if (pixels == 4) {
+            route_to_first_max<4>(x + first + c, dx + first + c, at, pixels, g, lanes);
+          } else {
+            route_to_first_max<0>(x + first + c, dx + first + c, at, pixels, g, lanes);
           }
         });
         if (gap1 > x1) {
-          for (int64_t y = w.y0; y < w.y1; y++) {
+          for (int64_t y = band0; y < win1; y++) {
             std::memset(dx + pixel(p, b, y, x1), 0, static_cast<size_t>((gap1 - x1) * p.channels) * sizeof(float));
           }
         }
@@ -129,7 +171,8 @@ void max_pool_grad_disjoint(const float* x, const float* dy, float* dx, const Po
 }
 
 void max_pool_grad(const float* x, const float* dy, float* dx, const PoolArgs& p) {
-  if (p.pad_top == 0 && p.pad_left == 0 && p.stride_h >= p.k_h && p.stride_w >= p.k_w && p.out_h > 0 && p.out_w > 0) {
+  if (p.pad_top == 0 && p.pad_left == 0 && p.stride_h >= p.k_h && p.stride_w >= p.k_w && p.out_h > 0 && p.out_w > 0 &&
+      p.k_h * p.k_w <= kMaxRoutedWindow) {
     max_pool_grad_disjoint(x, dy, dx, p);
     return;
   }

@@ -51,6 +51,8 @@ LW_INLINE Mask gt(Vec a, Vec b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GT_OQ)}; 
 LW_INLINE Mask ge(Vec a, Vec b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_GE_OQ)}; }
 LW_INLINE Mask eq(Vec a, Vec b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_EQ_OQ)}; }
 LW_INLINE Mask is_nan(Vec a) { return {_mm256_cmp_ps(a.v, a.v, _CMP_UNORD_Q)}; }
+// Lanes where a or b is NaN.
+LW_INLINE Mask unordered(Vec a, Vec b) { return {_mm256_cmp_ps(a.v, b.v, _CMP_UNORD_Q)}; }
 LW_INLINE Mask mask_or(Mask a, Mask b) { return {_mm256_or_ps(a.m, b.m)}; }
 LW_INLINE Vec select(Mask m, Vec t, Vec f) { return {_mm256_blendv_ps(f.v, t.v, m.m)}; }
 
@@ -80,6 +82,9 @@ LW_INLINE Vec split_exponent(Vec a, Vec* mantissa) {
       _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f800000)));
   return {_mm256_sub_ps(e, _mm256_and_ps(tiny, _mm256_set1_ps(23.0f)))};
 }
+
+// Vector registers a kernel may keep live.
+constexpr int kVecRegisters = 16;
 
 constexpr int kGemmMR = 6;
 constexpr int kGemmNV = 2;

@@ -55,6 +55,8 @@ LW_INLINE Mask gt(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_GT_O
 LW_INLINE Mask ge(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_GE_OQ)}; }
 LW_INLINE Mask eq(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_EQ_OQ)}; }
 LW_INLINE Mask is_nan(Vec a) { return {_mm512_cmp_ps_mask(a.v, a.v, _CMP_UNORD_Q)}; }
+// Lanes where a or b is NaN.
+LW_INLINE Mask unordered(Vec a, Vec b) { return {_mm512_cmp_ps_mask(a.v, b.v, _CMP_UNORD_Q)}; }
 LW_INLINE Mask mask_or(Mask a, Mask b) { return {static_cast<__mmask16>(a.m | b.m)}; }
 // t where the mask is set, f elsewhere.
 LW_INLINE Vec select(Mask m, Vec t, Vec f) { return {_mm512_mask_blend_ps(m.m, f.v, t.v)}; }
@@ -70,6 +72,9 @@ LW_INLINE Vec split_exponent(Vec a, Vec* mantissa) {
   mantissa->v = _mm512_getmant_ps(a.v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
   return {_mm512_getexp_ps(a.v)};
 }
+
+// Vector registers a kernel may keep live.
+constexpr int kVecRegisters = 32;
 
 // Register blocking of the matrix-multiply micro-kernel: MR rows of A broadcast against NV vectors of B.
 constexpr int kGemmMR = 12;

@@ -60,6 +60,8 @@ LW_INLINE Mask gt(Vec a, Vec b) { return {a.v > b.v}; }
 LW_INLINE Mask ge(Vec a, Vec b) { return {a.v >= b.v}; }
 LW_INLINE Mask eq(Vec a, Vec b) { return {a.v == b.v}; }
 LW_INLINE Mask is_nan(Vec a) { return {a.v != a.v}; }
+// Lanes where a or b is NaN.
+LW_INLINE Mask unordered(Vec a, Vec b) { return {(a.v != a.v) | (b.v != b.v)}; }
 LW_INLINE Mask mask_or(Mask a, Mask b) { return {a.m | b.m}; }
 LW_INLINE Vec select(Mask m, Vec t, Vec f) { return {m.m ? t.v : f.v}; }
 
@@ -93,6 +95,9 @@ LW_INLINE Vec split_exponent(Vec a, Vec* mantissa) {
   }
   return e;
 }
+
+// Vector registers a kernel may keep live (SSE2; NEON has more, the kernels need no more).
+constexpr int kVecRegisters = 16;
 
 constexpr int kGemmMR = 4;
 constexpr int kGemmNV = 3;
