@@ -113,18 +113,6 @@ describe('the wasm backend in the library', { skip }, () => {
     }
   });
 
-  test('the op, layer and model suites pass on it (LAYERWISE_BACKEND=wasm)', () => {
-    const suites = ['src/ops/ops.test.js', 'src/tensor/tensor.test.js', 'src/layers/conv2d.test.js', 'src/layers/pooling.test.js',
-      'src/layers/dense.test.js', 'src/optimizers/optimizers.test.js', 'src/models/fit.test.js'].map((f) => join(dist, f));
-    const result = spawnSync(process.execPath, ['--test', ...suites], {
-      env: childEnv({ LAYERWISE_BACKEND: 'wasm' }),
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
-    const summary = `${result.stdout}${result.stderr}`.split('\n').filter((l) => /^# (pass|fail)|not ok/.test(l)).join('\n');
-    assert.equal(result.status, 0, summary);
-  });
-
   test('worker threads do not keep the process alive', () => {
     const script = `
       const { loadWasmBackend } = await import(${JSON.stringify(join(here, 'index.js'))});
