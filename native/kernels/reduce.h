@@ -95,10 +95,18 @@ void reduce_columns(const float* slab, int64_t inner, int64_t r0, int64_t r1, in
       }
       for (int u = 0; u < 4; u++) store(out + j + u * W, acc[u]);
     } else {
-      for (int64_t q = 0; q < width; q++) out[j + q] = R::kInit;
-      for (int64_t r = r0; r < r1; r++) {
-        for (int64_t q = 0; q < width; q++) out[j + q] = R::one(out[j + q], col[r * inner + q]);
+      // Narrow columns (the 32 channels of a bias gradient): partial vectors, not one float at a time.
+      int64_t lanes[4];
+      for (int u = 0; u < 4; u++) {
+        lanes[u] = imax(0, imin(W, width - u * W));
+        acc[u] = set1(R::kInit);
       }
+      for (int64_t r = r0; r < r1; r++) {
+        for (int u = 0; u < 4; u++) {
+          if (lanes[u] > 0) acc[u] = R::vec(acc[u], load_partial(col + r * inner + u * W, lanes[u]));
+        }
+      }
+      for (int u = 0; u < 4; u++) store_partial(out + j + u * W, acc[u], lanes[u]);
     }
   }
 }
