@@ -198,7 +198,8 @@ ${throughputTable(results)}
 ## GEMM
 
 GFLOP/s of one float32 matrix product [M, K] x [K, N], the fastest of repeated calls (at least ${plan.gemmSeconds} s of
-them). The conv shapes are the seed convnet's convolutions as im2col products at batch ${plan.batchSize}
+them; the Node.js peers let the event loop turn once between calls, untimed, as a training loop does between
+batches). The conv shapes are the seed convnet's convolutions as im2col products at batch ${plan.batchSize}
 (M = batch·outH·outW, K = kH·kW·inC, N = outC).
 
 ${gemmTable(results)}
