@@ -81,7 +81,7 @@ export interface PeerReport {
   /** Seconds the one-epoch training took, when it ran. */
   epochSeconds: number | null;
   gemm: GemmResult[];
-  /** Peak resident memory of the peer process, in bytes. */
+  /** Peak resident memory of the peer process while training, predicting and running the epoch (before the GEMM measurements), in bytes. */
   peakRssBytes: number;
   /** CPU time the peer process used (user + system), in seconds. */
   cpuSeconds: number;
@@ -109,7 +109,7 @@ export interface RunConditions {
 }
 
 /** Bumped whenever the shape of bench/results.json changes, so `--only` never merges mismatched files. */
-export const RESULTS_FORMAT = 1;
+export const RESULTS_FORMAT = 2;
 
 export interface BenchResults {
   format: typeof RESULTS_FORMAT;

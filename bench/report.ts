@@ -54,7 +54,7 @@ function throughputTable(results: BenchResults): string {
     return [name, rate(r.train.median), rate(r.inference.median), accuracy(r), mib(r.peakRssBytes), vsBest, busy(entry.conditions.otherCoresBusy)];
   });
   return table(
-    ['Entry', 'Training samples/s', 'Inference samples/s', 'Test accuracy after 1 epoch', 'Peak memory (max RSS)', 'vs PyTorch best (train / inference)', 'Other load (cores)'],
+    ['Entry', 'Training samples/s', 'Inference samples/s', 'Test accuracy after 1 epoch', 'Peak memory (max RSS, training)', 'vs PyTorch best (train / inference)', 'Other load (cores)'],
     rows,
   );
 }
@@ -190,8 +190,9 @@ categorical cross-entropy. Each entry runs alone in its own process, one after a
 ## Training and inference
 
 Samples per second, higher is better: training counts optimizer steps on batches of ${plan.batchSize}; inference
-is the forward pass alone on batches of ${plan.batchSize}. "Other load" is how many cores other processes kept busy,
-on average, while the entry ran.
+is the forward pass alone on batches of ${plan.batchSize}. Peak memory is the process's maximum resident set while it trained,
+predicted and ran the epoch, taken before the GEMM measurements. "Other load" is how many cores other
+processes kept busy, on average, while the entry ran.
 
 ${throughputTable(results)}
 

@@ -279,6 +279,8 @@ export async function runNodePeer(peer: NodePeer): Promise<void> {
     accuracyNote = `one epoch of ${train.count} samples from fresh weights, ${Math.round(epoch.seconds)} s`;
   }
 
+  // Peak memory of the training workload, before the GEMM measurements (which allocate operands of their own).
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   const gemm: GemmResult[] = [];
   for (const shape of plan.gemm) gemm.push(await timeGemm(peer, shape, plan.gemmSeconds));
   const usage = process.resourceUsage();
@@ -291,7 +293,7 @@ export async function runNodePeer(peer: NodePeer): Promise<void> {
     accuracyNote,
     epochSeconds,
     gemm,
-    peakRssBytes: usage.maxRSS * 1024,
+    peakRssBytes,
     cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
     versions: peer.versions(),
     notes: peer.notes(),

@@ -1,5 +1,6 @@
 #include "buffer-cache.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
@@ -8,25 +9,60 @@
 namespace lw {
 namespace {
 
-// Blocks are kept per exact rounded size: training asks for the same few sizes over and over.
-std::unordered_map<size_t, std::vector<void*>> g_idle;
+using Clock = std::chrono::steady_clock;
+
+// Blocks are kept per exact rounded size: training asks for the same few sizes over and over. A size that
+// has not been asked for in a while (a finished evaluation, a shape the program no longer uses) is given
+// back to the system, so idle memory follows the working set instead of every size ever seen.
+struct SizeClass {
+  std::vector<void*> blocks;
+  Clock::time_point last_acquired;
+};
+std::unordered_map<size_t, SizeClass> g_idle;
 size_t g_idle_bytes = 0;
 size_t g_fresh_blocks = 0;
 size_t g_idle_cap = size_t{1} << 30;
+Clock::time_point g_last_sweep;
+// Long enough that a training step, or an epoch-end evaluation, does not lose the step's blocks; short
+// enough that a program moving on to other shapes does not keep the old ones.
+constexpr auto kUnusedAge = std::chrono::seconds(1);
+constexpr auto kSweepInterval = std::chrono::milliseconds(200);
 // Each worker thread is a JavaScript thread of its own, allocating and finalizing tensors on the shared cache.
 std::mutex g_mutex;
 
 size_t rounded(size_t bytes) { return (bytes + 63) / 64 * 64; }
+
+void free_blocks(size_t size, SizeClass& sizeClass, size_t keepBytesAtMost) {
+  while (g_idle_bytes > keepBytesAtMost && !sizeClass.blocks.empty()) {
+    std::free(sizeClass.blocks.back());
+    sizeClass.blocks.pop_back();
+    g_idle_bytes -= size;
+  }
+}
+
+void sweep_unused(Clock::time_point now) {
+  if (now - g_last_sweep < kSweepInterval) return;
+  g_last_sweep = now;
+  for (auto it = g_idle.begin(); it != g_idle.end();) {
+    if (now - it->second.last_acquired > kUnusedAge) {
+      free_blocks(it->first, it->second, 0);
+      it = g_idle.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
 
 }  // namespace
 
 void* cache_acquire(size_t bytes) {
   const size_t size = rounded(bytes);
   std::lock_guard<std::mutex> lock(g_mutex);
-  auto it = g_idle.find(size);
-  if (it != g_idle.end() && !it->second.empty()) {
-    void* block = it->second.back();
-    it->second.pop_back();
+  SizeClass& sizeClass = g_idle[size];
+  sizeClass.last_acquired = Clock::now();
+  if (!sizeClass.blocks.empty()) {
+    void* block = sizeClass.blocks.back();
+    sizeClass.blocks.pop_back();
     g_idle_bytes -= size;
     return block;
   }
@@ -37,12 +73,15 @@ void* cache_acquire(size_t bytes) {
 void cache_release(void* block, size_t bytes) {
   const size_t size = rounded(bytes);
   std::lock_guard<std::mutex> lock(g_mutex);
-  if (g_idle_bytes + size > g_idle_cap) {
+  const Clock::time_point now = Clock::now();
+  auto it = g_idle.find(size);
+  if (g_idle_bytes + size > g_idle_cap || it == g_idle.end() || now - it->second.last_acquired > kUnusedAge) {
     std::free(block);
-    return;
+  } else {
+    it->second.blocks.push_back(block);
+    g_idle_bytes += size;
   }
-  g_idle[size].push_back(block);
-  g_idle_bytes += size;
+  sweep_unused(now);
 }
 
 size_t cache_idle_bytes() {
@@ -58,13 +97,7 @@ size_t cache_fresh_blocks() {
 void cache_set_idle_cap(size_t bytes) {
   std::lock_guard<std::mutex> lock(g_mutex);
   g_idle_cap = bytes;
-  for (auto& [size, blocks] : g_idle) {
-    while (g_idle_bytes > g_idle_cap && !blocks.empty()) {
-      std::free(blocks.back());
-      blocks.pop_back();
-      g_idle_bytes -= size;
-    }
-  }
+  for (auto& [size, sizeClass] : g_idle) free_blocks(size, sizeClass, g_idle_cap);
 }
 
 }  // namespace lw

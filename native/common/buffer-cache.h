@@ -14,7 +14,8 @@ namespace lw {
 
 // A block of at least `bytes` bytes, 64-byte aligned, or nullptr when the system is out of memory.
 void* cache_acquire(size_t bytes);
-// Returns a block from cache_acquire(bytes); kept for reuse while the idle total stays under the cap.
+// Returns a block from cache_acquire(bytes); kept for reuse while the idle total stays under the cap and its
+// size is still in use (asked for within the last second); otherwise given back to the system.
 void cache_release(void* block, size_t bytes);
 // Bytes held idle for reuse, and the cap.
 size_t cache_idle_bytes();
