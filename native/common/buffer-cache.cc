@@ -40,11 +40,13 @@ void free_blocks(size_t size, SizeClass& sizeClass, size_t keepBytesAtMost) {
   }
 }
 
+bool unused(const SizeClass& sizeClass, Clock::time_point now) { return now - sizeClass.last_acquired > kUnusedAge; }
+
 void sweep_unused(Clock::time_point now) {
   if (now - g_last_sweep < kSweepInterval) return;
   g_last_sweep = now;
   for (auto it = g_idle.begin(); it != g_idle.end();) {
-    if (now - it->second.last_acquired > kUnusedAge) {
+    if (unused(it->second, now)) {
       free_blocks(it->first, it->second, 0);
       it = g_idle.erase(it);
     } else {
@@ -75,7 +77,7 @@ void cache_release(void* block, size_t bytes) {
   std::lock_guard<std::mutex> lock(g_mutex);
   const Clock::time_point now = Clock::now();
   auto it = g_idle.find(size);
-  if (g_idle_bytes + size > g_idle_cap || it == g_idle.end() || now - it->second.last_acquired > kUnusedAge) {
+  if (g_idle_bytes + size > g_idle_cap || it == g_idle.end() || unused(it->second, now)) {
     std::free(block);
   } else {
     it->second.blocks.push_back(block);
