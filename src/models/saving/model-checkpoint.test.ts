@@ -8,10 +8,15 @@ import { Dense, Dropout } from '../../layers/index.js';
 import { randomNormal, randomUniform } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Rng, getRandomState, rng, setRandomState, setSeed } from '../../util/random.js';
-import { loadModel } from '../saving/load-model.js';
+import type { Callback } from '../callbacks/callback.js';
+import { loadModel } from '../load-model.js';
 import { Sequential } from '../sequential.js';
-import type { Callback } from './callback.js';
+import { fileHandler } from './files.js';
+import { openPathsWith } from './io.js';
 import { ModelCheckpoint } from './model-checkpoint.js';
+
+// Paths are Node's files, as the Node entry (src/index.ts) sets them up.
+openPathsWith(fileHandler);
 
 const root = mkdtempSync(join(tmpdir(), 'layerwise-checkpoint-'));
 after(() => rmSync(root, { recursive: true, force: true }));
