@@ -21,8 +21,8 @@ export interface TextVectorizerOptions {
   standardize?: Standardize;
 }
 
-export const PADDING_TOKEN = '';
-export const OOV_TOKEN = '[UNK]';
+const PADDING_TOKEN = '';
+const OOV_TOKEN = '[UNK]';
 
 export class TextVectorizer {
   readonly outputMode: 'int' | 'multiHot' | 'count';

@@ -52,8 +52,3 @@ export function describe(value: unknown): string {
   }
   return 'an object';
 }
-
-/** Builds the standard "where: argument 'name' expected X, received Y" message; `received` is already text. */
-export function argMessage(where: string, arg: string, expected: string, received: string): string {
-  return `${where}: argument '${arg}' expected ${expected}, received ${received}`;
-}

@@ -98,7 +98,7 @@ function readFile(host: NodeHost, file: string, what: string): Uint8Array {
 }
 
 /** model.json parsed and its manifest checked. */
-export function readModelJson(host: NodeHost, jsonFile: string, where: string): ModelJson {
+function readModelJson(host: NodeHost, jsonFile: string, where: string): ModelJson {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(readFile(host, jsonFile, where));
   let json: unknown;
   try {
