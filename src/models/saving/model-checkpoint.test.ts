@@ -103,6 +103,23 @@ describe('resuming', () => {
     assert.deepEqual(getRandomState(), random, 'the random generator unchanged');
   });
 
+  test('saved from a callback at an epoch\'s end, the training state counts that epoch with its final logs', async () => {
+    const { x, y } = data();
+    const model = net();
+    const seen: { epoch: number; history: Record<string, number[]> }[] = [];
+    const edits: Callback = { onEpochEnd: (_epoch, logs) => void (logs['note'] = 7) };
+    const saver: Callback = {
+      onEpochEnd: () => {
+        const metadata = model.toArtifacts({ includeTrainingState: true }).userDefinedMetadata as { layerwise: { trainingState: { epoch: number; history: { logs: Record<string, number[]> } } } };
+        seen.push({ epoch: metadata.layerwise.trainingState.epoch, history: metadata.layerwise.trainingState.history.logs });
+      },
+    };
+    const history = await model.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, callbacks: [edits, saver] });
+    assert.deepEqual(seen.map((s) => s.epoch), [0, 1]);
+    assert.deepEqual(seen[1]!.history, { loss: history.history['loss'], note: [7, 7] }, 'the epoch being ended is in, with the logs as callbacks left them');
+    assert.equal(history.ending, null, 'nothing is left pending after fit');
+  });
+
   test('resumeFrom needs training state; initialEpoch and resumeFrom exclude each other', async () => {
     const { x, y } = data();
     const dir = join(root, 'plain');
