@@ -18,7 +18,7 @@ import { ValueError, describe } from '../util/errors.js';
 import { snakeCase, uniqueName } from '../util/names.js';
 import type { ArrayData } from './array-data.js';
 import { checkInputShape, splitForValidation, toArrayData } from './array-data.js';
-import type { DoctorFinding } from './doctor/check.js';
+import type { DoctorContext, DoctorFinding } from './doctor/check.js';
 import type { Samples } from './doctor/context.js';
 import { doctorContext } from './doctor/context.js';
 import { diagnose } from './doctor/doctor.js';
@@ -255,7 +255,7 @@ export class Model extends Trainer {
     for (const finding of findings) console.warn(`layerwise doctor: ${finding.message}`);
   }
 
-  #doctorContext(data?: Samples, validationSplit?: Samples | null) {
+  #doctorContext(data?: Samples, validationSplit?: Samples | null): DoctorContext {
     const { loss, optimizer, metrics } = this.#setup!;
     return doctorContext({ loss, optimizer, metrics, layers: this.layers, outputPath: this.outputPath(), outputShape: this.outputShape }, data, validationSplit);
   }
