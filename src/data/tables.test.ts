@@ -133,11 +133,15 @@ test('Parquet and Arrow: damaged files are named', async () => {
   broken.fill(7, 1_400_000, 1_500_000); // inside the delay column of row group 1
   const brokenPath = write('broken.parquet', broken);
   await assert.rejects(parquetDataset(brokenPath, { select: ['delay'] }).toArray(), /parquetDataset: row group 1 of broken\.parquet \(rows 272727\.\.545453\) cannot be read: invalid zstd data/);
-  let n = 0;
+  // Skipped: the rows around the damaged group run from the end of group 0 straight into group 2.
+  let rows: unknown[] = [];
   const warned = await warnings(async () => {
-    for await (const _ of parquetDataset(brokenPath, { select: ['delay'], onError: 'skip' })) n++;
+    rows = await parquetDataset(brokenPath, { select: ['delay'], onError: 'skip' }).skip(272_727 - 2).take(4).toArray();
   });
-  assert.equal(n, 3_000_000 - 272_727, 'every row group but the damaged one');
+  const original = parquetDataset(vega('flights-3m.parquet'), { select: ['delay'] });
+  const before = await original.skip(272_727 - 2).take(2).toArray();
+  const intact = await original.skip(2 * 272_727).take(2).toArray();
+  assert.deepEqual(rows, [...before, ...intact]);
   assert.match(warned.join('\n'), /skipped row group 1 of broken\.parquet/);
   const arrowBytes = readFileSync(vega('flights-200k.arrow'));
   const cutArrow = write('cut.arrow', arrowBytes.subarray(0, 500_000));
