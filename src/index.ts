@@ -18,6 +18,15 @@ drawProgressInPlace(terminalLines);
 
 export { datasets, readIdx, mnistFiles } from './data/index.js';
 export type { MnistData, MnistFiles } from './data/index.js';
+// Loaders that read files: CSV/TSV, Parquet and Arrow tables; folders of images (sharp) and of texts.
+export { csvDataset } from './data/csv.js';
+export type { CsvOptions } from './data/csv.js';
+export { parquetDataset } from './data/parquet.js';
+export type { ParquetOptions } from './data/parquet.js';
+export { arrowDataset } from './data/arrow.js';
+export type { ArrowOptions } from './data/arrow.js';
+export { imageDatasetFromDirectory } from './data/image-folder-node.js';
+export { textDatasetFromDirectory } from './data/text-folder-node.js';
 export { ProgressBar, ModelCheckpoint, fileHandler } from './models/index.js';
 export type { SaveOptions, ModelCheckpointOptions, ModelLocation, FileOptions } from './models/index.js';
 
