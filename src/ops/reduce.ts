@@ -1,5 +1,7 @@
 /** Reductions over any axes, with keepDims. */
 import type { ArgReduceOp, ReduceInfo, ReduceOp } from '../backend/kernels.js';
+import { kernelsFor } from '../backend/index.js';
+import { firstNotInt32, isFloat } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
@@ -49,8 +51,33 @@ function plan(where: string, x: Tensor, axes: Axes, keepDims: boolean): Plan {
 }
 
 function reduceForward(op: ReduceOp, p: Plan): Tensor {
+  if ((op === 'sum' || op === 'prod') && !isFloat(p.input.dtype)) return countForward(op, p);
   const { t, data } = empty(p.input.dtype, p.outShape);
   k(p.input).reduce(op, storage(p.input), data, p.info);
+  return t;
+}
+
+/** A sum or product of bool or int32 values, accumulated in float64 (exact below 2^53). */
+function wideReduce(op: 'sum' | 'prod', p: Plan): Float64Array {
+  const wide = new Float64Array(sizeOf(p.outShape));
+  kernelsFor('float64').reduce(op, storage(p.input), wide, p.info);
+  return wide;
+}
+
+/**
+ * Sums and products of bool and int32 are int32, as in NumPy and TensorFlow: a bool sum counts, and must
+ * not wrap at 256 as the 8-bit storage of bool would. A result beyond int32 throws rather than wrapping.
+ */
+function countForward(op: 'sum' | 'prod', p: Plan): Tensor {
+  const wide = wideReduce(op, p);
+  const bad = firstNotInt32(wide);
+  if (bad >= 0) {
+    throw new ValueError(
+      `${op}: the ${op === 'sum' ? 'sum' : 'product'} of ${p.input.dtype} values is ${wide[bad]}, beyond int32 (the dtype of ${op}s of int32 and bool tensors): cast x to float32 or float64 first`,
+    );
+  }
+  const { t, data } = empty('int32', p.outShape);
+  data.set(wide);
   return t;
 }
 
@@ -66,10 +93,19 @@ export function mean(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): T
   const t = toTensor('mean', 'x', x);
   const p = plan('mean', t, axes, options.keepDims ?? false);
   const count = p.info.size;
+  // The mean of bool or int32 values is float32 (as in NumPy and TensorFlow), from an exact float64 sum.
+  const forward = isFloat(t.dtype)
+    ? () => div(reduceForward('sum', p), count)
+    : () => {
+        const { t: out, data } = empty('float32', p.outShape);
+        const wide = wideReduce('sum', p);
+        for (let i = 0; i < wide.length; i++) data[i] = wide[i]! / count;
+        return out;
+      };
   return op(
     'mean',
     [t],
-    () => div(reduceForward('sum', p), count),
+    forward,
     (dy) => [() => broadcastTo(reshape(div(dy, count), p.keptShape), t.shape)],
   );
 }
