@@ -191,7 +191,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function list(keys: readonly string[]): string {
-  return keys.join(', ');
+  return keys.length === 0 ? 'none' : keys.join(', ');
 }
 
 export class OptionsSpec<S extends Spec> extends Check<Parsed<S>> {
@@ -200,7 +200,7 @@ export class OptionsSpec<S extends Spec> extends Check<Parsed<S>> {
   constructor(readonly spec: S) {
     const keys = Object.keys(spec);
     // Nested, as the value of an option, undefined reads as {} and a mismatch names 'outer.inner'.
-    super(`an options object { ${list(keys)} }`, (value) => {
+    super(keys.length === 0 ? 'no options ({})' : `an options object { ${list(keys)} }`, (value) => {
       const r = readOptions(spec, keys, value ?? {});
       return r === NOT_AN_OBJECT ? fail() : r;
     });
