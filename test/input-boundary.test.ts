@@ -194,6 +194,8 @@ describe('options the library does not know are refused, naming them', () => {
     ['Imputer', () => new lw.Imputer({ strategy: 'median', fill_value: 1 } as never), "Imputer: unknown option 'fill_value' (did you mean 'fillValue'?); known options: strategy, fillValue, addIndicator"],
     ['MinMaxScaler', () => new lw.MinMaxScaler({ featureRange: [1, 0] }), "MinMaxScaler: option 'featureRange' expected [low, high] with low < high (finite numbers), received [1, 0] (array of length 2)"],
     ['SelectFeatures', () => new lw.SelectFeatures({ keep: [0], drop: [1] } as never), "SelectFeatures: expected exactly one of the options 'keep' and 'drop' (feature indices), received an object with keys keep, drop"],
+    ['sum with a positional keepDims', () => lw.sum(lw.ones([2, 2]), 1, true as never), "sum: argument 'options' expected an options object { keepDims }, received true"],
+    ['mean keepdims', () => lw.mean(lw.ones([2, 2]), 1, { keepdims: true } as never), "mean: unknown option 'keepdims' (did you mean 'keepDims'?); known options: keepDims"],
     ['toCategorical', () => lw.toCategorical([0, 1], 1.5), "toCategorical: argument 'numClasses' expected a positive integer, received 1.5"],
   ];
   for (const [name, call, expected] of cases) {

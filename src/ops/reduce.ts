@@ -2,7 +2,9 @@
 import type { ArgReduceOp, ReduceInfo, ReduceOp } from '../backend/kernels.js';
 import { kernelsFor } from '../backend/index.js';
 import { firstNotInt32, isFloat } from '../util/dtype.js';
-import { ValueError, describe } from '../util/errors.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ValueError } from '../util/errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
@@ -26,11 +28,11 @@ interface Plan {
   keptShape: number[];
 }
 
+const REDUCE_OPTIONS = optionsSpec({ keepDims: is.boolean.default(false) } satisfies SpecFor<ReduceOptions>);
+
 /** Lays the reduction out as [outer, size, inner], transposing first when the reduced axes are not adjacent. */
-function plan(where: string, x: Tensor, axes: Axes, keepDims: boolean): Plan {
-  if (keepDims !== undefined && typeof keepDims !== 'boolean') {
-    throw new ValueError(`${where}: option 'keepDims' expected a boolean, received ${describe(keepDims)}`);
-  }
+function plan(where: string, x: Tensor, axes: Axes, options: ReduceOptions): Plan {
+  const { keepDims } = REDUCE_OPTIONS.parse(where, options);
   const ax = normalizeAxes(where, axes, x.rank);
   const keptShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
   const outShape = keepDims ? keptShape : x.shape.filter((_, i) => !ax.includes(i));
@@ -84,14 +86,14 @@ function countForward(op: 'sum' | 'prod', p: Plan): Tensor {
 /** Sum over `axes` (all axes by default). */
 export function sum(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('sum', 'x', x);
-  const p = plan('sum', t, axes, options.keepDims ?? false);
+  const p = plan('sum', t, axes, options);
   return op('sum', [t], () => reduceForward('sum', p), (dy) => [() => broadcastTo(reshape(dy, p.keptShape), t.shape)]);
 }
 
 /** Mean over `axes` (all axes by default). */
 export function mean(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('mean', 'x', x);
-  const p = plan('mean', t, axes, options.keepDims ?? false);
+  const p = plan('mean', t, axes, options);
   const count = p.info.size;
   // The mean of bool or int32 values is float32 (as in NumPy and TensorFlow), from an exact float64 sum.
   const forward = isFloat(t.dtype)
@@ -113,14 +115,14 @@ export function mean(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): T
 /** Product over `axes`; the gradient is y / x, so it is only defined for inputs without zeros. */
 export function prod(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('prod', 'x', x);
-  const p = plan('prod', t, axes, options.keepDims ?? false);
+  const p = plan('prod', t, axes, options);
   return op('prod', [t], () => reduceForward('prod', p), (dy, y) => [() => mul(broadcastTo(reshape(mul(dy, y), p.keptShape), t.shape), div(1, t))]);
 }
 
 /** The gradient of max/min is shared equally among the positions that attain the extreme value. */
 function extreme(name: 'max' | 'min', x: TensorLike, axes: Axes, options: ReduceOptions): Tensor {
   const t = toTensor(name, 'x', x);
-  const p = plan(name, t, axes, options.keepDims ?? false);
+  const p = plan(name, t, axes, options);
   if (t.size === 0) throw new ValueError(`${name}: cannot reduce an empty tensor (shape [${t.shape.join(', ')}])`);
   return op(name, [t], () => reduceForward(name, p), (dy, y) => [
     () => {
@@ -165,17 +167,19 @@ export function argmin(x: TensorLike, axis = -1): Tensor {
 /** log(sum(exp(x))) over `axes`, computed stably by subtracting the maximum first. */
 export function logSumExp(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('logSumExp', 'x', x);
+  const p = plan('logSumExp', t, axes, options);
   // An all -Infinity row has max -Infinity; shifting by 0 there keeps the result -Infinity instead of NaN.
   const rawMax = max(t, axes, { keepDims: true });
   const m = stopGradient(where(equal(abs(rawMax), Infinity), 0, rawMax));
   const shifted = log(sum(exp(sub(t, m)), axes, { keepDims: true }));
   const result = add(shifted, m);
-  return options.keepDims ? result : reshape(result, plan('logSumExp', t, axes, false).outShape);
+  return reshape(result, p.outShape);
 }
 
 /** Population variance over `axes` (divides by n, like NumPy and Keras). */
 export function variance(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('variance', 'x', x);
+  REDUCE_OPTIONS.parse('variance', options);
   const centered = sub(t, mean(t, axes, { keepDims: true }));
   return mean(square(centered), axes, options);
 }
