@@ -213,8 +213,7 @@ function tensorOptions(where: string, shapeOrOptions: unknown, dtypeArg: unknown
 
 /** A rank-0 tensor. */
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  checkArg('scalar', 'value', value, is.number.or(is.boolean));
-  return fill([], Number(value), { dtype: checkArg('scalar', 'dtype', dtype, is.dtype) });
+  return filled('scalar', [], checkArg('scalar', 'value', value, is.number), checkArg('scalar', 'dtype', dtype, is.dtype));
 }
 
 export interface FillOptions {
