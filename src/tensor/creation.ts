@@ -116,29 +116,38 @@ function firstLeaf(values: NestedInput): unknown {
 
 function flatten(where: string, arg: string, values: NestedInput, shape: readonly number[], out: TypedArray, dtype: DType): void {
   let n = 0;
-  const leaf = convertInto.bind(null, where, arg);
-  const scratch = [0];
-  const visit = (v: NestedInput, dim: number, path: string): void => {
-    if (dim === shape.length) {
-      if (typeof v === 'number') scratch[0] = v;
-      else if (typeof v === 'boolean') scratch[0] = v ? 1 : 0;
-      else throw new ValueError(`${where}: argument '${arg}' expected a number at ${path || 'the top level'}, received ${describe(v)}`);
-      leaf(scratch, out, n++, dtype);
-      return;
-    }
+  // The position being read, turned into text ("[2][0]") only for a message.
+  const index: number[] = [];
+  const at = () => (index.length === 0 ? 'the top level' : index.map((i) => `[${i}]`).join(''));
+  const leaf = (v: unknown): void => {
+    const x = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : NaN;
+    if (x !== x && typeof v !== 'number') throw new ValueError(`${where}: argument '${arg}' expected a number at ${at()}, received ${describe(v)}`);
+    if (dtype === 'bool') out[n++] = x !== 0 ? 1 : 0;
+    else if (dtype !== 'int32') out[n++] = x;
+    else if (fitsInt32(x)) out[n++] = Math.trunc(x);
+    else throw int32Error(where, arg, describe(x), n);
+  };
+  const visit = (v: NestedInput, dim: number): void => {
+    if (dim === shape.length) return leaf(v);
     if (isNumericArray(v) && dim === shape.length - 1 && v.length === shape[dim]) {
-      leaf(v, out, n, dtype);
+      convertInto(where, arg, v, out, n, dtype);
       n += v.length;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
       throw new ShapeError(
-        `${where}: argument '${arg}' holds nested arrays that are not rectangular: expected an array of length ${shape[dim]} at ${path || 'the top level'}, received ${describe(v)}`,
+        `${where}: argument '${arg}' holds nested arrays that are not rectangular: expected an array of length ${shape[dim]} at ${at()}, received ${describe(v)}`,
       );
     }
-    for (let i = 0; i < v.length; i++) visit(v[i]!, dim + 1, `${path}[${i}]`);
+    const last = dim === shape.length - 1;
+    for (let i = 0; i < v.length; i++) {
+      index[dim] = i;
+      if (last) leaf(v[i]);
+      else visit(v[i]!, dim + 1);
+    }
+    index.length = dim;
   };
-  visit(values, 0, '');
+  visit(values, 0);
 }
 
 /**
