@@ -128,6 +128,8 @@ describe("TensorFlow.js's positional form", () => {
     assert.deepEqual(lw.tensor(new Float32Array(6), [3, 2]).shape, [3, 2]);
     assert.match(message(() => lw.tensor([1, 2, 3], [2, 2])), /argument 'shape' \[2, 2\] does not match the 3 values given/);
     assert.match(message(() => lw.tensor([1, 2], 'int32' as never)), /a dtype goes third/);
+    assert.equal(lw.tensor([1, 2], undefined, 'int32').dtype, 'int32');
+    assert.match(message(() => lw.tensor([1, 2], {} as never, 'int32')), /argument 'dtype' goes third only after a shape \(tensor\(values, shape, dtype\)\)/);
   });
 });
 

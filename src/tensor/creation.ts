@@ -208,11 +208,11 @@ function fromValues(where: string, arg: string, values: unknown, wanted?: readon
 
 /** Reads `{ shape, dtype }` or TensorFlow.js's positional `shape, dtype`. */
 function tensorOptions(where: string, shapeOrOptions: unknown, dtypeArg: unknown): { shape?: number[] | undefined; dtype?: DType | undefined } {
-  if (Array.isArray(shapeOrOptions)) {
-    return { shape: checkArg(where, 'shape', shapeOrOptions, is.shape), dtype: checkArg(where, 'dtype', dtypeArg, is.dtype.optional()) };
+  if (Array.isArray(shapeOrOptions) || (shapeOrOptions === undefined && dtypeArg !== undefined)) {
+    return { shape: checkArg(where, 'shape', shapeOrOptions, is.shape.optional()), dtype: checkArg(where, 'dtype', dtypeArg, is.dtype.optional()) };
   }
   if (dtypeArg !== undefined) {
-    throw new ValueError(`${where}: argument 'dtype' goes third only after a shape array (tensor(values, shape, dtype)); with options write tensor(values, { shape, dtype }), received ${describe(shapeOrOptions)} and ${describe(dtypeArg)}`);
+    throw new ValueError(`${where}: argument 'dtype' goes third only after a shape (tensor(values, shape, dtype)); with options write tensor(values, { shape, dtype }), received ${describe(shapeOrOptions)} and ${describe(dtypeArg)}`);
   }
   if (typeof shapeOrOptions === 'string') {
     throw new ValueError(`${where}: argument 'shape' expected a shape (an array of non-negative integers) or options { shape, dtype }, received ${describe(shapeOrOptions)}: a dtype goes third (tensor(values, undefined, ${describe(shapeOrOptions)})) or in the options ({ dtype: ${describe(shapeOrOptions)} })`);
