@@ -1,7 +1,7 @@
 /**
  * Argument checks: the one vocabulary every public entry uses, so that every message reads alike:
  *
- *     zeros: argument 'shape' expected a shape (an array of non-negative integers), received ["2", 3] (array of length 2): element 0 is a string
+ *     zeros: argument 'shape' expected a shape (an array of non-negative integers), received ["2", 3] (array of length 2): element 0 is "2", not a non-negative integer
  *     Dense: option 'units' expected a positive integer, received 1.5
  *     Dense: unknown option 'activaton' (did you mean 'activation'?); known options: units, activation, useBias
  *
@@ -10,7 +10,7 @@
  * `is.boolean`, `is.nonEmptyString`, `is.oneOf([...])`, `is.dtype`, `is.shape`, `is.arrayOf(check)`,
  * `is.plainObject`, `is.func()`, `is.instanceOf(Class)`, and `is.satisfying(expected, guard)` for anything
  * else. Each check refines with `.optional()`, `.default(value)`, `.or(other)`, `.where(test, expected)`
- * and `.to(convert)`.
+ * and `.to(convert)`; a new kind is `new Check<T>(expected, (v) => (ok ? v : fail(detail)))`.
  *
  * One argument:
  *
@@ -52,7 +52,7 @@ export class Mismatch {
 }
 
 /** Returned by a check's `read` to fail with an optional detail (e.g. which element was wrong). */
-class Failure {
+export class Failure {
   constructor(readonly detail: string | undefined) {}
 }
 
@@ -61,7 +61,8 @@ export function fail(detail?: string): Failure {
   return new Failure(detail);
 }
 
-type Read<T> = (value: unknown) => T | Failure | Mismatch;
+/** How a check reads a value: the value as a T, `fail(detail?)`, or a nested check's Mismatch. */
+export type Read<T> = (value: unknown) => T | Failure | Mismatch;
 
 export class Check<T> {
   /**
