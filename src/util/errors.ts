@@ -57,8 +57,3 @@ export function describe(value: unknown): string {
   const keys = Object.keys(value as object);
   return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
 }
-
-/** Builds the standard "where: argument 'name' expected X, received Y" message; `received` is already text. */
-export function argMessage(where: string, arg: string, expected: string, received: string): string {
-  return `${where}: argument '${arg}' expected ${expected}, received ${received}`;
-}

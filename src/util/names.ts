@@ -19,6 +19,15 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
+const nameCounts = new Map<string, number>();
+
+/** Keras's automatic names, shared by layers and models: `dense`, then `dense_1`, `dense_2`... */
+export function uniqueName(prefix: string): string {
+  const n = nameCounts.get(prefix) ?? 0;
+  nameCounts.set(prefix, n + 1);
+  return n === 0 ? prefix : `${prefix}_${n}`;
+}
+
 /**
  * Looks `name` up in `table` (keyed by camelCase names) ignoring case and underscores. `aliases` maps
  * extra spellings (`mse`, `acc`) to table keys. Throws naming `where`, `arg` and every known name.

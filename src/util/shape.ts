@@ -78,8 +78,3 @@ export function normalizeAxes(where: string, axes: number | readonly number[] | 
   }
   return unique;
 }
-
-/** Whether a value is a non-negative integer (a valid size). */
-export function isSize(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
-}

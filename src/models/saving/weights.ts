@@ -3,11 +3,11 @@
  * bytes, little-endian as TensorFlow.js writes them); decoding checks every spec and the byte count
  * before it makes any tensor, and reads tensorflowjs_converter's quantized weights too.
  */
-import { isJsonObject } from '../../layers/index.js';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { storage } from '../../tensor/tensor.js';
 import { ValueError, describe } from '../../util/errors.js';
+import { isJsonObject } from '../../util/json.js';
 import { sizeOf } from '../../util/shape.js';
 import type { WeightDType, WeightQuantization, WeightSpec } from './format.js';
 import { BYTES_PER_ELEMENT } from './format.js';
