@@ -15,7 +15,7 @@ export type { VariableOptions } from './tensor/variable.js';
 export {
   tensor, scalar, fill, zeros, ones, zerosLike, onesLike, range, eye, randomUniform, randomNormal, truncatedNormal,
 } from './tensor/creation.js';
-export type { TensorLike, TensorOptions, NormalOptions } from './tensor/creation.js';
+export type { TensorLike, TensorOptions, NormalOptions, UniformOptions, FillOptions, RangeOptions, EyeOptions, NumericArray, NestedInput } from './tensor/creation.js';
 export { grad, valueAndGrad, variableGrads, noGrad } from './tensor/tape.js';
 export type { ValueAndGrads, VariableGrads } from './tensor/tape.js';
 export * from './ops/index.js';

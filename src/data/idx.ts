@@ -4,6 +4,7 @@
  * Layout, all big-endian: two zero bytes, a type code, the number of dimensions, one 32-bit size per
  * dimension, then the elements in row-major order.
  */
+import { checkArg, is } from '../util/checks.js';
 import { ValueError } from '../util/errors.js';
 
 /**
@@ -56,12 +57,22 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** Reads an IDX file (gzipped or not) from disk. */
 export function readIdx(path: string): IdxArray {
+  checkArg('readIdx', 'path', path, is.nonEmptyString);
   return parseIdx(nodeModules('readIdx: files cannot be read here; fetch the bytes and call parseIdx').fs.readFileSync(path), path);
 }
 
-/** Parses the bytes of an IDX file (gzipped or not); `source` names the file in error messages. */
-export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
-  const raw = isGzip(bytes) ? gunzip(bytes, source) : bytes;
+const BYTES = is.instanceOf(Uint8Array, 'a Uint8Array').or(is.instanceOf(ArrayBuffer, 'an ArrayBuffer'));
+
+/**
+ * Parses the bytes of an IDX file (gzipped or not; a Uint8Array such as Node's Buffer, or the ArrayBuffer
+ * of a fetch response); `source` names the file in error messages. Elements keep their type: uint8 pixels
+ * are a Uint8Array of 0..255, and `tensor(idx.data, idx.shape)` makes an int32 tensor of the same values.
+ */
+export function parseIdx(bytes: Uint8Array | ArrayBuffer, source: string): IdxArray {
+  const read = checkArg('parseIdx', 'bytes', bytes, BYTES);
+  checkArg('parseIdx', 'source', source, is.string);
+  const given = read instanceof ArrayBuffer ? new Uint8Array(read) : read;
+  const raw = isGzip(given) ? gunzip(given, source) : given;
   const where = `readIdx '${source}'`;
   if (raw.length < 4) {
     throw new ValueError(

@@ -106,7 +106,7 @@ export function decodeWeights(specs: readonly WeightSpec[], bytes: Uint8Array, w
     const size = sizeOf(spec.shape);
     const values = readValues(bytes, offset, size, spec);
     offset += byteLength(spec);
-    return { name: spec.name, tensor: tensor(values, { shape: spec.shape }), ...(spec.group ? { group: spec.group } : {}) };
+    return { name: spec.name, tensor: tensor(values, { shape: spec.shape, dtype: spec.dtype }), ...(spec.group ? { group: spec.group } : {}) };
   });
 }
 
