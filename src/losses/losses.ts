@@ -39,8 +39,11 @@ export const SPARSE_CROSSENTROPY_OPTIONS = optionsSpec({ fromLogits: is.boolean.
 
 export const HUBER_OPTIONS = optionsSpec({ delta: is.positive.default(1) } satisfies SpecFor<HuberOptions>);
 
+/** The options of a loss that has none: `{}` (anything else is an unknown option). */
+export const NO_OPTIONS = optionsSpec({});
+
 /** Both arguments as tensors (the functions also take arrays), named for messages. */
-function pair(where: string, yTrue: TensorLike, yPred: TensorLike): [Tensor, Tensor] {
+export function pair(where: string, yTrue: TensorLike, yPred: TensorLike): [Tensor, Tensor] {
   return [toTensor(where, 'yTrue', yTrue), toTensor(where, 'yPred', yPred)];
 }
 
@@ -54,7 +57,7 @@ export function matchRank(where: string, yTrue: Tensor, yPred: Tensor): Tensor {
 }
 
 /** log of probabilities normalised over the last axis and clipped away from 0 and 1. */
-function logProbabilities(yPred: Tensor): Tensor {
+export function logProbabilities(yPred: Tensor): Tensor {
   // A row of zeros (a dead relu output) has no distribution; guarding the sum keeps it at the clip floor instead of NaN.
   const total = ops.maximum(ops.sum(yPred, -1, { keepDims: true }), EPSILON);
   return ops.log(ops.clip(ops.div(yPred, total), EPSILON, 1 - EPSILON));
