@@ -39,10 +39,11 @@ export * as metrics from './metrics/index.js';
 export type { Metric, MetricIdentifier } from './metrics/index.js';
 export {
   Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, getOptimizer, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
+  CosineDecay, CosineDecayRestarts, PolynomialDecay,
 } from './optimizers/index.js';
 export type {
   OptimizerOptions, OptimizerIdentifier, SGDOptions, RMSpropOptions, AdamOptions, AdagradOptions, LearningRateSchedule,
-  ExponentialDecayOptions,
+  ExponentialDecayOptions, InverseTimeDecayOptions, CosineDecayOptions, CosineDecayRestartsOptions, PolynomialDecayOptions,
 } from './optimizers/index.js';
 
 // Data helpers that work on arrays in memory; parseIdx reads IDX bytes the page has fetched.
