@@ -4,10 +4,10 @@
  * and only then removes the old weights. Before the switch model.json still names the old, complete
  * weights; after it, the new ones. The folder loads like any saved model.
  */
-import { TEMPORARY_SUFFIX, syncFolder, writeFileAtomic } from './atomic-file.js';
+import { TEMPORARY_SUFFIX, syncFolder, writeFileAtomic } from '../../util/atomic-file.js';
 import type { ModelArtifacts } from './format.js';
 import { MODEL_JSON, modelJson } from './files.js';
-import { nodeHost } from './node-host.js';
+import { nodeHost } from '../../util/node-host.js';
 import { concatBuffers } from './weights.js';
 
 const WEIGHTS = /^weights-(\d+)\.bin$/;
