@@ -77,9 +77,12 @@ export type {
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).
-export { Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, DOCTOR_CHECKS, diagnose, loadModel } from './models/index.js';
+export {
+  Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, LambdaCallback, LearningRateScheduler, DOCTOR_CHECKS, diagnose, loadModel,
+} from './models/index.js';
 export type {
   CompileOptions, FitOptions, EvaluateOptions, PredictOptions, FunctionalOptions, ModelOptions, SequentialOptions, Batch,
-  Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, DoctorCheck, DoctorFinding,
+  Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, LambdaCallbackOptions, LearningRateSchedulerOptions,
+  EpochSchedule, DoctorCheck, DoctorFinding,
   DoctorContext, BestEpoch, OverfittingOptions, LoadModelOptions, IOHandler, ModelArtifacts, ModelJson,
 } from './models/index.js';

@@ -28,3 +28,15 @@ export function writeCheckpoint(folder: string, artifacts: ModelArtifacts): stri
   }
   return name;
 }
+
+/** Removes a checkpoint's files (model.json, its weights, temporary files a kill left) and the folder when nothing else is in it. */
+export function removeCheckpoint(folder: string, where: string): void {
+  const { fs, path } = nodeHost(where);
+  if (!fs.existsSync(folder)) return;
+  // model.json first: without it the folder is no checkpoint, whatever a kill leaves of the rest.
+  fs.rmSync(path.join(folder, MODEL_JSON), { force: true });
+  for (const f of fs.readdirSync(folder)) {
+    if (WEIGHTS.test(f) || TEMPORARY_SUFFIX.test(f)) fs.rmSync(path.join(folder, f), { force: true });
+  }
+  if (fs.readdirSync(folder).length === 0) fs.rmdirSync(folder);
+}
