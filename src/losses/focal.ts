@@ -10,7 +10,8 @@ import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
 import type { ExpectedOutput } from './loss.js';
 import { BuiltinLoss } from './loss.js';
-import { EPSILON, matchRank, pair } from './losses.js';
+import { pair } from './inputs.js';
+import { EPSILON, matchRank } from './losses.js';
 
 export interface FocalOptions {
   /** The focusing exponent (default 2, as Keras). */

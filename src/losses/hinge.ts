@@ -7,7 +7,8 @@ import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import { BuiltinLoss } from './loss.js';
-import { NO_OPTIONS, matchRank, pair } from './losses.js';
+import { NO_OPTIONS, pair } from './inputs.js';
+import { matchRank } from './losses.js';
 
 /** 1 - yTrue * yPred with labels in {-1, 1}: the margin still missing. */
 function missingMargin(where: string, yTrue: TensorLike, yPred: TensorLike): Tensor {

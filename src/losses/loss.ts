@@ -8,7 +8,8 @@ import type { JsonObject } from '../util/json.js';
 import { snakeCase } from '../util/names.js';
 import type { CrossentropyOptions, HuberOptions, SparseCrossentropyOptions } from './losses.js';
 import * as fns from './losses.js';
-import { CROSSENTROPY_OPTIONS, HUBER_OPTIONS, NO_OPTIONS, SPARSE_CROSSENTROPY_OPTIONS } from './losses.js';
+import { NO_OPTIONS } from './inputs.js';
+import { CROSSENTROPY_OPTIONS, HUBER_OPTIONS, SPARSE_CROSSENTROPY_OPTIONS } from './losses.js';
 
 /** A per-sample loss: one value per sample (the last axis reduced). */
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;

@@ -6,12 +6,12 @@
  */
 import * as ops from '../ops/index.js';
 import type { TensorLike } from '../tensor/creation.js';
-import { toTensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { pair } from './inputs.js';
 
 /** Keras's fuzz factor: probabilities are kept this far from 0 and 1 before taking logs. */
 export const EPSILON = 1e-7;
@@ -39,13 +39,6 @@ export const SPARSE_CROSSENTROPY_OPTIONS = optionsSpec({ fromLogits: is.boolean.
 
 export const HUBER_OPTIONS = optionsSpec({ delta: is.positive.default(1) } satisfies SpecFor<HuberOptions>);
 
-/** The options of a loss that has none: `{}` (anything else is an unknown option). */
-export const NO_OPTIONS = optionsSpec({});
-
-/** Both arguments as tensors (the functions also take arrays), named for messages. */
-export function pair(where: string, yTrue: TensorLike, yPred: TensorLike): [Tensor, Tensor] {
-  return [toTensor(where, 'yTrue', yTrue), toTensor(where, 'yPred', yPred)];
-}
 
 /** Keras's rank rule: labels of shape [n] go with predictions of shape [n, 1]. */
 export function matchRank(where: string, yTrue: Tensor, yPred: Tensor): Tensor {
@@ -57,7 +50,7 @@ export function matchRank(where: string, yTrue: Tensor, yPred: Tensor): Tensor {
 }
 
 /** log of probabilities normalised over the last axis and clipped away from 0 and 1. */
-export function logProbabilities(yPred: Tensor): Tensor {
+function logProbabilities(yPred: Tensor): Tensor {
   // A row of zeros (a dead relu output) has no distribution; guarding the sum keeps it at the clip floor instead of NaN.
   const total = ops.maximum(ops.sum(yPred, -1, { keepDims: true }), EPSILON);
   return ops.log(ops.clip(ops.div(yPred, total), EPSILON, 1 - EPSILON));

@@ -3,7 +3,8 @@ import * as ops from '../ops/index.js';
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BuiltinLoss } from './loss.js';
-import { EPSILON, NO_OPTIONS, matchRank, pair } from './losses.js';
+import { NO_OPTIONS, pair } from './inputs.js';
+import { EPSILON, matchRank } from './losses.js';
 
 /**
  * sum(yTrue * log(yTrue / yPred)) over the last axis, both clipped to [1e-7, 1] as Keras does (a zero

@@ -7,7 +7,8 @@ import * as ops from '../ops/index.js';
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { BuiltinLoss } from './loss.js';
-import { EPSILON, NO_OPTIONS, matchRank, pair } from './losses.js';
+import { NO_OPTIONS, pair } from './inputs.js';
+import { EPSILON, matchRank } from './losses.js';
 
 /** Both arguments as tensors of the same shape (Keras's rank rule), named for messages. */
 function aligned(where: string, yTrue: TensorLike, yPred: TensorLike): [Tensor, Tensor] {

@@ -49,13 +49,13 @@ const PROTOS = protobuf.Root.fromJSON({
 const EVENT = PROTOS.lookupType('Event');
 
 /** TFRecord's checksum: CRC32C rotated right by 15 bits plus a constant. */
-export function maskedCrc32c(bytes: Uint8Array): number {
+function maskedCrc32c(bytes: Uint8Array): number {
   const crc = crc32c.buf(bytes) >>> 0;
   return (((crc >>> 15) | (crc << 17)) + 0xa282ead8) >>> 0;
 }
 
 /** One TFRecord around `data`. */
-export function tfRecord(data: Uint8Array): Uint8Array {
+function tfRecord(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(16 + data.length);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(data.length), true);
