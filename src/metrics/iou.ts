@@ -10,7 +10,6 @@ import { storage } from '../tensor/tensor.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
 import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
-import { argmaxRows } from './arrays.js';
 import { Metric } from './metric.js';
 
 export interface IoUOptions {
@@ -98,7 +97,7 @@ abstract class IoUMetric extends Metric {
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
     const s = this.#settings;
     const truth = this.#classes(yTrue, s.sparseYTrue, 'labels');
-    const predicted = s.threshold !== null ? Float64Array.from(storage(yPred), (v) => (v >= s.threshold! ? 1 : 0)) : this.#classes(yPred, s.sparseYPred, 'predictions');
+    const predicted = s.threshold !== null ? Uint8Array.from(storage(yPred), (v) => (v >= s.threshold! ? 1 : 0)) : this.#classes(yPred, s.sparseYPred, 'predictions');
     if (truth.length !== predicted.length) {
       throw new ShapeError(
         `${s.name}: labels of shape ${fmtShape(yTrue.shape)} hold ${truth.length} class ids but predictions of shape ${fmtShape(yPred.shape)} hold ${predicted.length}` +
@@ -117,14 +116,20 @@ abstract class IoUMetric extends Metric {
     }
   }
 
-  /** Class ids in [0, numClasses): as given, or the largest score on the last axis. */
-  #classes(x: Tensor, sparse: boolean, what: string): Float64Array {
+  /** Class ids in [0, numClasses): as given (read in place), or the position of the largest score on the last axis. */
+  #classes(x: Tensor, sparse: boolean, what: string): ArrayLike<number> {
     const s = this.#settings;
-    const values = Float64Array.from(storage(x));
+    const values = storage(x);
     if (!sparse) {
       const k = x.shape[x.rank - 1];
       if (x.rank < 2 || k !== s.numClasses) throw new ShapeError(`${s.name}: expected ${what} with ${s.numClasses} class scores on the last axis, received shape ${fmtShape(x.shape)}`);
-      return Float64Array.from(argmaxRows(values, values.length / k, k));
+      const out = new Int32Array(values.length / k);
+      for (let i = 0, at = 0; i < out.length; i++, at += k) {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (values[at + c]! > values[at + best]!) best = c;
+        out[i] = best;
+      }
+      return out;
     }
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
