@@ -96,7 +96,7 @@ describe('TensorFlow.js 4.22 interoperability, the seed\'s convnet', () => {
     assert.equal(loaded.countParams(), 93322, 'the seed\'s convnet');
     assert.equal(loaded.loss!.name, 'categorical_crossentropy', 'compiled from the training config');
     const xTest = images(32);
-    const difference = maxDifference(loaded.predict(xTest).data(), tfjsPredict(model, xTest));
+    const difference = maxDifference((await loaded.predict(xTest)).data(), tfjsPredict(model, xTest));
     assert.ok(difference < TOLERANCE, `largest difference between the predictions: ${difference}`);
   });
 
@@ -121,7 +121,7 @@ describe('TensorFlow.js 4.22 interoperability, the seed\'s convnet', () => {
       await model.save(dir, { includeTrainingState });
       const loaded = await loadInTfjs(dir);
       assert.equal(loaded.countParams(), 93322);
-      const difference = maxDifference(tfjsPredict(loaded, xTest), model.predict(xTest).data());
+      const difference = maxDifference(tfjsPredict(loaded, xTest), (await model.predict(xTest)).data());
       assert.ok(difference < TOLERANCE, `largest difference between the predictions: ${difference}`);
       if (includeTrainingState) {
         assert.equal(loaded.optimizer.getClassName(), 'RMSProp', 'TensorFlow.js compiled it from the training config');
@@ -147,7 +147,7 @@ describe('TensorFlow.js 4.22 interoperability, a functional model with batch nor
     const fromTfjs = join(root, 'functional-from-tfjs');
     await saveTfjs(theirs, fromTfjs);
     const mine = await loadModel(fromTfjs);
-    assert.ok(maxDifference(mine.predict(x).data(), tfjsPredict(theirs, x)) < TOLERANCE);
+    assert.ok(maxDifference((await mine.predict(x)).data(), tfjsPredict(theirs, x)) < TOLERANCE);
 
     setSeed(3);
     const i2 = Input({ shape: [4] });
@@ -158,6 +158,6 @@ describe('TensorFlow.js 4.22 interoperability, a functional model with batch nor
     await ours.fit(x, tensor([[1, 0], [0, 1], [1, 0]]), { epochs: 3, verbose: 0 });
     const fromLayerwise = join(root, 'functional-from-layerwise');
     await ours.save(fromLayerwise);
-    assert.ok(maxDifference(tfjsPredict(await loadInTfjs(fromLayerwise), x), ours.predict(x).data()) < TOLERANCE);
+    assert.ok(maxDifference(tfjsPredict(await loadInTfjs(fromLayerwise), x), (await ours.predict(x)).data()) < TOLERANCE);
   });
 });

@@ -5,7 +5,7 @@ export interface SummaryRow {
   layer: string;
   outputShape: string;
   params: number;
-  /** Names of the layers feeding this one (functional models). */
+  /** What feeds this layer (functional models), as Keras writes it: `layer[node][tensor]`, one per line. */
   connectedTo?: string[];
 }
 
@@ -29,7 +29,12 @@ function size(params: number): string {
 export function formatSummary({ title, rows, trainable, nonTrainable }: SummaryInput): string {
   const connected = rows.some((r) => r.connectedTo !== undefined);
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(connected ? ['Connected to'] : [])];
-  const cells = rows.map((r) => [r.layer, r.outputShape, count(r.params), ...(connected ? [(r.connectedTo ?? []).join(', ')] : [])]);
+  // A layer fed by several tensors takes one line per connection, its other columns blank after the first.
+  const cells = rows.flatMap((r) => {
+    const links = r.connectedTo ?? [];
+    const first = [r.layer, r.outputShape, count(r.params), ...(connected ? [links[0] ?? ''] : [])];
+    return [first, ...links.slice(1).map((link) => ['', '', '', link])];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 3);
   const line = (c: readonly string[]): string => ` ${c.map((v, i) => v.padEnd(widths[i]!)).join('')}`.trimEnd();
   const total = widths.reduce((a, b) => a + b, 1);

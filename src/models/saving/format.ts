@@ -33,8 +33,10 @@ export interface WeightsManifestGroup {
 
 /** The training settings TensorFlow.js compiles a loaded model with. */
 export interface TrainingConfig {
-  loss: string;
-  metrics?: string[];
+  /** One loss name for every output, or one per output (a list in output order, or by output name). */
+  loss: string | string[] | Record<string, string>;
+  metrics?: string[] | Record<string, string | string[]>;
+  loss_weights?: number[] | Record<string, number>;
   optimizer_config: { class_name: string; config: JsonObject };
 }
 

@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+const inner = tf.sequential({ name: 'inner', layers: [tf.layers.dense({ units: 3, inputShape: [4], name: 'd1' }), tf.layers.dense({ units: 2, name: 'd2' })] });
+const a = tf.input({ shape: [4], name: 'in_a' });
+const b = tf.input({ shape: [5], name: 'in_b' });
+const ha = inner.apply(a);
+const hb = tf.layers.dense({ units: 2, name: 'db' }).apply(b);
+const shared = tf.layers.dense({ units: 2, name: 'shared' });
+const s1 = shared.apply(ha), s2 = shared.apply(hb);
+const out1 = tf.layers.dense({ units: 1, name: 'out_a' }).apply(tf.layers.concatenate({name:'cat'}).apply([s1, s2]));
+const out2 = tf.layers.activation({ activation: 'softmax', name: 'out_b' }).apply(s2);
+const m = tf.model({ inputs: [a, b], outputs: [out1, out2], name: 'outer' });
+m.compile({ optimizer: 'adam', loss: ['meanSquaredError', 'categoricalCrossentropy'], metrics: ['accuracy'], lossWeights: [1, 0.5] });
+const h = await m.fit([tf.randomNormal([8, 4]), tf.randomNormal([8, 5])], [tf.randomNormal([8, 1]), tf.oneHot(tf.tensor1d([0,1,0,1,0,1,0,1], 'int32'), 2)], { epochs: 1, verbose: 0 });
+console.log(Object.keys(h.history));
+m.summary();
+await m.save(tf.io.withSaveHandler(async (art) => { console.log(JSON.stringify(art.modelTopology, null, 1).slice(0, 6000)); console.log(art.weightSpecs.map(w => w.name)); console.log(JSON.stringify(art.trainingConfig)); return { modelArtifactsInfo: {} }; }), { includeOptimizer: true });
