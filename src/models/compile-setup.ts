@@ -77,10 +77,11 @@ export function compileSetup(where: string, options: unknown, outputs: Ports): C
   const parsed = COMPILE_OPTIONS.parse(where, options);
   const optimizer = getOptimizer(parsed.optimizer ?? 'rmsprop', where);
   const several = outputs.names.length > 1;
-  const lossIds = (isLossId(parsed.loss) ? outputs.names.map(() => parsed.loss) : perPort(where, 'loss', parsed.loss, outputs, isLossId)) as LossIdentifier[];
+  const option = { kind: 'option' } as const;
+  const lossIds = (isLossId(parsed.loss) ? outputs.names.map(() => parsed.loss) : perPort(where, 'loss', parsed.loss, outputs, isLossId, option)) as LossIdentifier[];
   const weights = parsed.lossWeights === undefined
     ? outputs.names.map(() => 1)
-    : (perPort(where, 'lossWeights', parsed.lossWeights, outputs, (v) => typeof v === 'number') as number[]);
+    : (perPort(where, 'lossWeights', parsed.lossWeights, outputs, (v) => typeof v === 'number', { ...option, partial: true }) as (number | undefined)[]).map((w) => w ?? 1);
   weights.forEach((w, i) => {
     if (!Number.isFinite(w) || w < 0) throw new ValueError(`${where}: option 'lossWeights' expected non-negative finite numbers, received ${describe(w)} for output '${outputs.names[i]}'`);
   });
@@ -108,8 +109,8 @@ function metricsPerOutput(where: string, metrics: NonNullable<CompileOptions['me
     // One list for every output; Metric objects cannot be shared, so only one output may get them.
     return outputs.names.map(() => [...(metrics as MetricIdentifier[])]);
   }
-  const lists = perPort(where, 'metrics', metrics, outputs, (v) => Array.isArray(v) && v.every(isMetricId));
-  return lists.map((m) => (Array.isArray(m) ? [...m] : [m as MetricIdentifier]));
+  const lists = perPort(where, 'metrics', metrics, outputs, (v) => Array.isArray(v) && v.every(isMetricId), { kind: 'option', partial: true });
+  return lists.map((m) => (m === undefined ? [] : Array.isArray(m) ? [...m] : [m as MetricIdentifier]));
 }
 
 /** The loss part of a training config, as TensorFlow.js and Keras write it; null when a loss or metric is not a name. */

@@ -36,7 +36,7 @@ export async function loadModel(location: ModelLocation, options: LoadModelOptio
   const where = typeof location === 'string' ? `loadModel('${location}')` : 'loadModel';
   const artifacts = checkArtifacts(await loadArtifacts(location, where), where);
   const model = buildModel(artifacts.topology, where, options.customLayers ?? {});
-  const weights = planWeights(model.layers, artifacts.weights, where);
+  const weights = planWeights(model.flatLayers, artifacts.weights, where);
   const config = options.compile === false ? null : artifacts.trainingConfig;
   if (config) {
     const at = `${where}: trainingConfig`;

@@ -31,30 +31,38 @@ function list(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(', ');
 }
 
+export interface PerPortOptions {
+  /** How messages name the value: an argument (default) or an option. */
+  kind?: 'argument' | 'option';
+  /** A record may leave ports out: they get undefined (compile's metrics and lossWeights). */
+  partial?: boolean;
+}
+
 /**
  * One value per port, in the ports' order. `isOne` tells a single value from an array of values (for
- * tensors an array is the data itself); a record must name every port and nothing else.
+ * tensors an array is the data itself); a record must name every port (unless `partial`) and nothing else.
  */
-export function perPort<T>(where: string, arg: string, value: unknown, ports: Ports, isOne: (v: unknown) => boolean): unknown[] {
+export function perPort<T>(where: string, arg: string, value: unknown, ports: Ports, isOne: (v: unknown) => boolean, options: PerPortOptions = {}): unknown[] {
   const { names, role } = ports;
+  const label = `${options.kind ?? 'argument'} '${arg}'`;
   if (isRecord(value)) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined);
     const unknown = keys.find((k) => !names.includes(k));
-    if (unknown !== undefined) throw new ValueError(`${where}: argument '${arg}' names ${role} '${unknown}', which the model does not have; its ${role}s are ${list(names)}`);
+    if (unknown !== undefined) throw new ValueError(`${where}: ${label} names ${role} '${unknown}', which the model does not have; its ${role}s are ${list(names)}`);
     const missing = names.find((n) => !keys.includes(n));
-    if (missing !== undefined) throw new ValueError(`${where}: argument '${arg}' has no value for ${role} '${missing}'; give one for each of ${list(names)}`);
+    if (missing !== undefined && !options.partial) throw new ValueError(`${where}: ${label} has no value for ${role} '${missing}'; give one for each of ${list(names)}`);
     return names.map((n) => value[n]);
   }
   if (names.length === 1) return [Array.isArray(value) && value.length === 1 && !isOne(value) ? value[0] : value];
   // With several ports one tensor cannot be the data, so an array is the list of values.
   if (Array.isArray(value)) {
     if (value.length !== names.length) {
-      throw new ValueError(`${where}: argument '${arg}' expected ${names.length} values, one per ${role} (${list(names)}), received an array of ${value.length}`);
+      throw new ValueError(`${where}: ${label} expected ${names.length} values, one per ${role} (${list(names)}), received an array of ${value.length}`);
     }
     return [...value];
   }
   throw new ValueError(
-    `${where}: argument '${arg}' expected one value per ${role} of the model (${list(names)}): an array in that order or a record keyed by name, received ${describe(value as T)}`,
+    `${where}: ${label} expected one value per ${role} of the model (${list(names)}): an array in that order or a record keyed by name, received ${describe(value as T)}`,
   );
 }
 
