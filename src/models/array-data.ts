@@ -73,7 +73,7 @@ function sampleWeights(where: string, value: SampleWeights | null | undefined, o
   if (value === undefined || value === null) return outputs.names.map(() => null);
   // A vector of numbers weighs the samples of every output alike.
   const shared = value instanceof Tensor || ArrayBuffer.isView(value) || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
-  const values = shared || outputs.names.length === 1 && !isRecord(value) ? outputs.names.map(() => value) : perPort(where, 'sampleWeight', value, outputs, () => false);
+  const values = shared || (outputs.names.length === 1 && !isRecord(value)) ? outputs.names.map(() => value) : perPort(where, 'sampleWeight', value, outputs, () => false, { partial: true });
   return values.map((v, i) => {
     if (v === undefined || v === null) return null;
     const arg = shared || outputs.names.length === 1 ? 'sampleWeight' : `sampleWeight ('${outputs.names[i]}')`;

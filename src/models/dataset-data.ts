@@ -13,13 +13,13 @@
 import type { DatasetIterator, DatasetPosition } from '../data/index.js';
 import { Dataset } from '../data/index.js';
 import { Tensor } from '../tensor/tensor.js';
-import { ValueError, describe, fmtShape } from '../util/errors.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { isJsonObject } from '../util/json.js';
 import type { JsonObject } from '../util/json.js';
 import type { ModelPorts, SampleWeights } from './array-data.js';
 import { toArrayData } from './array-data.js';
 import type { Batch, DataPosition, EpochBatches, TrainingData } from './data-adapter.js';
-import { isRecord } from './model-io.js';
+import { isRecord, toTensors } from './model-io.js';
 
 export interface DatasetDataOptions {
   /** Batches per epoch of a stream that goes on across epochs; null: one pass per epoch. */
@@ -28,6 +28,8 @@ export interface DatasetDataOptions {
   targets: boolean;
   /** Checks each batch against the model (shapes, labels) before the loop uses it. */
   check: (batch: Batch) => void;
+  /** The rank of each input, batch axis included, where known (to spot a dataset that was not batched). */
+  inputRanks: () => (number | null)[];
 }
 
 export class DatasetTrainingData implements TrainingData {
@@ -93,7 +95,7 @@ export class DatasetTrainingData implements TrainingData {
           if (this.#steps === null) this.#steps = step;
           return null;
         }
-        const batch = toBatch(this.where, element, this.ports, this.options.targets, step);
+        const batch = toBatch(this.where, element, this.ports, this.options.targets, step, this.options.inputRanks());
         this.options.check(batch);
         step++;
         return batch;
@@ -128,8 +130,8 @@ function readDatasetPosition(where: string, p: DataPosition): { step: number; da
 
 const STRUCTURED = ['x', 'y', 'sampleWeight'];
 
-/** An element of the dataset as a batch; `step` names it in messages. */
-export function toBatch(where: string, element: unknown, ports: ModelPorts, targets: boolean, step: number): Batch {
+/** An element of the dataset as a batch; `step` names it in messages, `ranks` are the inputs' where known. */
+export function toBatch(where: string, element: unknown, ports: ModelPorts, targets: boolean, step: number, ranks: readonly (number | null)[] = []): Batch {
   const at = `${where} (dataset batch ${step + 1})`;
   let x: unknown, y: unknown, sw: unknown;
   if (element instanceof Tensor || ArrayBuffer.isView(element)) {
@@ -137,7 +139,9 @@ export function toBatch(where: string, element: unknown, ports: ModelPorts, targ
   } else if (Array.isArray(element)) {
     if (element.length < 1 || element.length > 3) throw new ValueError(`${at}: expected an element [x], [x, y] or [x, y, sampleWeight], received an array of ${element.length}`);
     [x, y, sw] = element;
-  } else if (isRecord(element) && 'x' in element && Object.keys(element).every((k) => STRUCTURED.includes(k))) {
+  } else if (isRecord(element) && 'x' in element && !ports.inputs.names.includes('x')) {
+    const stray = Object.keys(element).find((k) => !STRUCTURED.includes(k));
+    if (stray !== undefined) throw new ValueError(`${at}: the element has a field '${stray}': expected { x, y } or { x, y, sampleWeight }, or a record keyed by the model's input and output names`);
     ({ x, y, sampleWeight: sw } = element as { x: unknown; y?: unknown; sampleWeight?: unknown });
   } else if (isRecord(element)) {
     const keys = Object.keys(element);
@@ -155,13 +159,14 @@ export function toBatch(where: string, element: unknown, ports: ModelPorts, targ
     throw new ValueError(`${at}: expected an element { x, y }, [x, y] or a tensor, received ${describe(element)}`);
   }
   if (targets && y === undefined) throw new ValueError(`${at}: the element holds no labels: yield { x, y } or [x, y] to train or evaluate`);
+  toTensors(at, 'x', x, ports.inputs).forEach((t, i) => {
+    const rank = ranks[i];
+    if (rank !== null && rank !== undefined && t.rank === rank - 1) {
+      throw new ShapeError(`${at}: the dataset yields single samples (input ${ports.inputs.names.length === 1 ? '' : `'${ports.inputs.names[i]}' `}of shape ${fmtShape(t.shape)}, where the model takes batches of rank ${rank}): batch them with dataset.batch(32)`);
+    }
+  });
   const data = toArrayData(at, ports, x, targets ? y : undefined, sw as SampleWeights | undefined);
   return { x: data.x, y: data.y, sampleWeight: data.sampleWeight };
-}
-
-/** A hint for a dataset that yields single samples: its tensors lack the batch axis. */
-export function unbatchedHint(x: Tensor, expectedRank: number): string {
-  return x.rank === expectedRank - 1 ? ` The dataset seems to yield single samples (shape ${fmtShape(x.shape)}): batch them with dataset.batch(32).` : '';
 }
 
 /** True for a Dataset (fit, evaluate and predict take one in place of tensors). */

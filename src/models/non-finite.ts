@@ -46,10 +46,12 @@ export function lossNotFinite(c: NonFiniteContext): NumericsError {
     for (let i = 0; i < tensors.length; i++) {
       const bad = firstNonFinite(tensors[i]!);
       if (!bad) continue;
-      const which = what === 'input' ? named(names, i, 'input') : names.length === 1 ? 'the labels' : `the labels of output '${names[i]}'`;
-      const feature = tensors[i]!.rank > 1 ? ` in feature ${bad.feature}` : '';
+      const t = tensors[i]!;
+      const which = what === 'input' ? `${named(names, i, 'input')} holds` : names.length === 1 ? 'the labels hold' : `the labels of output '${names[i]}' hold`;
+      // A feature for inputs; for labels only where there are several columns.
+      const column = t.rank > 1 && (what === 'input' || t.shape[t.rank - 1]! > 1) ? ` in ${what === 'input' ? 'feature' : 'column'} ${bad.feature}` : '';
       return new NumericsError(
-        `${head} The batch's data is the cause: ${which} holds ${describeValue(bad.value)}${feature} (sample ${bad.sample} of the batch), and one such value makes the loss ${describeValue(c.loss)}. ` +
+        `${head} The batch's data is the cause: ${which} ${describeValue(bad.value)}${column} (sample ${bad.sample} of the batch), and one such value makes the loss ${describeValue(c.loss)}. ` +
           `Fix: fill missing values (new Imputer({ strategy: 'median', addIndicator: true }) fitted on the training data) or drop those samples; model.doctor(x, y) lists the features with missing values.`,
       );
     }

@@ -23,7 +23,7 @@ import { History } from './callbacks/history.js';
 import { ProgressBar, ProgressLine, standardOutput } from './callbacks/progress-bar.js';
 import type { Compiled } from './compile-setup.js';
 import type { Batch, EpochBatches, TrainingData } from './data-adapter.js';
-import { DatasetTrainingData, isDataset, unbatchedHint } from './dataset-data.js';
+import { DatasetTrainingData, isDataset } from './dataset-data.js';
 import type { TensorData } from './model-io.js';
 import { lossNotFinite } from './non-finite.js';
 import type { EvaluateOptions, FitOptions, PredictOptions } from './options.js';
@@ -34,6 +34,12 @@ import { MetricsTracker } from './tracker.js';
 export type { Compiled } from './compile-setup.js';
 
 type FitSettings = ReturnType<typeof FIT_OPTIONS.parse>;
+
+/** What fit trains on, and what validates after each epoch. */
+interface FitData {
+  train: TrainingData;
+  validate: ((epoch: number) => Promise<Logs>) | null;
+}
 
 export abstract class Trainer extends LayerBase implements TrainingTarget {
   /** Set to true (by a callback) to end fit after the current batch. */
@@ -64,23 +70,24 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   fit(dataset: Dataset<unknown>, options?: FitOptions): Promise<History>;
   fit(x: TensorData, y: TensorData, options?: FitOptions): Promise<History>;
   async fit(x: TensorData | Dataset<unknown>, y?: TensorData | FitOptions, options?: FitOptions): Promise<History> {
-    // Checked before the first await, so a second fit started while one runs is refused at once.
     if (this.#fitting) {
       throw new ValueError(`fit: ${this.label} is already training (a fit started earlier has not finished); await it before starting another, or train a second model`);
     }
+    // Options and data are checked before the model counts as training, so a mistake leaves it free.
+    const o = FIT_OPTIONS.parse('fit', isDataset(x) ? y : options);
+    this.compiled('fit');
+    if (o.resumeFrom !== undefined && o.initialEpoch !== undefined) throw new ValueError(`fit: give either 'resumeFrom' or 'initialEpoch', not both`);
+    const data = this.#fitData(x, isDataset(x) ? undefined : (y as TensorData), o);
     this.#fitting = true;
     try {
-      return await this.#fit(x, y, options);
+      return await this.#fit(o, data);
     } finally {
       this.#fitting = false;
     }
   }
 
-  async #fit(x: TensorData | Dataset<unknown>, y: TensorData | FitOptions | undefined, options: FitOptions | undefined): Promise<History> {
-    const o = FIT_OPTIONS.parse('fit', isDataset(x) ? y : options);
+  async #fit(o: FitSettings, { train, validate }: FitData): Promise<History> {
     const setup = this.compiled('fit');
-    if (o.resumeFrom !== undefined && o.initialEpoch !== undefined) throw new ValueError(`fit: give either 'resumeFrom' or 'initialEpoch', not both`);
-    const { train, validate } = this.#fitData(x, isDataset(x) ? undefined : (y as TensorData), o);
     const history = new History();
     const callbacks = new CallbackList([
       // Restores the checkpoint first, so the other callbacks start from the run it continues.
@@ -256,7 +263,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   protected checkedData(where: string, x: unknown, y: unknown, sampleWeight?: SampleWeights, classWeight?: Readonly<Record<number, number>>, labels = true): ArrayData {
     const ports = this.ports();
     const data = toArrayData(where, ports, x, y, sampleWeight);
-    this.#checkBatch(where, labels ? data : { ...data, y: [] }, '');
+    this.#checkBatch(where, labels ? data : { ...data, y: [] });
     if (classWeight !== undefined) {
       if (ports.outputs.names.length > 1) throw new ValueError(`${where}: option 'classWeight' applies to models with one output; weight the samples of each output with 'sampleWeight'`);
       if (data.sampleWeight[0]) throw new ValueError(`${where}: give either 'sampleWeight' or 'classWeight', not both`);
@@ -266,26 +273,22 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   }
 
   /** Checks a batch's shapes against the model (building it from the first data when its input shape is not known), and its labels against the losses. */
-  #checkBatch(where: string, batch: Batch, hintFor: 'dataset' | ''): void {
+  #checkBatch(where: string, batch: Batch): void {
     this.buildFromData(batch.x.map((t) => [null, ...t.shape.slice(1)]));
     const ports = this.ports();
     const shapes = this.portShapes();
-    try {
-      checkInputShapes(where, this.label, batch.x, shapes.inputs, ports.inputs);
-    } catch (e) {
-      const expected = shapes.inputs[0];
-      if (hintFor === 'dataset' && e instanceof Error && expected) e.message += unbatchedHint(batch.x[0]!, expected.length);
-      throw e;
-    }
+    checkInputShapes(where, this.label, batch.x, shapes.inputs, ports.inputs);
     if (batch.y.length > 0) checkLabels(where, this.compiled(where).outputs.map((o) => o.loss), batch.y, shapes.outputs, ports.outputs);
   }
 
   #datasetData(where: string, dataset: Dataset<unknown>, stepsPerEpoch: number | null, targets: boolean): DatasetTrainingData {
-    return new DatasetTrainingData(where, dataset, this.ports(), { stepsPerEpoch, targets, check: (batch) => this.#checkBatch(where, batch, 'dataset') });
+    return new DatasetTrainingData(where, dataset, this.ports(), {
+      stepsPerEpoch, targets, check: (batch) => this.#checkBatch(where, batch), inputRanks: () => this.portShapes().inputs.map((s) => s?.length ?? null),
+    });
   }
 
   /** The training data and, when fit validates, what runs the validation after each epoch. */
-  #fitData(x: TensorData | Dataset<unknown>, y: TensorData | undefined, o: FitSettings): { train: TrainingData; validate: ((epoch: number) => Promise<Logs>) | null } {
+  #fitData(x: TensorData | Dataset<unknown>, y: TensorData | undefined, o: FitSettings): FitData {
     if (o.validationData !== undefined && o.validationSplit !== undefined) throw new ValueError(`fit: give either 'validationData' or 'validationSplit', not both`);
     if (o.validationSteps !== undefined && !isDataset(o.validationData)) throw new ValueError(`fit: option 'validationSteps' applies to a validation Dataset; validation arrays are read whole`);
     let train: TrainingData;
@@ -317,11 +320,11 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
     const batches = data.open(epoch, null);
     let logs: Logs = {};
     try {
-      for (let done = 0; steps === null || done < steps; ) {
+      for (let done = 0; steps === null || done < steps; done++) {
         const batch = await batches.next();
         if (batch === null) break;
         logs = this.testStep(batch, tracker);
-        progress?.update(++done, logs);
+        progress?.update(done + 1, logs);
         await yieldToEventLoop();
       }
       progress?.finish(logs);
