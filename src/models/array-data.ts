@@ -226,7 +226,7 @@ export class ArrayTrainingData implements TrainingData {
     this.samples = data.size;
   }
 
-  open(epoch: number | null, from: DataPosition | null): EpochBatches {
+  open(_epoch: number | null, from: DataPosition | null): EpochBatches {
     const start = from === null ? null : readArrayPosition(from, this.steps);
     let order: Int32Array | null = null;
     let random: RandomState | null = null;

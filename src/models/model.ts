@@ -7,7 +7,7 @@
  * becomes one node of another model, sharing its weights.
  */
 import type { BaseLayer, CallOptions, JsonObject, LayerShape, NodeResult } from '../layers/index.js';
-import { InputLayer, SymbolicTensor, fmtLayerShape, formatLayerShape } from '../layers/index.js';
+import { InputLayer, SymbolicTensor, fmtLayerShape } from '../layers/index.js';
 import type { Loss } from '../losses/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { tensor } from '../tensor/creation.js';
@@ -19,14 +19,12 @@ import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { snakeCase, uniqueName } from '../util/names.js';
 import { shapesEqual } from '../util/shape.js';
 import type { ArrayData, ModelPorts } from './array-data.js';
-import { splitForValidation, toArrayData } from './array-data.js';
+import { splitForValidation } from './array-data.js';
 import type { Compiled, CompileOptions } from './compile-setup.js';
 import { compileSetup, lossConfig } from './compile-setup.js';
-import type { DoctorContext, DoctorFinding } from './doctor/check.js';
-import type { Samples } from './doctor/context.js';
-import { doctorContext } from './doctor/context.js';
-import { diagnose } from './doctor/doctor.js';
+import type { DoctorFinding } from './doctor/check.js';
 import { Graph } from './graph.js';
+import { diagnoseModel } from './model-doctor.js';
 import type { TensorData } from './model-io.js';
 import type { FunctionalOptions, ModelOptions } from './options.js';
 import { FUNCTIONAL_OPTIONS, MODEL_OPTIONS, isFunctional } from './options.js';
@@ -37,8 +35,8 @@ import type { ModelLocation } from './saving/io.js';
 import { saveArtifacts } from './saving/io.js';
 import { trainingStateOf } from './saving/training-state.js';
 import type { SummaryRow } from './summary.js';
-import { formatSummary } from './summary.js';
-import { functionalConfig, graphNodeIndex, modelTopology } from './topology-write.js';
+import { formatSummary, graphRows } from './summary.js';
+import { functionalConfig, modelTopology } from './topology-write.js';
 import { Trainer } from './trainer.js';
 
 export interface SaveOptions extends FileOptions {
@@ -437,17 +435,12 @@ export class Model extends Trainer {
   protected summaryRows(): SummaryRow[] {
     const g = this.#graph;
     if (!g) return this.layers.map((l) => ({ layer: `${l.name} (${l.className})`, outputShape: '?', params: l.countParams() }));
-    const index = graphNodeIndex(g, (l) => l instanceof Model);
-    return g.layers.map((layer) => {
-      const nodes = g.nodes.filter((n) => n.layer === layer);
-      const shapes = [...new Set(nodes.flatMap((n) => n.outputs.map((t) => formatLayerShape(t.shape))))];
-      return {
-        layer: `${layer.name} (${layer.className})`,
-        outputShape: shapes.length === 1 ? shapes[0]! : 'multiple',
-        params: layer.countParams(),
-        connectedTo: nodes.flatMap((n) => n.inputs.map((t) => `${t.node.layer.name}[${index.get(t.node)}][${t.index}]`)),
-      };
-    });
+    return graphRows(g, (l) => l instanceof Model);
+  }
+
+  /** The activation of a one-output model's last layer that has one (the doctor reads it when the model is nested). */
+  override get outputActivation(): string | null {
+    return this.outputPaths()[0]?.find((l) => l.outputActivation !== null)?.outputActivation ?? null;
   }
 
   // --- Doctor ---------------------------------------------------------------------------------------
@@ -495,41 +488,8 @@ export class Model extends Trainer {
     for (const finding of findings) console.warn(`layerwise doctor: ${finding.message}`);
   }
 
-  /**
-   * The doctor's findings for each output (its loss, its activation, its labels) and each input (its
-   * values), with messages naming the input or output when the model has several; each finding once.
-   */
   #diagnose(stage: 'compile' | 'fit', data?: ArrayData, validationSplit?: ArrayData | null): DoctorFinding[] {
     const { optimizer, outputs } = this.#setup!;
-    const paths = this.outputPaths();
-    const shapes = this.portShapes();
-    const inputNames = this.inputNames;
-    const part = (d: ArrayData | null | undefined, pick: (d: ArrayData) => { x?: ArrayData['x'][number]; y?: ArrayData['y'][number] }): Samples | undefined =>
-      d ? { ...pick(d), offset: d.offset, size: d.size } : undefined;
-    const contexts: { context: DoctorContext; about: string }[] = outputs.map((o, k) => ({
-      about: outputs.length > 1 ? `output '${o.name}': ` : '',
-      context: doctorContext(
-        { loss: o.loss, optimizer, metrics: o.metrics, layers: this.flatLayers, outputPath: paths[k] ?? [], outputShape: shapes.outputs[k] ?? null },
-        part(data, (d) => ({ y: d.y[k]!, ...(inputNames.length === 1 && k === 0 ? { x: d.x[0]! } : {}) })),
-        part(validationSplit, (d) => ({ y: d.y[k]! })) ?? null,
-      ),
-    }));
-    if (inputNames.length > 1 && data) {
-      inputNames.forEach((name, j) => contexts.push({
-        about: `input '${name}': `,
-        context: doctorContext({ loss: outputs[0]!.loss, optimizer, metrics: [], layers: [], outputPath: [], outputShape: null }, part(data, (d) => ({ x: d.x[j]! }))),
-      }));
-    }
-    const seen = new Set<string>();
-    const findings: DoctorFinding[] = [];
-    for (const { context, about } of contexts) {
-      for (const f of diagnose(stage, context)) {
-        if (seen.has(f.message)) continue;
-        seen.add(f.message);
-        // The learning rate is the whole model's; other findings are about one input or output.
-        findings.push(f.check === 'learning-rate' ? f : { ...f, message: `${about}${f.message}` });
-      }
-    }
-    return findings;
+    return diagnoseModel(stage, { optimizer, outputs, outputPaths: this.outputPaths(), outputShapes: this.portShapes().outputs, inputNames: this.inputNames, layers: this.flatLayers }, data, validationSplit);
   }
 }

@@ -1,4 +1,8 @@
 /** The model summary in Keras's layout: one row per layer with its output shape and parameter count. */
+import type { BaseLayer } from '../layers/index.js';
+import { formatLayerShape } from '../layers/index.js';
+import type { Graph } from './graph.js';
+import { graphNodeIndex } from './topology-write.js';
 
 export interface SummaryRow {
   /** `conv2d (Conv2D)`. */
@@ -50,4 +54,22 @@ export function formatSummary({ title, rows, trainable, nonTrainable }: SummaryI
     `Non-trainable params: ${count(nonTrainable)} (${size(nonTrainable)})`,
     '_'.repeat(total),
   ].join('\n');
+}
+
+/**
+ * The rows of a graph, as Keras prints one: a row per layer, its output shape ('multiple' when a shared
+ * layer made several), and what feeds it as `layer[node][tensor]`, one connection per line.
+ */
+export function graphRows(graph: Graph, isModel: (layer: BaseLayer) => boolean): SummaryRow[] {
+  const index = graphNodeIndex(graph, isModel);
+  return graph.layers.map((layer) => {
+    const nodes = graph.nodes.filter((n) => n.layer === layer);
+    const shapes = [...new Set(nodes.flatMap((n) => n.outputs.map((t) => formatLayerShape(t.shape))))];
+    return {
+      layer: `${layer.name} (${layer.className})`,
+      outputShape: shapes.length === 1 ? shapes[0]! : 'multiple',
+      params: layer.countParams(),
+      connectedTo: nodes.flatMap((n) => n.inputs.map((t) => `${t.node.layer.name}[${index.get(t.node)}][${t.index}]`)),
+    };
+  });
 }
