@@ -36,6 +36,7 @@ describe('options are checked, unknown keys refused', () => {
       [() => model.evaluate(X, Y, { batch_size: 2 } as never), /^evaluate: unknown option 'batch_size' \(did you mean 'batchSize'\?\)/],
       [() => model.predict(X, { verbose: 0 } as never), /^predict: unknown option 'verbose'; known options: batchSize, steps/],
       [() => model.save('/nonexistent', { includeTrainingstate: true } as never), /save: unknown option 'includeTrainingstate' \(did you mean 'includeTrainingState'\?\)/],
+      [() => model.trainOnBatch(X, Y, { sampleWeights: [1, 1, 1, 1, 1, 1] } as never), /^trainOnBatch: unknown option 'sampleWeights' \(did you mean 'sampleWeight'\?\)/],
       [() => model.compile({ loss: 'mse', metric: ['accuracy'] } as never), /compile: unknown option 'metric' \(did you mean 'metrics'\?\)/],
       [() => model.compile({ loss: 'mse', optimizer: 5 } as never), /compile: option 'optimizer' expected an optimizer \(a name or an Optimizer\), received 5/],
       [() => new Sequential({ layer: [] } as never), /^Sequential: unknown option 'layer' \(did you mean 'layers'\?\)/],

@@ -1,7 +1,7 @@
 /** Level 6: models (Sequential, functional Model), training, callbacks, summaries, saving and the model doctor. */
 export * from './model.js';
 export * from './trainer.js';
-export type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, PredictOptions, ValidationData, Verbosity } from './options.js';
+export type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, OnBatchOptions, PredictOptions, ValidationData, Verbosity } from './options.js';
 export type { OutputSetup } from './compile-setup.js';
 export type { Batch, DataPosition, EpochBatches, TrainingData } from './data-adapter.js';
 export type { PerPort, TensorData } from './model-io.js';

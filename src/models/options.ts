@@ -69,6 +69,13 @@ export interface PredictOptions {
   steps?: number;
 }
 
+export interface OnBatchOptions {
+  /** One weight per sample, multiplying its loss (for every output, or per output). */
+  sampleWeight?: SampleWeights;
+  /** trainOnBatch: weights per class index (models with one output). */
+  classWeight?: Readonly<Record<number, number>>;
+}
+
 export interface ModelOptions {
   name?: string;
 }
@@ -112,6 +119,11 @@ export const PREDICT_OPTIONS = optionsSpec({
   batchSize: is.positiveInteger.default(32),
   steps: is.positiveInteger.optional(),
 } satisfies SpecFor<PredictOptions>);
+
+export const ON_BATCH_OPTIONS = optionsSpec({
+  sampleWeight: sampleWeights.optional(),
+  classWeight: is.plainObject.to((v) => v as Readonly<Record<number, number>>).optional(),
+} satisfies SpecFor<OnBatchOptions>);
 
 const symbolicList = is.satisfying('a symbolic tensor or a non-empty array of them (from Input() and layer.apply)', (v): v is SymbolicTensor | SymbolicTensor[] =>
   v instanceof SymbolicTensorClass || (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof SymbolicTensorClass)));

@@ -26,8 +26,8 @@ import type { Batch, EpochBatches, TrainingData } from './data-adapter.js';
 import { DatasetTrainingData, isDataset } from './dataset-data.js';
 import type { TensorData } from './model-io.js';
 import { lossNotFinite } from './non-finite.js';
-import type { EvaluateOptions, FitOptions, PredictOptions } from './options.js';
-import { EVALUATE_OPTIONS, FIT_OPTIONS, PREDICT_OPTIONS } from './options.js';
+import type { EvaluateOptions, FitOptions, OnBatchOptions, PredictOptions } from './options.js';
+import { EVALUATE_OPTIONS, FIT_OPTIONS, ON_BATCH_OPTIONS, PREDICT_OPTIONS } from './options.js';
 import { ResumeFrom } from './saving/resume.js';
 import { MetricsTracker } from './tracker.js';
 
@@ -229,18 +229,21 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   }
 
   /** One training step on exactly this batch; returns `[loss, ...]` for it. */
-  trainOnBatch(x: TensorData, y: TensorData, options: { sampleWeight?: SampleWeights; classWeight?: Readonly<Record<number, number>> } = {}): number[] {
+  trainOnBatch(x: TensorData, y: TensorData, options: OnBatchOptions = {}): number[] {
     if (this.#fitting) throw new ValueError(`trainOnBatch: ${this.label} is training (fit has not finished); await it first`);
+    const o = ON_BATCH_OPTIONS.parse('trainOnBatch', options);
     const setup = this.compiled('trainOnBatch');
-    const data = this.checkedData('trainOnBatch', x, y, options.sampleWeight, options.classWeight);
+    const data = this.checkedData('trainOnBatch', x, y, o.sampleWeight, o.classWeight);
     setup.tracker.reset();
     return Object.values(this.trainStep(data));
   }
 
   /** The loss and metrics on exactly this batch: `[loss, ...]`. */
-  testOnBatch(x: TensorData, y: TensorData, options: { sampleWeight?: SampleWeights } = {}): number[] {
+  testOnBatch(x: TensorData, y: TensorData, options: Pick<OnBatchOptions, 'sampleWeight'> = {}): number[] {
+    const o = ON_BATCH_OPTIONS.parse('testOnBatch', options);
+    if (o.classWeight !== undefined) throw new ValueError(`testOnBatch: option 'classWeight' applies to training; weight the samples with 'sampleWeight'`);
     const setup = this.compiled('testOnBatch');
-    const data = this.checkedData('testOnBatch', x, y, options.sampleWeight);
+    const data = this.checkedData('testOnBatch', x, y, o.sampleWeight);
     return Object.values(this.testStep(data, new MetricsTracker(setup.outputs)));
   }
 
