@@ -188,20 +188,20 @@ export function splitForValidation(where: string, data: ArrayData, fraction: num
 }
 
 /** The rows of an epoch, shuffled or in order: what takeBatch picks batches from. */
-export function epochOrder(data: ArrayData, shuffle: boolean): Int32Array {
+function epochOrder(data: ArrayData, shuffle: boolean): Int32Array {
   const order = shuffle ? shuffledIndices(data.size) : new Int32Array(data.size).map((_, i) => i);
   if (data.offset !== 0) for (let i = 0; i < order.length; i++) order[i]! += data.offset;
   return order;
 }
 
 /** The batch of rows `order[start..end)` (see epochOrder), copied once. */
-export function takeBatch(data: ArrayData, order: Int32Array, start: number, end: number): Batch {
+function takeBatch(data: ArrayData, order: Int32Array, start: number, end: number): Batch {
   const take = (t: Tensor): Tensor => takeRows(t, order, start, end);
   return { x: data.x.map(take), y: data.y.map(take), sampleWeight: data.sampleWeight.map((w) => (w ? take(w) : null)) };
 }
 
 /** Samples start..end-1, in order (evaluate, predict), copied once. */
-export function sliceBatch(data: ArrayData, start: number, end: number): Batch {
+function sliceBatch(data: ArrayData, start: number, end: number): Batch {
   const slice = (t: Tensor): Tensor => sliceRows(t, data.offset + start, data.offset + end);
   return { x: data.x.map(slice), y: data.y.map(slice), sampleWeight: data.sampleWeight.map((w) => (w ? slice(w) : null)) };
 }

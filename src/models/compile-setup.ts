@@ -36,7 +36,7 @@ export interface CompileOptions {
 const isLossId = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function' || (typeof v === 'object' && v !== null && typeof (v as Loss).perSample === 'function');
 const isMetricId = (v: unknown): boolean => typeof v === 'string' || v instanceof Metric;
 
-export const COMPILE_OPTIONS = optionsSpec({
+const COMPILE_OPTIONS = optionsSpec({
   optimizer: is.satisfying('an optimizer (a name or an Optimizer)', (v): v is OptimizerIdentifier => typeof v === 'string' || v instanceof Optimizer).optional(),
   loss: is.satisfying('a loss (a name, a function or a Loss), or one per output in an array or a record', (v): v is PerPort<LossIdentifier> =>
     isLossId(v) || (Array.isArray(v) && v.every(isLossId)) || (isRecord(v) && Object.values(v).every(isLossId))),

@@ -131,7 +131,7 @@ function readDatasetPosition(where: string, p: DataPosition): { step: number; da
 const STRUCTURED = ['x', 'y', 'sampleWeight'];
 
 /** An element of the dataset as a batch; `step` names it in messages, `ranks` are the inputs' where known. */
-export function toBatch(where: string, element: unknown, ports: ModelPorts, targets: boolean, step: number, ranks: readonly (number | null)[] = []): Batch {
+function toBatch(where: string, element: unknown, ports: ModelPorts, targets: boolean, step: number, ranks: readonly (number | null)[] = []): Batch {
   const at = `${where} (dataset batch ${step + 1})`;
   let x: unknown, y: unknown, sw: unknown;
   if (element instanceof Tensor || ArrayBuffer.isView(element)) {
