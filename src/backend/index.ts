@@ -27,6 +27,11 @@ const cache = new Map<BackendName, { backend: Backend }>();
 let active: Backend | null = null;
 let floatKernels: Kernels = referenceKernels;
 
+/** The backend called `name` as the registry loads it, or why it does not load here. */
+export function loadBackend(name: BackendName): Loaded {
+  return load(name);
+}
+
 function load(name: BackendName): Loaded {
   const cached = cache.get(name);
   if (cached) return cached;

@@ -25,7 +25,7 @@ function lastAxisKernel(t: Tensor, kernel: 'softmax' | 'logSoftmax'): Tensor {
   const cols = t.shape[t.rank - 1]!;
   const rows = cols === 0 ? 0 : t.size / cols;
   const { t: out } = empty(t.dtype, t.shape);
-  k(t)[kernel](fdata(t), fdata(out), rows, cols);
+  k(t)[kernel]({ x: fdata(t), out: fdata(out), rows, cols });
   return out;
 }
 

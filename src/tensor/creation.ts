@@ -79,7 +79,7 @@ export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor 
     }
     const target = dtype ?? dtypeOf(typed);
     const data = alloc(target, typed.length);
-    kernelsFor(target).cast(typed, data);
+    kernelsFor(target).cast({ x: typed, out: data });
     return new Tensor(data, shape);
   }
   if (typeof values !== 'number' && typeof values !== 'boolean' && !Array.isArray(values)) {
@@ -113,7 +113,7 @@ export function fill(shape: readonly number[], value: number, options: { dtype?:
   const dtype = checkDType('fill', options.dtype ?? 'float32');
   if (typeof value !== 'number') throw new ValueError(`fill: argument 'value' expected a number, received ${describe(value)}`);
   const data = alloc(dtype, sizeOf(s));
-  kernelsFor(dtype).fill(data, value);
+  kernelsFor(dtype).fill({ out: data, value });
   return new Tensor(data, s);
 }
 
@@ -154,7 +154,7 @@ export function eye(n: number, options: { m?: number; dtype?: DType } = {}): Ten
   checkShape('eye', 'm', [m]);
   const dtype = checkDType('eye', options.dtype ?? 'float32');
   const data = alloc(dtype, n * m);
-  kernelsFor(dtype).fill(data, 0);
+  kernelsFor(dtype).fill({ out: data, value: 0 });
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, [n, m]);
 }
@@ -213,7 +213,7 @@ export function truncatedNormal(shape: readonly number[], options: NormalOptions
 /** A copy of `t` converted to `dtype` (not differentiable; ops.cast is). */
 function cast(t: Tensor, dtype: DType): Tensor {
   const data = alloc(dtype, t.size);
-  kernelsFor(dtype).cast(storage(t), data);
+  kernelsFor(dtype).cast({ x: storage(t), out: data });
   return new Tensor(data, t.shape);
 }
 

@@ -22,7 +22,7 @@ export class Variable extends Tensor {
     // Storage comes from the active backend (WebAssembly memory when that backend is active) so that
     // optimizer kernels update weights in place without copying them in and out.
     const data = alloc(initial.dtype, initial.size);
-    kernelsFor(initial.dtype).cast(storage(initial), data);
+    kernelsFor(initial.dtype).cast({ x: storage(initial), out: data });
     super(data, initial.shape);
     this.#trainable = options.trainable ?? true;
     this.requiresGrad = this.#trainable;
@@ -45,7 +45,7 @@ export class Variable extends Tensor {
     }
     checkDType(this, value.dtype);
     if (value === this) return;
-    kernelsFor(this.dtype).cast(storage(value), storage(this));
+    kernelsFor(this.dtype).cast({ x: storage(value), out: storage(this) });
   }
 }
 

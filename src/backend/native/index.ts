@@ -4,9 +4,10 @@
  * instruction set and `LAYERWISE_THREADS` the number of threads.
  */
 import { newArray } from '../../util/dtype.js';
+import { bindNative } from '../generated/native.js';
 import type { Backend } from '../kernels.js';
+import { referenceKernels } from '../reference/index.js';
 import { loadAddon } from './addon.js';
-import { nativeKernels } from './kernels.js';
 
 /**
  * Float32 tensors from this size up live in recycled native memory (see native/common/buffer-cache.h);
@@ -26,7 +27,7 @@ export function loadNativeBackend(): { backend: Backend } | { error: string } {
       : '';
   const backend: Backend = {
     name: 'native',
-    kernels: nativeKernels(addon),
+    kernels: bindNative(addon.params, addon.kernels, referenceKernels),
     alloc: (dtype, length) => {
       if (dtype !== 'float32' || length * 4 < MIN_RECYCLED_BYTES) return newArray(dtype, length);
       return new Float32Array(addon.alloc(length * 4), 0, length);
