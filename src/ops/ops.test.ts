@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /** Forward values against hand-computed cases. Gradients are checked in test/gradients.test.ts. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
