@@ -147,6 +147,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   export_kernels(env, kernels, *g_kernels);
 
   exports.Set("params", params);
+  exports.Set("tableHash", Napi::Number::New(env, kTableHash));
   exports.Set("isas", isas);
   exports.Set("kernels", kernels);
   exports.Set("isa", Napi::Function::New(env, GetIsa));

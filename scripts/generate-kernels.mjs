@@ -145,6 +145,7 @@ function cppTypes({ kernels, enums, structs }, paramSlots) {
     out.push('};');
   }
   out.push('', `constexpr int kKernelCount = ${kernels.length};`);
+  out.push('// A hash of the kernel table this code was generated from (see scripts/generate-kernels.mjs).', `constexpr int32_t kTableHash = ${layoutHash({ kernels, enums, structs })};`);
   out.push(`// Float64 slots of the parameters array: the most any kernel's parameters take.`);
   out.push(`constexpr int kParamSlots = ${paramSlots};`, '');
   out.push('// The compute functions of one instruction set; null where it does not implement a kernel.');
@@ -344,9 +345,16 @@ function asEntry(model, sources) {
   return `${out.join('\n')}\n`;
 }
 
-/** A hash of every kernel's record layout and enum values: differs whenever the table does. */
+/**
+ * A hash of the whole table as the backends see it (kernels, operands, parameter layouts, enum values):
+ * compiled into the addon and the WebAssembly module, and compared at load with the TypeScript glue's,
+ * so code built from another version of the table refuses to load instead of misreading parameters.
+ */
 function layoutHash(model) {
-  const text = JSON.stringify([model.kernels.map((k) => [k.name, wasmLayout(k).fields.map((f) => [f.kind, f.offset, f.target ?? 0])]), model.enums.map((e) => e.values)]);
+  const text = JSON.stringify([
+    model.kernels.map((k) => [k.name, k.arrays, k.params, nativeSlots(k).slots.map((x) => x.at), wasmLayout(k).fields.map((f) => [f.kind, f.offset, f.target ?? 0])]),
+    model.enums.map((e) => [e.name, e.values]),
+  ]);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 1) & 0x3fffffff;
@@ -409,6 +417,7 @@ function tsNative(model) {
     "import type { KernelArgs, Kernels } from '../kernels.js';", "import * as check from './checks.js';", '',
     '/** A kernel function of the addon: the call\'s arrays, in table order (a list as a JavaScript array).', ' */',
     'export type NativeKernel = (...arrays: unknown[]) => void;', '',
+    '/** What the addon\'s `tableHash` is when it was built from the same kernel table. */', `export const TABLE_HASH = ${layoutHash(model)};`, '',
     ...tsEnumCodes(model), '',
     '/** Kernels of the addon, bound to its parameter slots; `reference` takes what the addon cannot. */',
     'export function bindNative(params: Float64Array, kernels: Readonly<Record<string, NativeKernel | undefined>>, reference: Kernels): Partial<Kernels> {',
@@ -469,7 +478,7 @@ function tsWasm(model) {
     `/** Bytes of the argument record: enough for any kernel's. */`];
   const layouts = model.kernels.map((k) => [k, wasmLayout(k)]);
   out.push(`export const ARGS_BYTES = ${Math.max(...layouts.map(([, l]) => l.size))};`);
-  out.push('/** What argsLayout() of a module built from the same table returns. */', `export const ARGS_LAYOUT = ${layoutHash(model)};`, '');
+  out.push('/** What argsLayout() of a module built from the same kernel table returns. */', `export const ARGS_LAYOUT = ${layoutHash(model)};`, '');
   out.push(...tsEnumCodes(model), '');
   out.push('export function bindWasm(glue: WasmGlue, reference: Kernels): Partial<Kernels> {',
     '  const { i32, f32 } = glue;', '  const base = glue.args >> 2;', '  const bound: { -readonly [K in keyof Kernels]?: Kernels[K] } = {};');
@@ -553,5 +562,15 @@ const outputs = {
   'src/backend/generated/native.ts': tsNative(model),
   'src/backend/generated/wasm.ts': tsWasm(model),
 };
-const changed = Object.entries(outputs).filter(([path, text]) => write(path, text)).map(([path]) => path);
-console.log(`generate-kernels: ${model.kernels.length} kernels${changed.length > 0 ? `; wrote ${changed.join(', ')}` : ', glue up to date'}`);
+if (process.argv.includes('--check')) {
+  // For tests: whether the files on disk are what the table gives (not stale, not edited by hand).
+  const stale = Object.entries(outputs).filter(([path, text]) => !existsSync(join(root, path)) || readFileSync(join(root, path), 'utf8') !== text);
+  if (stale.length > 0) {
+    console.error(`generate-kernels: ${stale.map(([path]) => path).join(', ')} differ from what src/backend/kernel-table.ts gives; run npm run build`);
+    process.exit(1);
+  }
+  console.log('generate-kernels: the generated glue matches the kernel table');
+} else {
+  const changed = Object.entries(outputs).filter(([path, text]) => write(path, text)).map(([path]) => path);
+  console.log(`generate-kernels: ${model.kernels.length} kernels${changed.length > 0 ? `; wrote ${changed.join(', ')}` : ', glue up to date'}`);
+}

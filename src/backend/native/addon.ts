@@ -5,9 +5,12 @@
  * addon owns, written right before each call by the generated glue (../generated/native.ts).
  */
 import type { NativeKernel } from '../generated/native.js';
+import { TABLE_HASH } from '../generated/native.js';
 
 export interface NativeAddon {
   readonly params: Float64Array;
+  /** Identifies the kernel table the addon was built from (TABLE_HASH of the glue it must match). */
+  readonly tableHash: number;
   /** The kernel functions, by kernel name (only those the C++ code implements). */
   readonly kernels: Readonly<Record<string, NativeKernel | undefined>>;
   /** Instruction sets this CPU supports, best first: "avx512", "avx2", "portable". */
@@ -34,6 +37,7 @@ function isStringArray(value: unknown): boolean {
 function missingMembers(mod: Record<string, unknown>): string | null {
   const missing: string[] = [];
   if (!(mod['params'] instanceof Float64Array)) missing.push('params');
+  if (typeof mod['tableHash'] !== 'number') missing.push('tableHash');
   if (typeof mod['kernels'] !== 'object' || mod['kernels'] === null) missing.push('kernels');
   if (!isStringArray(mod['isas'])) missing.push('isas');
   for (const name of FUNCTIONS) if (typeof mod[name] !== 'function') missing.push(name);
@@ -78,7 +82,9 @@ export function loadAddon(): NativeAddon | { error: string } {
   }
   try {
     const mod: unknown = node.module.createRequire(import.meta.url)(path);
-    if (isNativeAddon(mod)) {
+    if (isNativeAddon(mod) && mod.tableHash !== TABLE_HASH) {
+      cached = { error: `the native addon at ${path} was built from another version of the kernel table; rebuild it with \`npm install\` (or node scripts/build-native.mjs)` };
+    } else if (isNativeAddon(mod)) {
       cached = mod;
     } else {
       const missing = typeof mod === 'object' && mod !== null ? missingMembers(mod as Record<string, unknown>) : 'everything';
