@@ -421,7 +421,29 @@ export const CASES: CaseGenerators = {
   },
   softmax: (rng) => lastAxis(rng),
   logSoftmax: (rng) => lastAxis(rng),
+  layerNorm(rng) {
+    return LAYER_NORMS.map(([rows, cols]) => ({
+      label: `${rows}x${cols}`,
+      // Rows with a large mean, where a one-pass variance would lose its precision.
+      args: { x: uniform(rng, rows * cols, 90, 110), gamma: uniform(rng, cols), beta: uniform(rng, cols), out: f32(rows * cols), mean: f32(rows), rstd: f32(rows), rows, cols, epsilon: 1e-3 },
+      tolerance: { rtol: 1e-4, atol: 2e-5 },
+    }));
+  },
+  layerNormGrad(rng) {
+    return LAYER_NORMS.map(([rows, cols]) => {
+      const x = uniform(rng, rows * cols, -2, 2), gamma = uniform(rng, cols), mean = f32(rows), rstd = f32(rows);
+      ref.layerNorm({ x, gamma, beta: f32(cols), out: f32(rows * cols), mean, rstd, rows, cols, epsilon: 1e-3 });
+      return {
+        label: `${rows}x${cols}`,
+        args: { dy: uniform(rng, rows * cols), x, gamma, mean, rstd, dx: f32(rows * cols), dGamma: f32(cols), dBeta: f32(cols), rows, cols },
+        tolerance: sums(2 * Math.max(rows, cols)),
+      };
+    });
+  },
 };
+
+/** [rows, cols]: odd widths, one column, empty rows and no rows, and enough rows to split over threads. */
+const LAYER_NORMS: [number, number][] = [[1, 1], [3, 5], [7, 33], [64, 10], [5, 100], [2, 1000], [0, 7], [4, 0], [20_000, 37]];
 
 function lastAxis(rng: Rng): Case<'softmax'>[] {
   return ([[0, 5], [1, 1], [3, 1], [7, 10], [64, 10], [5, 100], [2, 1000], [20_000, 33]] as const).flatMap(([rows, cols]) =>

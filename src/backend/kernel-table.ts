@@ -249,6 +249,22 @@ export const KERNELS = {
   /** Softmax over the last axis of a [rows, cols] view, stable for large inputs. */
   softmax: kernel({ x: input('float'), out: output('float'), rows: int, cols: int }, (a) => ({ x: a.rows * a.cols, out: a.rows * a.cols })),
   logSoftmax: kernel({ x: input('float'), out: output('float'), rows: int, cols: int }, (a) => ({ x: a.rows * a.cols, out: a.rows * a.cols })),
+  /**
+   * Layer normalization over the last axis of a [rows, cols] view: out = (x - mean) * rstd * gamma + beta,
+   * with rstd = 1 / sqrt(variance + epsilon); each row's mean and rstd are kept for the gradient.
+   */
+  layerNorm: kernel(
+    { x: input('float'), gamma: input('float'), beta: input('float'), out: output('float'), mean: output('float'), rstd: output('float'), rows: int, cols: int, epsilon: float },
+    (a) => ({ x: a.rows * a.cols, gamma: a.cols, beta: a.cols, out: a.rows * a.cols, mean: a.rows, rstd: a.rows }),
+  ),
+  /** layerNorm's gradients from its saved mean and rstd: dx per row, dGamma and dBeta summed over rows. */
+  layerNormGrad: kernel(
+    {
+      dy: input('float'), x: input('float'), gamma: input('float'), mean: input('float'), rstd: input('float'),
+      dx: output('float'), dGamma: output('float'), dBeta: output('float'), rows: int, cols: int,
+    },
+    (a) => ({ dy: a.rows * a.cols, x: a.rows * a.cols, gamma: a.cols, mean: a.rows, rstd: a.rows, dx: a.rows * a.cols, dGamma: a.cols, dBeta: a.cols }),
+  ),
 } satisfies Record<string, KernelSpec>;
 
 export type KernelTable = typeof KERNELS;

@@ -142,6 +142,9 @@ export const SCHEDULES: { readonly [K in KernelName]?: Schedule<K> } = {
   },
   softmax: { run: (a, x) => rows(a.rows, a.cols, x) },
   logSoftmax: { run: (a, x) => rows(a.rows, a.cols, x) },
+  // Every row writes its mean and rstd, even an empty one; the gradient's units are its rows, then groups of 4 columns.
+  layerNorm: { run: (a, x) => rows(a.rows, a.cols + 1, x) },
+  layerNormGrad: { run: (a, x) => rows(a.rows + Math.ceil(a.cols / 4), a.cols, x) },
   matmul: {
     run(a, x) {
       const { batch, m, n, k } = a.product;
