@@ -176,6 +176,7 @@ const EXPRESSIONS = [
     program: compile({ 0: e0.sub(e1).mul(1.5).div(e1.abs().add(0.5)).maximum(e2).minimum(2), 1: e1.mul(e2).add(e0) }),
     arrays: 3,
   },
+  { name: 'two operands swapped in place', program: compile({ 0: e1, 1: e0 }), arrays: 3 },
   { name: 'an RMSprop step', program: compile({ 2: e2.mul(0.9).add(e1.square().mul(0.1)), 0: e0.sub(e1.mul(0.001).div(e2.mul(0.9).add(e1.square().mul(0.1)).add(1e-7).sqrt())) }), arrays: 3 },
 ];
 

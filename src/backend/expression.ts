@@ -7,19 +7,21 @@
  *   const velocity = v.mul(rho).add(g.square().mul(1 - rho));
  *   const program = compile({ 2: velocity, 0: p.sub(g.mul(lr).div(velocity.add(eps).sqrt())) });
  *
- * and compiles to a small register program: instructions of four integers [op, destination, a, b]
- * over at most EXPRESSION_REGISTERS registers, numbers kept in a constant table. Every operand is loaded
- * once before anything is stored, so updating arrays in place is safe. The reference backend evaluates
- * a program in float64, the fast backends in float32, vector by vector.
+ * and compiles to a small register program: instructions of four integers [op, destination, a, b] over
+ * at most EXPRESSION_REGISTERS registers. A source a or b names a register (below EXPRESSION_REGISTERS), a
+ * number of the constant table (from CONSTANT_SOURCE on) or an operand's element (from OPERAND_SOURCE
+ * on), so arithmetic reads operands and numbers where they are, without copying them first. Stores come
+ * last and read registers only, so updating arrays in place is safe. The reference backend evaluates a
+ * program in float64, the fast backends in float32, a block of elements at a time.
  */
 
 /** The instructions, in the order of their codes. */
 export const EXPRESSION_OPS = [
-  // register <- operand a; register <- constant a; operand a <- register b
-  'load', 'constant', 'store',
-  // register <- f(register a)
+  // register <- source a (an operand or a number, for a store); operand a <- register b
+  'copy', 'store',
+  // register <- f(source a)
   'neg', 'abs', 'sqrt', 'square', 'exp', 'log', 'reciprocal', 'relu', 'sigmoid', 'tanh',
-  // register <- register a (op) register b
+  // register <- source a (op) source b
   'add', 'sub', 'mul', 'div', 'maximum', 'minimum',
 ] as const;
 export type ExpressionOp = (typeof EXPRESSION_OPS)[number];
@@ -31,9 +33,12 @@ export const EXPRESSION_REGISTERS = 16;
 export const EXPRESSION_MAX_OPERANDS = 16;
 export const EXPRESSION_MAX_INSTRUCTIONS = 64;
 export const EXPRESSION_MAX_CONSTANTS = 32;
+/** Sources from here on read constant `source - CONSTANT_SOURCE`. */
+export const CONSTANT_SOURCE = EXPRESSION_REGISTERS;
+/** Sources from here on read operand `source - OPERAND_SOURCE`'s element. */
+export const OPERAND_SOURCE = CONSTANT_SOURCE + EXPRESSION_MAX_CONSTANTS;
 
 const CODE: Readonly<Record<ExpressionOp, number>> = Object.fromEntries(EXPRESSION_OPS.map((op, i) => [op, i])) as Record<ExpressionOp, number>;
-const FIRST_UNARY = CODE.neg;
 const FIRST_BINARY = CODE.add;
 
 type Node =
@@ -144,49 +149,60 @@ export function compile(stores: Readonly<Record<number, Term>>): Program {
       visit(n.a);
       visit(n.b);
     }
-    order.push(t);
+    if (n.kind === 'unary' || n.kind === 'binary') order.push(t);
   };
   const targets = Object.entries(stores).map(([index, t]) => [Number(index), t] as const);
   for (const [, t] of targets) visit(t);
-  // Loads first, so that stores (last) never overwrite an operand something still reads.
-  order.sort((x, y) => Number(y.node.kind === 'operand') - Number(x.node.kind === 'operand'));
 
   const code: number[] = [];
   const constants: number[] = [];
   const registerOf = new Map<Term, number>();
   const free: number[] = Array.from({ length: EXPRESSION_REGISTERS }, (_, i) => EXPRESSION_REGISTERS - 1 - i);
   const remaining = new Map(uses);
-  const release = (t: Term): void => {
-    const left = remaining.get(t)! - 1;
-    remaining.set(t, left);
-    if (left === 0) free.push(registerOf.get(t)!);
-  };
   const allocate = (t: Term): number => {
     const r = free.pop();
     if (r === undefined) throw new Error(`expression: more than ${EXPRESSION_REGISTERS} values are live at once`);
     registerOf.set(t, r);
     return r;
   };
-  for (const t of order) {
+  /** The source that reads `t`; a computed value's register is freed after its last use. */
+  const source = (t: Term): number => {
     const n = t.node;
-    if (n.kind === 'operand') {
-      code.push(CODE.load, allocate(t), n.index, 0);
-    } else if (n.kind === 'constant') {
+    if (n.kind === 'operand') return OPERAND_SOURCE + n.index;
+    if (n.kind === 'constant') {
       let at = constants.findIndex((c) => Object.is(c, n.value));
       if (at < 0) at = constants.push(n.value) - 1;
-      code.push(CODE.constant, allocate(t), at, 0);
-    } else if (n.kind === 'unary') {
-      const a = registerOf.get(n.a)!;
-      release(n.a);
+      return CONSTANT_SOURCE + at;
+    }
+    const r = registerOf.get(t)!;
+    const left = remaining.get(t)! - 1;
+    remaining.set(t, left);
+    if (left === 0) free.push(r);
+    return r;
+  };
+  for (const t of order) {
+    const n = t.node;
+    if (n.kind === 'unary') {
+      const a = source(n.a);
       code.push(CODE[n.op], allocate(t), a, 0);
-    } else {
-      const a = registerOf.get(n.a)!, b = registerOf.get(n.b)!;
-      release(n.a);
-      release(n.b);
+    } else if (n.kind === 'binary') {
+      const a = source(n.a), b = source(n.b);
       code.push(CODE[n.op], allocate(t), a, b);
     }
   }
-  for (const [index, t] of targets) code.push(CODE.store, 0, index, registerOf.get(t)!);
+  // Stores read registers only: an operand or a number stored as it is is copied to a register first,
+  // since an earlier store may have overwritten that operand.
+  const stored = targets.map(([index, t]): [number, number] => {
+    const n = t.node;
+    if (n.kind === 'operand' || n.kind === 'constant') {
+      const r = free.pop();
+      if (r === undefined) throw new Error(`expression: more than ${EXPRESSION_REGISTERS} values are live at once`);
+      code.push(CODE.copy, r, source(t), 0);
+      return [index, r];
+    }
+    return [index, registerOf.get(t)!];
+  });
+  for (const [index, r] of stored) code.push(CODE.store, 0, index, r);
   const program = { code, constants };
   const problem = validateProgram(program.code, program.constants.length, Infinity);
   if (problem) throw new Error(`expression: ${problem}`);
@@ -201,21 +217,24 @@ export function validateProgram(code: readonly number[], constantCount: number, 
   if (code.length % 4 !== 0) return `program length ${code.length} is not a multiple of 4`;
   if (code.length > 4 * EXPRESSION_MAX_INSTRUCTIONS) return `program has more than ${EXPRESSION_MAX_INSTRUCTIONS} instructions`;
   if (constantCount > EXPRESSION_MAX_CONSTANTS) return `program has more than ${EXPRESSION_MAX_CONSTANTS} constants`;
+  const operands = Math.min(operandCount, EXPRESSION_MAX_OPERANDS);
   const register = (r: number) => Number.isInteger(r) && r >= 0 && r < EXPRESSION_REGISTERS;
+  const source = (s: number) =>
+    register(s) ||
+    (Number.isInteger(s) && s >= CONSTANT_SOURCE && s < CONSTANT_SOURCE + constantCount) ||
+    (Number.isInteger(s) && s >= OPERAND_SOURCE && s < OPERAND_SOURCE + operands);
   for (let i = 0; i < code.length; i += 4) {
-    const [op, dst, a, b] = [code[i]!, code[i + 1]!, code[i + 2]!, code[i + 3]!];
+    const op = code[i]!, dst = code[i + 1]!, a = code[i + 2]!, b = code[i + 3]!;
     const at = `instruction ${i / 4}`;
     if (!Number.isInteger(op) || op < 0 || op >= EXPRESSION_OPS.length) return `${at}: unknown op ${op}`;
     if (op === CODE.store) {
-      if (!(Number.isInteger(a) && a >= 0 && a < operandCount)) return `${at}: stores to operand ${a} of ${operandCount}`;
-      if (!register(b)) return `${at}: register ${b} out of range`;
+      if (!(Number.isInteger(a) && a >= 0 && a < operands)) return `${at}: stores to operand ${a} of ${operandCount}`;
+      if (!register(b)) return `${at}: stores register ${b}, out of range`;
       continue;
     }
     if (!register(dst)) return `${at}: register ${dst} out of range`;
-    if (op === CODE.load && !(Number.isInteger(a) && a >= 0 && a < operandCount)) return `${at}: loads operand ${a} of ${operandCount}`;
-    if (op === CODE.constant && !(Number.isInteger(a) && a >= 0 && a < constantCount)) return `${at}: reads constant ${a} of ${constantCount}`;
-    if (op >= FIRST_UNARY && !register(a)) return `${at}: register ${a} out of range`;
-    if (op >= FIRST_BINARY && !register(b)) return `${at}: register ${b} out of range`;
+    if (!source(a)) return `${at}: source ${a} out of range`;
+    if (op >= FIRST_BINARY && !source(b)) return `${at}: source ${b} out of range`;
   }
   return null;
 }

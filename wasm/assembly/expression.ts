@@ -1,14 +1,17 @@
 /**
  * The fused elementwise expression (src/backend/expression.ts): a small register program run over blocks
- * of elements. Each instruction is one vector loop over the block, so the program is decoded once per
- * block and the operands are read and written once; the registers live in the thread's scratch.
+ * of elements. Each instruction is one vector loop over the block, reading operands and numbers where
+ * they are, so the program is decoded once per block and operands are read and written once; the
+ * registers live in the thread's scratch.
  */
 import { ExpressionArgs, ExpressionOp } from '../generated/kernels';
 import { vexp, vlog, vsigmoid, vtanh } from './vmath';
 
-const BLOCK: i32 = 256;
-/** src/backend/expression.ts's EXPRESSION_REGISTERS (programs are validated against it there). */
+const BLOCK: i32 = 1024;
+/** src/backend/expression.ts's EXPRESSION_REGISTERS, CONSTANT_SOURCE and OPERAND_SOURCE. */
 const REGISTERS: i32 = 16;
+const CONSTANT_SOURCE: i32 = 16;
+const OPERAND_SOURCE: i32 = 48;
 
 /** Bytes of scratch `expression` needs: its registers. */
 export function expressionScratchBytes(): i32 {
@@ -18,6 +21,7 @@ export function expressionScratchBytes(): i32 {
 @inline function vunary(op: i32, x: v128): v128 {
   const zero = f32x4.splat(0), one = f32x4.splat(1);
   switch (op) {
+    case ExpressionOp.Copy: return x;
     case ExpressionOp.Neg: return f32x4.neg(x);
     case ExpressionOp.Abs: return f32x4.abs(x);
     case ExpressionOp.Sqrt: return f32x4.sqrt(x);
@@ -43,30 +47,56 @@ export function expressionScratchBytes(): i32 {
   }
 }
 
-/** Elements [start, end) of every operand; lanes past the end of a block are computed on, never stored. */
+/** Lane group `o` (byte offset) of a source: a register, a number (0 stands for "use `c`") or an operand's elements. */
+@inline function read(p: usize, c: v128, o: usize, tail: usize): v128 {
+  if (p == 0) return c;
+  // The last lanes of an operand may run past its end: read those one at a time.
+  if (o + 16 > tail) {
+    let v = f32x4.splat(0);
+    const n = (tail - o) >> 2;
+    if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(p + o));
+    if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + o + 4));
+    if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + o + 8));
+    return v;
+  }
+  return v128.load(p + o);
+}
+
+/** Elements [start, end) of every operand. */
 export function expression(a: ExpressionArgs, start: i32, end: i32, scratch: usize): void {
   const code = a.program, constants = a.constants;
   const registerBytes = <usize>BLOCK * 4;
+  const never = <usize>-1;
   for (let s = start; s < end; s += BLOCK) {
     const m = min(BLOCK, end - s);
     const bytes = <usize>m * 4, vectors = <usize>((m + 3) >> 2) << 4;
     for (let pc = 0; pc < code.size; pc += 4) {
       const op = code.at(pc);
+      if (op == ExpressionOp.Store) {
+        memory.copy(load<usize>(a.operands + <usize>code.at(pc + 2) * 4) + <usize>s * 4, scratch + <usize>code.at(pc + 3) * registerBytes, bytes);
+        continue;
+      }
       const dst = scratch + <usize>code.at(pc + 1) * registerBytes;
-      const ia = code.at(pc + 2), ib = code.at(pc + 3);
-      const ra = scratch + <usize>(ia & (REGISTERS - 1)) * registerBytes;
-      const rb = scratch + <usize>(ib & (REGISTERS - 1)) * registerBytes;
-      if (op == ExpressionOp.Load) {
-        memory.copy(dst, load<usize>(a.operands + <usize>ia * 4) + <usize>s * 4, bytes);
-      } else if (op == ExpressionOp.Constant) {
-        const c = f32x4.splat(constants.at(ia));
-        for (let o: usize = 0; o < vectors; o += 16) v128.store(dst + o, c);
-      } else if (op == ExpressionOp.Store) {
-        memory.copy(load<usize>(a.operands + <usize>ia * 4) + <usize>s * 4, rb, bytes);
-      } else if (op < ExpressionOp.Add) {
-        for (let o: usize = 0; o < vectors; o += 16) v128.store(dst + o, vunary(op, v128.load(ra + o)));
+      // Each source as (address, number, bytes readable as whole vectors).
+      const sa = code.at(pc + 2), sb = code.at(pc + 3);
+      let pa: usize = 0, pb: usize = 0, ta = never, tb = never;
+      let ca = f32x4.splat(0), cb = f32x4.splat(0);
+      if (sa < CONSTANT_SOURCE) pa = scratch + <usize>sa * registerBytes;
+      else if (sa < OPERAND_SOURCE) ca = f32x4.splat(constants.at(sa - CONSTANT_SOURCE));
+      else {
+        pa = load<usize>(a.operands + <usize>(sa - OPERAND_SOURCE) * 4) + <usize>s * 4;
+        ta = bytes;
+      }
+      if (op >= ExpressionOp.Add) {
+        if (sb < CONSTANT_SOURCE) pb = scratch + <usize>sb * registerBytes;
+        else if (sb < OPERAND_SOURCE) cb = f32x4.splat(constants.at(sb - CONSTANT_SOURCE));
+        else {
+          pb = load<usize>(a.operands + <usize>(sb - OPERAND_SOURCE) * 4) + <usize>s * 4;
+          tb = bytes;
+        }
+        for (let o: usize = 0; o < vectors; o += 16) v128.store(dst + o, vbinary(op, read(pa, ca, o, ta), read(pb, cb, o, tb)));
       } else {
-        for (let o: usize = 0; o < vectors; o += 16) v128.store(dst + o, vbinary(op, v128.load(ra + o), v128.load(rb + o)));
+        for (let o: usize = 0; o < vectors; o += 16) v128.store(dst + o, vunary(op, read(pa, ca, o, ta)));
       }
     }
   }

@@ -1,6 +1,6 @@
 /** Elementwise kernels of the reference backend: plain loops, every dtype, the oracle for fast backends. */
 import type { FloatArray, TypedArray } from '../../util/dtype.js';
-import { EXPRESSION_OPS, EXPRESSION_REGISTERS } from '../expression.js';
+import { CONSTANT_SOURCE, EXPRESSION_OPS, EXPRESSION_REGISTERS, OPERAND_SOURCE } from '../expression.js';
 import type { BinaryOp, CompareOp, DifferentiableUnaryOp, Kernels, UnaryOp } from '../kernels.js';
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -207,26 +207,33 @@ const BLOCK = 256;
 function evaluate(operands: readonly FloatArray[], code: readonly number[], constants: readonly number[]): void {
   const n = operands[0]?.length ?? 0;
   const registers = Array.from({ length: EXPRESSION_REGISTERS }, () => new Float64Array(BLOCK));
+  const numbers = [new Float64Array(BLOCK), new Float64Array(BLOCK)];
   for (let start = 0; start < n; start += BLOCK) {
     const m = Math.min(BLOCK, n - start);
+    // A source's values for this block: a register, a number (spread over `side`'s buffer), or an operand's elements.
+    const read = (s: number, side: 0 | 1): { array: ArrayLike<number>; at: number } => {
+      if (s < CONSTANT_SOURCE) return { array: registers[s]!, at: 0 };
+      if (s < OPERAND_SOURCE) return { array: numbers[side]!.fill(constants[s - CONSTANT_SOURCE]!, 0, m), at: 0 };
+      return { array: operands[s - OPERAND_SOURCE]!, at: start };
+    };
     for (let pc = 0; pc < code.length; pc += 4) {
       const op = EXPRESSION_OPS[code[pc]!]!;
-      const dst = registers[code[pc + 1]!]!;
       const a = code[pc + 2]!, b = code[pc + 3]!;
-      if (op === 'load') {
-        const src = operands[a]!;
-        for (let i = 0; i < m; i++) dst[i] = src[start + i]!;
-      } else if (op === 'constant') {
-        dst.fill(constants[a]!, 0, m);
-      } else if (op === 'store') {
+      if (op === 'store') {
         const target = operands[a]!, src = registers[b]!;
         for (let i = 0; i < m; i++) target[start + i] = src[i]!;
+        continue;
+      }
+      const dst = registers[code[pc + 1]!]!;
+      const x = read(a, 0);
+      if (op === 'copy') {
+        for (let i = 0; i < m; i++) dst[i] = x.array[x.at + i]!;
       } else if (op === 'add' || op === 'sub' || op === 'mul' || op === 'div' || op === 'maximum' || op === 'minimum') {
-        const f = binaryFn(op), x = registers[a]!, y = registers[b]!;
-        for (let i = 0; i < m; i++) dst[i] = f(x[i]!, y[i]!);
+        const y = read(b, 1), f = binaryFn(op);
+        for (let i = 0; i < m; i++) dst[i] = f(x.array[x.at + i]!, y.array[y.at + i]!);
       } else {
-        const f = unaryFn(op, 0), x = registers[a]!;
-        for (let i = 0; i < m; i++) dst[i] = f(x[i]!);
+        const f = unaryFn(op, 0);
+        for (let i = 0; i < m; i++) dst[i] = f(x.array[x.at + i]!);
       }
     }
   }
