@@ -7,26 +7,6 @@
 namespace lw {
 namespace LW_ISA {
 
-// Loads and stores of `n` lanes (n == W in the main loop, where the branch folds away).
-LW_INLINE Vec load_n(const float* p, int64_t n) { return n == W ? load(p) : load_partial(p, n); }
-LW_INLINE void store_n(float* p, Vec v, int64_t n) {
-  if (n == W) {
-    store(p, v);
-  } else {
-    store_partial(p, v, n);
-  }
-}
-
-// Calls f(i, lanes) for consecutive vectors of [0, n), split over the pool.
-template <class F>
-void vector_loop(int64_t n, double cost, F f) {
-  parallel_ranges(n, cost, 16, [&](int64_t begin, int64_t end) {
-    int64_t i = begin;
-    for (; i + W <= end; i += W) f(i, int64_t{W});
-    if (i < end) f(i, end - i);
-  });
-}
-
 void softmax_rows(const float* x, float* out, int64_t rows, int64_t cols, bool log_output) {
   parallel_ranges(rows, static_cast<double>(cols) * kTranscendentalCost, 1, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; r++) {
