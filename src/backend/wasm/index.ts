@@ -8,6 +8,7 @@ import type { WasmBackend } from './backend.js';
 import { createBackend } from './backend.js';
 import { detectFeatures } from './features.js';
 import { WasmHeap } from './heap.js';
+import { KERNEL_NAMES } from '../kernel-table.js';
 import { instantiate } from './instance.js';
 import type { ChunkWork } from './schedules.js';
 import { DEFAULT_MIN_CHUNK_WORK } from './schedules.js';
@@ -94,7 +95,7 @@ function create(options: WasmOptions): Loaded {
 
   const module = new api.Module(bytes);
   const { memory, maximumBytes } = createMemory(api, shared, options.maximumBytes ?? (shared ? 2048 * MIB : 512 * MIB));
-  const instance = instantiate(module, memory);
+  const instance = instantiate(module, memory, KERNEL_NAMES);
   const heap = new WasmHeap(memory, instance.utilities.heapBase(), host, { shared, initialBytes: INITIAL_BYTES, maximumBytes });
   const pool = new ThreadPool(instance.kernels, heap, host, module, memory, shared, options.callerClaimsChunks ?? true);
   pool.setThreads(options.threads ?? Math.min(host.cpuCount, DEFAULT_MAX_THREADS, MAX_THREADS));

@@ -1,9 +1,9 @@
 /**
  * Instantiates the kernels module over a memory: its utilities (a fixed interface) and its kernels, one
- * per kernel of the table that wasm/assembly/*.ts defines, indexed like KERNEL_NAMES so that every thread
- * finds a kernel by the same number.
+ * per kernel of the table that wasm/assembly/*.ts defines, indexed like `names` (the table's
+ * KERNEL_NAMES) so that every thread finds a kernel by the same number. Worker threads get the names from
+ * the calling thread, which keeps the kernel table out of the worker script.
  */
-import { KERNEL_NAMES } from '../kernel-table.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 import { wasmApi } from './wasm-api.js';
 
@@ -34,7 +34,7 @@ function isFunction(v: unknown): v is (...args: number[]) => number {
   return typeof v === 'function';
 }
 
-export function instantiate(module: WasmModule, memory: WasmMemory): WasmInstance {
+export function instantiate(module: WasmModule, memory: WasmMemory, names: readonly string[]): WasmInstance {
   const api = wasmApi();
   if (!api) throw new Error('WebAssembly is not available in this thread');
   const { exports } = new api.Instance(module, { env: { memory } });
@@ -54,7 +54,7 @@ export function instantiate(module: WasmModule, memory: WasmMemory): WasmInstanc
     fillRange: get('fillRange'),
     addInto: get('addInto'),
   };
-  const kernels = KERNEL_NAMES.map((name): WasmKernel | undefined => {
+  const kernels = names.map((name): WasmKernel | undefined => {
     const fn = exports[name];
     return isFunction(fn) ? fn : undefined;
   });

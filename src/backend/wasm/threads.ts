@@ -3,6 +3,7 @@
  * shared memory. A kernel call is split into chunks only when each chunk has enough work to pay for the
  * hand-off; all threads then claim chunks until none are left (control.ts).
  */
+import { KERNEL_NAMES } from '../kernel-table.js';
 import { Board, MAX_CHUNKS, WorkerSlot, controlBytes } from './control.js';
 import type { WasmHeap } from './heap.js';
 import type { WasmKernel } from './instance.js';
@@ -90,7 +91,7 @@ export class ThreadPool {
       const slot = this.#slots.length;
       this.#slots.push(new WorkerSlot(this.#control, slot));
       this.#platform.startWorker(
-        { module: this.#module, memory: this.#memory, control: this.#control, slot },
+        { module: this.#module, memory: this.#memory, kernelNames: KERNEL_NAMES, control: this.#control, slot },
         (message) => this.#errors.push(message),
       );
     }

@@ -7,7 +7,7 @@ import { instantiate } from './instance.js';
 import type { WorkerInit } from './platform.js';
 
 function start(init: WorkerInit): void {
-  const { kernels } = instantiate(init.module, init.memory);
+  const { kernels } = instantiate(init.module, init.memory, init.kernelNames);
   new WorkerSlot(init.control, init.slot).serve(new Board(init.control), kernels);
 }
 
