@@ -110,7 +110,8 @@ function cppArrayFields(a) {
   return [`  ${t} ${snake(a.name)};${a.optional ? '  // null when absent' : ''}`, `  int64_t ${snake(a.name)}_length;`];
 }
 
-function cppTypes({ kernels, enums, structs }, paramSlots) {
+function cppTypes(model, paramSlots) {
+  const { kernels, enums, structs } = model;
   const out = [HEADER('//'), '#pragma once', '#include <cstdint>', '', 'namespace lw {', ''];
   out.push(
     '// A list parameter of at most N values (shapes, strides, programs).',
@@ -128,6 +129,8 @@ function cppTypes({ kernels, enums, structs }, paramSlots) {
     '};',
     '',
   );
+  for (const [name, value] of model.constants) out.push(`constexpr int64_t k${name.toLowerCase().split('_').map(pascal).join('')} = ${value};`);
+  out.push('');
   for (const e of enums) {
     out.push(`enum class ${e.name} : int32_t { ${e.values.map(constant).join(', ')} };`);
     out.push(`constexpr int32_t k${e.name}Count = ${e.values.length};`);
@@ -145,7 +148,7 @@ function cppTypes({ kernels, enums, structs }, paramSlots) {
     out.push('};');
   }
   out.push('', `constexpr int kKernelCount = ${kernels.length};`);
-  out.push('// A hash of the kernel table this code was generated from (see scripts/generate-kernels.mjs).', `constexpr int32_t kTableHash = ${layoutHash({ kernels, enums, structs })};`);
+  out.push('// A hash of the kernel table this code was generated from (see scripts/generate-kernels.mjs).', `constexpr int32_t kTableHash = ${layoutHash(model)};`);
   out.push(`// Float64 slots of the parameters array: the most any kernel's parameters take.`);
   out.push(`constexpr int kParamSlots = ${paramSlots};`, '');
   out.push('// The compute functions of one instruction set; null where it does not implement a kernel.');
@@ -298,6 +301,7 @@ function asKernels(model) {
     '}',
     '',
   );
+  for (const [name, value] of model.constants) out.push(`export const ${name}: i32 = ${value};`);
   for (const e of model.enums) {
     out.push(`export enum ${e.name} {`, ...e.values.map((v, i) => `  ${pascal(v)} = ${i},`), '}');
   }
@@ -354,6 +358,7 @@ function layoutHash(model) {
   const text = JSON.stringify([
     model.kernels.map((k) => [k.name, k.arrays, k.params, nativeSlots(k).slots.map((x) => x.at), wasmLayout(k).fields.map((f) => [f.kind, f.offset, f.target ?? 0])]),
     model.enums.map((e) => [e.name, e.values]),
+    model.constants,
   ]);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -546,8 +551,8 @@ function write(relative, text) {
   return true;
 }
 
-const { KERNELS } = await loadTable();
-const model = describe(KERNELS);
+const { KERNELS, CONSTANTS } = await loadTable();
+const model = { ...describe(KERNELS), constants: Object.entries(CONSTANTS) };
 const paramSlots = Math.max(...model.kernels.map((k) => nativeSlots(k).count));
 const headers = readdirSync(join(root, 'native/kernels')).filter((f) => f.endsWith('.h')).sort();
 const asSources = readdirSync(join(root, 'wasm/assembly')).filter((f) => f.endsWith('.ts')).sort();

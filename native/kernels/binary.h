@@ -71,7 +71,6 @@ LW_INLINE void binary_row(const float* a, int64_t sa, const float* b, int64_t sb
 }
 
 // The table's broadcast (at most kMaxRank dimensions), collapsed.
-constexpr int kMaxRank = static_cast<int>(sizeof(Broadcast::shape.at) / sizeof(int64_t));
 struct Layout {
   int rank;
   int64_t shape[kMaxRank];

@@ -11,11 +11,6 @@ namespace lw {
 namespace LW_ISA {
 
 constexpr int64_t kExpressionBlock = 1024;
-// src/backend/expression.ts's EXPRESSION_REGISTERS, CONSTANT_SOURCE and OPERAND_SOURCE (programs are
-// validated against them there).
-constexpr int64_t kExpressionRegisters = 16;
-constexpr int64_t kConstantSource = 16;
-constexpr int64_t kOperandSource = 48;
 
 // Where an instruction's source is for this block: a register (whole vectors), an operand (whose last
 // vector may be partial) or a number.

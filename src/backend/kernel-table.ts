@@ -16,7 +16,10 @@
  */
 import type { ConvInfo, PoolInfo } from '../util/conv-geometry.js';
 import { sizeOf } from '../util/shape.js';
-import { EXPRESSION_MAX_CONSTANTS, EXPRESSION_MAX_INSTRUCTIONS, EXPRESSION_MAX_OPERANDS, EXPRESSION_OPS, validateProgram } from './expression.js';
+import {
+  CONSTANT_SOURCE, EXPRESSION_MAX_CONSTANTS, EXPRESSION_MAX_INSTRUCTIONS, EXPRESSION_MAX_OPERANDS, EXPRESSION_OPS, EXPRESSION_REGISTERS,
+  OPERAND_SOURCE, validateProgram,
+} from './expression.js';
 import type { ArgsOf, KernelSpec } from './kernel-spec.js';
 import {
   arrays, bool, float, floats, input, int, ints, kernel, only, oneOf, optionalInput, output, positive, struct,
@@ -266,6 +269,9 @@ export const KERNELS = {
     (a) => ({ dy: a.rows * a.cols, x: a.rows * a.cols, gamma: a.cols, mean: a.rows, rstd: a.rows, dx: a.rows * a.cols, dGamma: a.cols, dBeta: a.cols }),
   ),
 } satisfies Record<string, KernelSpec>;
+
+/** Numbers the compute functions use too: the generated C++ and AssemblyScript declare them. */
+export const CONSTANTS = { MAX_RANK, EXPRESSION_REGISTERS, CONSTANT_SOURCE, OPERAND_SOURCE } as const;
 
 export type KernelTable = typeof KERNELS;
 export type KernelName = keyof KernelTable;

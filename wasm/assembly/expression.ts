@@ -4,18 +4,14 @@
  * they are, so the program is decoded once per block and operands are read and written once; the
  * registers live in the thread's scratch.
  */
-import { ExpressionArgs, ExpressionOp } from '../generated/kernels';
+import { CONSTANT_SOURCE, EXPRESSION_REGISTERS, ExpressionArgs, ExpressionOp, OPERAND_SOURCE } from '../generated/kernels';
 import { vexp, vlog, vsigmoid, vtanh } from './vmath';
 
 const BLOCK: i32 = 1024;
-/** src/backend/expression.ts's EXPRESSION_REGISTERS, CONSTANT_SOURCE and OPERAND_SOURCE. */
-const REGISTERS: i32 = 16;
-const CONSTANT_SOURCE: i32 = 16;
-const OPERAND_SOURCE: i32 = 48;
 
 /** Bytes of scratch `expression` needs: its registers. */
 export function expressionScratchBytes(): i32 {
-  return REGISTERS * BLOCK * 4;
+  return EXPRESSION_REGISTERS * BLOCK * 4;
 }
 
 @inline function vunary(op: i32, x: v128): v128 {
