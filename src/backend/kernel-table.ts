@@ -3,8 +3,10 @@
  * them) and the lengths its arrays must have. The `Kernels` contract (kernels.ts) is this table mapped to
  * argument types; the native and WebAssembly glue is generated from it during the build
  * (scripts/generate-kernels.mjs). Adding a kernel means: its entry here, its reference implementation
- * (reference/), and the compute function of each fast backend that runs it (native/kernels/*.h,
- * wasm/assembly/*.ts); the parity suite (test/kernels.test.ts) then checks it on every backend.
+ * (reference/), the compute function of each fast backend that runs it (`void name(const NameArgs&)` in
+ * native/kernels/*.h; `export function name(args: NameArgs, start, end, scratch)` in wasm/assembly/*.ts,
+ * with its thread split in wasm/schedules.ts), and its cases in test/kernel-cases.ts, from which the
+ * parity suite (test/kernels.test.ts) checks it on every backend.
  *
  * Rules every implementation follows:
  * - Arrays are dense and row-major. A kernel writes every element of its outputs (outputs may come from a

@@ -15,14 +15,8 @@ const SETTINGS: readonly { name: string; options: WasmOptions }[] = [
   { name: 'single-threaded build, fixed memory', options: { forceSingle: true, maximumBytes: 64 * 2 ** 20 } },
 ];
 
-let loaded: { name: string; result: ReturnType<typeof loadWasmBackend> }[] | null = null;
-
-function settings(): { name: string; result: ReturnType<typeof loadWasmBackend> }[] {
-  loaded ??= SETTINGS.map((s) => ({ name: s.name, result: loadWasmBackend(s.options) }));
-  return loaded;
-}
-
-const first = loadWasmBackend({ threads: 1 });
+const loaded = SETTINGS.map((s) => ({ name: s.name, result: loadWasmBackend(s.options) }));
+const first = loaded[0]!.result;
 
 /** False when the backend loads; otherwise the reason, which node:test prints as the skip message. */
 export const skip: string | false = 'error' in first ? `wasm backend unavailable: ${first.error}` : false;
@@ -43,7 +37,7 @@ export function placed(backend: WasmBackend, values: ArrayLike<number>): Float32
 }
 
 export async function variants(): Promise<Variant[]> {
-  const all = settings().map(({ name, result }) => {
+  const all = loaded.map(({ name, result }) => {
     if ('error' in result) throw new Error(`wasm (${name}): ${result.error}`);
     return { name, backend: result.backend };
   });
