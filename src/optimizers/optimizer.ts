@@ -9,14 +9,14 @@
 import { kernelsFor } from '../backend/index.js';
 import type { Program, Term } from '../backend/expression.js';
 import { compile, operands } from '../backend/expression.js';
+import { fdata } from '../ops/define-op.js';
 import * as ops from '../ops/index.js';
 import { fill } from '../tensor/creation.js';
 import { noGrad } from '../tensor/tape.js';
 import { storage } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import type { FloatArray } from '../util/dtype.js';
-import { DTypeError, ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { shapesEqual } from '../util/shape.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -31,13 +31,6 @@ export interface OptimizerOptions {
   globalClipnorm?: number;
   /** Decoupled weight decay: each step first multiplies weights by (1 - learningRate * weightDecay). */
   weightDecay?: number;
-}
-
-/** The live float storage of a float tensor: what the fused update kernels write in place. */
-export function floatStorage(t: Tensor): FloatArray {
-  const d = storage(t);
-  if (d instanceof Float32Array || d instanceof Float64Array) return d;
-  throw new DTypeError(`optimizer: expected a float32 or float64 variable, received dtype ${t.dtype}`);
 }
 
 /** What an update rule computes with: elements of the variable, its gradient and its slots. */
@@ -141,7 +134,7 @@ export abstract class Optimizer {
       const value = values[name]!;
       if (!shapesEqual(value.shape, variable.shape)) throw new ShapeError(`${where}: slot '${name}' expected shape ${fmtShape(variable.shape)}, received ${fmtShape(value.shape)}`);
       slots[name] = fill(variable.shape, 0, { dtype: variable.dtype });
-      floatStorage(slots[name]).set(storage(value));
+      fdata(slots[name]).set(storage(value));
     }
     this.#slots.set(variable, slots);
   }
@@ -169,7 +162,7 @@ export abstract class Optimizer {
       this.#ensureSlots(v);
       const g = clipped[i]!;
       const slots = this.#slots.get(v)!;
-      const arrays = [floatStorage(v), floatStorage(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), ...names.map((n) => floatStorage(slots[n]!))];
+      const arrays = [fdata(v), fdata(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), ...names.map((n) => fdata(slots[n]!))];
       kernelsFor(v.dtype).expression({ operands: arrays, program: code, constants });
     });
     this.iterations++;
