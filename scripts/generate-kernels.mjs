@@ -368,6 +368,21 @@ function layoutHash(model) {
 // ---------------------------------------------------------------------------------------------------
 // TypeScript
 
+/** Structs made of scalars only: their fields are checked and written by one shared function each. */
+const flat = (spec) => spec.kind === 'struct' && Object.values(spec.fields).every((f) => f.kind !== 'ints' && f.kind !== 'floats' && f.kind !== 'struct');
+const tsFieldType = (spec) => (spec.kind === 'bool' ? 'boolean' : spec.kind === 'enum' ? 'string' : 'number');
+const tsStructType = (spec) => `{ ${Object.entries(spec.fields).map(([f, x]) => `readonly ${f}: ${tsFieldType(x)}`).join('; ')} }`;
+
+/** The TypeScript that writes one scalar leaf `v` of kind `spec` to `target[index]`. */
+function tsScalar(target, index, spec, v) {
+  switch (spec.kind) {
+    case 'int': case 'float': return `${target}[${index}] = ${v};`;
+    case 'bool': return `${target}[${index}] = ${v} ? 1 : 0;`;
+    case 'enum': return `${target}[${index}] = ${spec.name}[${v}]!;`;
+    default: throw new Error(`unexpected ${spec.kind}`);
+  }
+}
+
 const tsElementCheck = { float: 'Float32Array', any: 'Float32Array', int32: 'Int32Array', bool: 'Uint8Array' };
 
 /** The condition under which a fast backend can run a call (float32 data, lists within their bounds). */
@@ -390,7 +405,15 @@ function fastCondition(kernel, v) {
 function tsChecks(model) {
   const out = [HEADER('//'), '/**', ' * Checks of a call before a fast backend runs it: its arrays have the lengths its parameters imply (and',
     ' * integers their least values), so native or WebAssembly code never reads or writes past an array.', ' */',
-    "import { KERNELS } from '../kernel-table.js';", "import type { KernelArgs } from '../kernel-table.js';", "import { badLength, badParameter } from '../kernel-spec.js';", ''];
+    "import { KERNELS } from '../kernel-table.js';", "import type { KernelArgs } from '../kernel-table.js';", "import { badLength, badParameter } from '../kernel-spec.js';", '',
+    'function least(kernel: string, name: string, value: number, min: number): void {',
+    "  if (!(value >= min)) badParameter(kernel, name, `an integer >= ${min}`, value);",
+    '}', ''];
+  for (const st of model.structs.filter(flat)) {
+    out.push(`function ${st.name}(kernel: string, at: string, v: ${tsStructType(st)}): void {`);
+    for (const [field, spec] of Object.entries(st.fields)) if (spec.kind === 'int') out.push(`  least(kernel, \`\${at}.${field}\`, v.${field}, ${spec.min});`);
+    out.push('}', '');
+  }
   for (const k of model.kernels) {
     out.push(`export function ${k.name}(a: KernelArgs<'${k.name}'>): void {`);
     out.push(`  const lengths = KERNELS.${k.name}.lengths(a);`);
@@ -401,8 +424,12 @@ function tsChecks(model) {
       else out.push(`  badLength('${k.name}', '${arr.name}', a.${arr.name}.length, ${expected});`);
     }
     for (const p of k.params) {
+      if (flat(p.spec)) {
+        out.push(`  ${p.spec.name}('${k.name}', '${p.name}', a.${p.name});`);
+        continue;
+      }
       for (const { path, spec } of leaves(p)) {
-        if (spec.kind === 'int') out.push(`  if (!(a.${path.join('.')} >= ${spec.min})) badParameter('${k.name}', '${path.join('.')}', 'an integer >= ${spec.min}', a.${path.join('.')});`);
+        if (spec.kind === 'int') out.push(`  least('${k.name}', '${path.join('.')}', a.${path.join('.')}, ${spec.min});`);
       }
     }
     if (k.validate) out.push(`  const problem = KERNELS.${k.name}.validate!(a);`, `  if (problem !== null) badParameter('${k.name}', 'program', 'a valid program', problem);`);
@@ -424,6 +451,11 @@ function tsNative(model) {
     'export type NativeKernel = (...arrays: unknown[]) => void;', '',
     '/** What the addon\'s `tableHash` is when it was built from the same kernel table. */', `export const TABLE_HASH = ${layoutHash(model)};`, '',
     ...tsEnumCodes(model), '',
+    ...model.structs.filter(flat).flatMap((st) => [
+      `function write${st.name}(slot: Float64Array, at: number, v: ${tsStructType(st)}): void {`,
+      ...Object.entries(st.fields).map(([field, spec], i) => `  ${tsScalar('slot', `at + ${i}`, spec, `v.${field}`)}`),
+      '}',
+    ]), '',
     '/** Kernels of the addon, bound to its parameter slots; `reference` takes what the addon cannot. */',
     'export function bindNative(params: Float64Array, kernels: Readonly<Record<string, NativeKernel | undefined>>, reference: Kernels): Partial<Kernels> {',
     '  const slot = params;',
@@ -435,16 +467,19 @@ function tsNative(model) {
     out.push(`    bound.${k.name} = (args: KernelArgs<'${k.name}'>): void => {`);
     out.push(`      if (!(${fastCondition(k, 'args')})) return reference.${k.name}(args);`);
     out.push(`      check.${k.name}(args);`);
+    const written = new Set();
     for (const { path, spec, at } of slots) {
       const v = `args.${path.join('.')}`;
-      switch (spec.kind) {
-        case 'int': case 'float': out.push(`      slot[${at}] = ${v};`); break;
-        case 'bool': out.push(`      slot[${at}] = ${v} ? 1 : 0;`); break;
-        case 'enum': out.push(`      slot[${at}] = ${spec.name}[${v}]!;`); break;
-        case 'ints': case 'floats':
-          out.push(`      slot[${at}] = ${v}.length;`, `      for (let i = 0; i < ${v}.length; i++) slot[${at + 1} + i] = ${v}[i]!;`);
-          break;
-        default: throw new Error(`unexpected ${spec.kind}`);
+      const param = k.params.find((p) => p.name === path[0]);
+      if (flat(param.spec)) {
+        if (!written.has(param.name)) out.push(`      write${param.spec.name}(slot, ${at}, args.${param.name});`);
+        written.add(param.name);
+        continue;
+      }
+      if (spec.kind === 'ints' || spec.kind === 'floats') {
+        out.push(`      slot[${at}] = ${v}.length;`, `      for (let i = 0; i < ${v}.length; i++) slot[${at + 1} + i] = ${v}[i]!;`);
+      } else {
+        out.push(`      ${tsScalar('slot', at, spec, v)}`);
       }
     }
     out.push(`      ${k.name}Native(${k.arrays.map((arr) => `args.${arr.name}`).join(', ')});`);
@@ -485,56 +520,74 @@ function tsWasm(model) {
   out.push(`export const ARGS_BYTES = ${Math.max(...layouts.map(([, l]) => l.size))};`);
   out.push('/** What argsLayout() of a module built from the same kernel table returns. */', `export const ARGS_LAYOUT = ${layoutHash(model)};`, '');
   out.push(...tsEnumCodes(model), '');
-  out.push('export function bindWasm(glue: WasmGlue, reference: Kernels): Partial<Kernels> {',
-    '  const { i32, f32 } = glue;', '  const base = glue.args >> 2;', '  const bound: { -readonly [K in keyof Kernels]?: Kernels[K] } = {};');
+  for (const st of model.structs.filter(flat)) {
+    out.push(`function write${st.name}(i32: Int32Array, f32: Float32Array, at: number, v: ${tsStructType(st)}): void {`);
+    Object.entries(st.fields).forEach(([field, spec], i) => out.push(`  ${tsScalar(spec.kind === 'float' ? 'f32' : 'i32', `at + ${i}`, spec, `v.${field}`)}`));
+    out.push('}');
+  }
+  out.push('');
+  out.push(
+    '/** The address of each of a call\'s arrays (lists left out), or null when one could not be placed. */',
+    'type Placed = Readonly<Record<string, number>> | null;',
+    '',
+    'export function bindWasm(glue: WasmGlue, reference: Kernels): Partial<Kernels> {',
+    '  const { i32, f32 } = glue;',
+    '  const base = glue.args >> 2;',
+    '  const bound: { -readonly [K in keyof Kernels]?: Kernels[K] } = {};',
+    '  /** Runs a checked call: its arguments as the schedule wants them, its arrays placed, its record written. */',
+    '  function run<K extends KernelName>(name: K, call: KernelArgs<K>, record: (args: KernelArgs<K>, s: WasmStaging) => Placed): void {',
+    '    const args = glue.prepare(name, call);',
+    '    if (args === null) return reference[name](call);',
+    '    const s = glue.stage();',
+    '    let ran = false;',
+    '    try {',
+    '      const placed = record(args, s);',
+    '      if (placed !== null) ran = glue.run(name, args, placed);',
+    '    } finally {',
+    '      s.finish(ran);',
+    '    }',
+    '    if (!ran) reference[name](call);',
+    '  }',
+  );
   for (const [k, layout] of layouts) {
     out.push(`  if (glue.has('${k.name}')) {`);
-    out.push(`    bound.${k.name} = (call: KernelArgs<'${k.name}'>): void => {`);
-    out.push(`      if (!(${fastCondition(k, 'call')})) return reference.${k.name}(call);`);
-    out.push(`      check.${k.name}(call);`);
-    out.push(`      const args = glue.prepare('${k.name}', call);`);
-    out.push(`      if (args === null) return reference.${k.name}(call);`);
-    out.push('      const s = glue.stage();');
+    out.push(`    const record = (args: KernelArgs<'${k.name}'>, s: WasmStaging): Placed => {`);
     for (const arr of k.arrays) {
       const read = arr.access !== 'out', write = arr.access !== 'in';
       if (arr.list) out.push(`      const at_${arr.name} = args.${arr.name}.map((x) => s.place(x, ${read}, ${write}));`);
       else if (arr.optional) out.push(`      const at_${arr.name} = args.${arr.name} === null ? 0 : s.place(args.${arr.name}, ${read}, ${write});`);
       else out.push(`      const at_${arr.name} = s.place(args.${arr.name}, ${read}, ${write});`);
     }
-    out.push('      let ran = false;', '      try {', '        if (s.ok) {');
-    const writeScalar = (slot, spec, v) => {
-      switch (spec.kind) {
-        case 'int': out.push(`          i32[${slot}] = ${v};`); break;
-        case 'bool': out.push(`          i32[${slot}] = ${v} ? 1 : 0;`); break;
-        case 'float': out.push(`          f32[${slot}] = ${v};`); break;
-        case 'enum': out.push(`          i32[${slot}] = ${spec.name}[${v}]!;`); break;
-        default: throw new Error(`unexpected ${spec.kind}`);
-      }
-    };
+    out.push('      if (!s.ok) return null;');
+    const writeScalar = (slot, spec, v) => out.push(`      ${tsScalar(spec.kind === 'float' ? 'f32' : 'i32', slot, spec, v)}`);
     const writeEntry = (entry, offset) => {
       const slot = `base + ${offset / 4}`;
       if (entry.kind === 'scalar') writeScalar(slot, entry.spec, `args.${entry.path.join('.')}`);
-      else if (entry.kind === 'pointer') out.push(`          i32[${slot}] = glue.args + ${entry.target};`);
+      else if (entry.kind === 'pointer') out.push(`      i32[${slot}] = glue.args + ${entry.target};`);
     };
     for (const f of layout.fields) {
       const slot = `base + ${f.offset / 4}`, at = `at_${f.array?.name}`;
-      if (f.kind === 'array') out.push(`          i32[${slot}] = ${at};`);
-      else if (f.kind === 'arrayLength') out.push(`          i32[${slot}] = args.${f.array.name}${f.array.optional ? '?.length ?? 0' : '.length'};`);
-      else if (f.kind === 'arrayList') out.push(`          for (let i = 0; i < ${at}.length; i++) i32[base + ${f.target / 4} + i] = ${at}[i]!;`, `          i32[${slot}] = glue.args + ${f.target};`);
-      else if (f.kind === 'arrayCount') out.push(`          i32[${slot}] = ${at}.length;`);
+      if (f.kind === 'array') out.push(`      i32[${slot}] = ${at};`);
+      else if (f.kind === 'arrayLength') out.push(`      i32[${slot}] = args.${f.array.name}${f.array.optional ? '?.length ?? 0' : '.length'};`);
+      else if (f.kind === 'arrayList') out.push(`      for (let i = 0; i < ${at}.length; i++) i32[base + ${f.target / 4} + i] = ${at}[i]!;`, `      i32[${slot}] = glue.args + ${f.target};`);
+      else if (f.kind === 'arrayCount') out.push(`      i32[${slot}] = ${at}.length;`);
       else writeEntry(f, f.offset);
     }
     for (const t of layout.tails) {
-      if (t.spec.kind === 'struct') {
+      if (t.spec.kind === 'struct' && flat(t.spec)) {
+        out.push(`      write${t.spec.name}(i32, f32, base + ${t.target / 4}, args.${t.path.join('.')});`);
+      } else if (t.spec.kind === 'struct') {
         for (const inner of t.fields) writeEntry(inner, inner.offset);
       } else {
         const v = `args.${t.path.join('.')}`, view = t.spec.kind === 'ints' ? 'i32' : 'f32';
-        out.push(`          i32[base + ${t.target / 4}] = ${v}.length;`, `          for (let i = 0; i < ${v}.length; i++) ${view}[base + ${t.target / 4 + 1} + i] = ${v}[i]!;`);
+        out.push(`      i32[base + ${t.target / 4}] = ${v}.length;`, `      for (let i = 0; i < ${v}.length; i++) ${view}[base + ${t.target / 4 + 1} + i] = ${v}[i]!;`);
       }
     }
-    const addresses = k.arrays.filter((arr) => !arr.list).map((arr) => `${arr.name}: at_${arr.name}`).join(', ');
-    out.push(`          ran = glue.run('${k.name}', args, { ${addresses} });`, '        }', '      } finally {', '        s.finish(ran);', '      }');
-    out.push(`      if (!ran) reference.${k.name}(call);`);
+    out.push(`      return { ${k.arrays.filter((arr) => !arr.list).map((arr) => `${arr.name}: at_${arr.name}`).join(', ')} };`, '    };');
+    out.push(`    bound.${k.name} = (call: KernelArgs<'${k.name}'>): void => {`);
+    out.push(`      if (!(${fastCondition(k, 'call')})) return reference.${k.name}(call);`);
+    out.push(`      check.${k.name}(call);`);
+    out.push(`      run('${k.name}', call, record);`);
     out.push('    };', '  }');
   }
   out.push('  return bound;', '}', '');
