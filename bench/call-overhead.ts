@@ -5,7 +5,12 @@
  * threads counts, and time the scheduler gives to other processes does not) and, for batches, wall time.
  * Give another build's dist/ to compare two versions on the same machine in the same minutes:
  *
- *   node dist/bench/call-overhead.js [--dist <path to a dist/ directory>] [--backend native] [--batches 200]
+ *   node dist/bench/call-overhead.js [--dist <path to a dist/ directory>] [--backend native] [--batches 200] [--live-mb 0]
+ *
+ * V8 starts incremental marking much more often once the old generation holds more than about 8 MB, and
+ * this small program sits near that line, so a few hundred kB of extra code can move a version across it.
+ * `--live-mb` keeps that many MB of live objects on the JavaScript heap (a real program, with its data
+ * and framework, is well above the line), so that two versions are compared under the same collector.
  */
 import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
@@ -14,8 +19,13 @@ import { fileURLToPath } from 'node:url';
 type Library = typeof import('../src/index.js');
 
 const { values: args } = parseArgs({
-  options: { dist: { type: 'string' }, backend: { type: 'string', default: 'native' }, batches: { type: 'string', default: '200' } },
+  options: {
+    dist: { type: 'string' }, backend: { type: 'string', default: 'native' }, batches: { type: 'string', default: '200' },
+    'live-mb': { type: 'string', default: '0' },
+  },
 });
+// About 64 bytes per object.
+const live = Array.from({ length: Math.round((Number(args['live-mb']) * 2 ** 20) / 64) }, (_, i) => ({ i, next: null }));
 const dist = resolve(args.dist ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
 const lw = (await import(join(dist, 'src', 'index.js'))) as Library;
 lw.setBackend(args.backend as 'native' | 'wasm' | 'reference');
@@ -79,4 +89,4 @@ for (let i = 0; i < batches + 20; i++) {
     cpu.push((cpuNs() - c) / 1e6);
   }
 }
-console.log(`  training batch (seed convnet, 64)  wall ${median(wall).toFixed(2)} ms, CPU ${median(cpu).toFixed(2)} ms (medians of ${batches})`);
+console.log(`  training batch (seed convnet, 64)  wall ${median(wall).toFixed(2)} ms, CPU ${median(cpu).toFixed(2)} ms (medians of ${batches}; ${live.length > 0 ? `${args['live-mb']} MB` : 'no'} extra live heap)`);
