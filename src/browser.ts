@@ -38,11 +38,11 @@ export type { Loss, LossFunction, LossIdentifier } from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export type { Metric, MetricIdentifier } from './metrics/index.js';
 export {
-  Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, getOptimizer, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
+  Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, Adamax, Nadam, Adadelta, Ftrl, Lion, getOptimizer, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
   CosineDecay, CosineDecayRestarts, PolynomialDecay,
 } from './optimizers/index.js';
 export type {
-  OptimizerOptions, OptimizerIdentifier, SGDOptions, RMSpropOptions, AdamOptions, AdagradOptions, LearningRateSchedule,
+  OptimizerOptions, OptimizerIdentifier, SGDOptions, RMSpropOptions, AdamOptions, AdagradOptions, AdamaxOptions, NadamOptions, AdadeltaOptions, FtrlOptions, LionOptions, LearningRateSchedule,
   ExponentialDecayOptions, InverseTimeDecayOptions, CosineDecayOptions, CosineDecayRestartsOptions, PolynomialDecayOptions,
 } from './optimizers/index.js';
 

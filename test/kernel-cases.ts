@@ -167,7 +167,7 @@ const EXPRESSIONS = [
     name: 'every unary instruction',
     program: compile({
       2: e0.neg().add(e0.abs()).add(e1.abs().sqrt()).add(e0.square()).add(e0.exp()).add(e1.abs().add(1).log())
-        .add(e1.abs().add(0.5).reciprocal()).add(e0.relu()).add(e0.sigmoid()).add(e0.tanh()),
+        .add(e1.abs().add(0.5).reciprocal()).add(e0.relu()).add(e0.sigmoid()).add(e0.tanh()).add(e0.sign()),
     }),
     arrays: 3,
   },

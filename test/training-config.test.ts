@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { IOHandler, ModelArtifacts } from '../src/index.js';
-import { Adam, CosineDecay, Dense, Sequential, loadModel, losses, randomNormal, randomUniform, setSeed } from '../src/index.js';
+import { Adadelta, Adam, Adamax, CosineDecay, Dense, Sequential, loadModel, losses, randomNormal, randomUniform, setSeed } from '../src/index.js';
 
 function memory(): IOHandler & { artifacts: ModelArtifacts | null } {
   const h = {
@@ -86,4 +86,38 @@ describe('TensorFlow.js 4.22 reads the losses it shares', () => {
       assert.ok(Math.abs(ours! - theirs) <= 1e-5 * Math.max(1, Math.abs(theirs)), `layerwise ${ours}, TensorFlow.js ${theirs}`);
     });
   }
+});
+
+describe('optimizers TensorFlow.js shares', () => {
+  const x = randomNormal([8, 4]);
+  const y = randomNormal([8, 2]);
+
+  async function loadedInTfjs(optimizer: Adamax | Adadelta): Promise<{ model: Sequential; theirs: tf.LayersModel }> {
+    setSeed(3);
+    const model = new Sequential([new Dense({ units: 2, inputShape: [4] })]);
+    model.compile({ optimizer, loss: 'mse' });
+    const h = memory();
+    await model.save(h);
+    return { model, theirs: await tf.loadLayersModel(tf.io.fromMemory(h.artifacts as tf.io.ModelArtifacts)) };
+  }
+
+  test('Adamax: TensorFlow.js compiles the saved settings, and two training steps give the same weights', async () => {
+    const { model, theirs } = await loadedInTfjs(new Adamax({ learningRate: 0.05, beta1: 0.8, beta2: 0.95, epsilon: 1e-6 }));
+    assert.deepEqual(theirs.optimizer.getConfig(), { learningRate: 0.05, beta1: 0.8, beta2: 0.95, epsilon: 1e-6, decay: 0 });
+    const xs = tf.tensor(x.toArray() as number[][]), ys = tf.tensor(y.toArray() as number[][]);
+    for (let step = 0; step < 2; step++) {
+      model.trainOnBatch(x, y);
+      await theirs.trainOnBatch(xs, ys);
+    }
+    const ours = model.getWeights().flatMap((w) => Array.from(w.data()));
+    const tfjs = theirs.getWeights().flatMap((w) => Array.from(w.dataSync()));
+    ours.forEach((v, i) => assert.ok(Math.abs(v - tfjs[i]!) <= 1e-5, `weight ${i}: layerwise ${v}, TensorFlow.js ${tfjs[i]}`));
+  });
+
+  // TensorFlow.js's Adadelta scales the update by the accumulated squared gradients from before the step
+  // (Keras, PyTorch and the paper use them after it), so only its settings are compared.
+  test('Adadelta: TensorFlow.js compiles the saved settings', async () => {
+    const { theirs } = await loadedInTfjs(new Adadelta({ learningRate: 1, rho: 0.9, epsilon: 1e-6 }));
+    assert.deepEqual(theirs.optimizer.getConfig(), { learningRate: 1, rho: 0.9, epsilon: 1e-6 });
+  });
 });

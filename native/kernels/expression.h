@@ -71,6 +71,10 @@ void expression(const ExpressionArgs& args) {
           case ExpressionOp::kRelu: block_unary(dst, a, m, [](Vec v) { return select(gt(v, zero()), v, zero()); }); break;
           case ExpressionOp::kSigmoid: block_unary(dst, a, m, [](Vec v) { return vsigmoid(v); }); break;
           case ExpressionOp::kTanh: block_unary(dst, a, m, [](Vec v) { return vtanh(v); }); break;
+          // Zero and NaN compare false both ways, so they pass through as they are.
+          case ExpressionOp::kSign:
+            block_unary(dst, a, m, [](Vec v) { return select(gt(v, zero()), set1(1.0f), select(lt(v, zero()), set1(-1.0f), v)); });
+            break;
           case ExpressionOp::kAdd: block_binary<AddOp>(dst, a, b, m); break;
           case ExpressionOp::kSub: block_binary<SubOp>(dst, a, b, m); break;
           case ExpressionOp::kMul: block_binary<MulOp>(dst, a, b, m); break;

@@ -55,7 +55,9 @@ void unary(const UnaryArgs& args) {
   switch (args.op) {
     case UnaryOp::kNeg: return map_unary(x, out, n, simple, [](Vec v) { return neg(v); });
     case UnaryOp::kAbs: return map_unary(x, out, n, simple, [](Vec v) { return abs(v); });
-    case UnaryOp::kSign: return map_unary(x, out, n, simple, [](Vec v) { return vsign(v); });
+    // NaN and ±0 compare false both ways and pass through, as in NumPy.
+    case UnaryOp::kSign:
+      return map_unary(x, out, n, simple, [](Vec v) { return select(gt(v, zero()), set1(1.0f), select(lt(v, zero()), set1(-1.0f), v)); });
     case UnaryOp::kSqrt: return map_unary(x, out, n, simple, [](Vec v) { return sqrt(v); });
     case UnaryOp::kRsqrt: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), sqrt(v)); });
     case UnaryOp::kSquare: return map_unary(x, out, n, simple, [](Vec v) { return mul(v, v); });

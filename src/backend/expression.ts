@@ -20,13 +20,13 @@ export const EXPRESSION_OPS = [
   // register <- source a (an operand or a number, for a store); operand a <- register b
   'copy', 'store',
   // register <- f(source a)
-  'neg', 'abs', 'sqrt', 'square', 'exp', 'log', 'reciprocal', 'relu', 'sigmoid', 'tanh',
+  'neg', 'abs', 'sqrt', 'square', 'exp', 'log', 'reciprocal', 'relu', 'sigmoid', 'tanh', 'sign',
   // register <- source a (op) source b
   'add', 'sub', 'mul', 'div', 'maximum', 'minimum',
 ] as const;
 export type ExpressionOp = (typeof EXPRESSION_OPS)[number];
 
-type UnaryExpressionOp = 'neg' | 'abs' | 'sqrt' | 'square' | 'exp' | 'log' | 'reciprocal' | 'relu' | 'sigmoid' | 'tanh';
+type UnaryExpressionOp = 'neg' | 'abs' | 'sqrt' | 'square' | 'exp' | 'log' | 'reciprocal' | 'relu' | 'sigmoid' | 'tanh' | 'sign';
 type BinaryExpressionOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
 
 export const EXPRESSION_REGISTERS = 16;
@@ -103,6 +103,10 @@ export class Term {
   }
   tanh(): Term {
     return unary('tanh', this);
+  }
+  /** -1, 0 or 1 by the sign (NaN stays NaN, -0 stays -0). */
+  sign(): Term {
+    return unary('sign', this);
   }
 }
 

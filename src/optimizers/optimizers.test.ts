@@ -8,9 +8,14 @@ import { describe, test } from 'node:test';
 import '../ops/tensor-methods.js';
 import { tensor } from '../tensor/creation.js';
 import { Variable } from '../tensor/variable.js';
+import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
+import { Adamax } from './adamax.js';
+import { Ftrl } from './ftrl.js';
 import { getOptimizer } from './index.js';
+import { Lion } from './lion.js';
+import { Nadam } from './nadam.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay } from './schedules.js';
@@ -71,6 +76,65 @@ describe('update rules, two steps each', () => {
 
   test('Adagrad (lr 0.001, initial accumulator 0.1, epsilon 1e-7)', () => {
     assertSteps(steps(new Adagrad()), [[0.9991548458660078, -1.9990465374540936], [0.9994751021325594, -1.999321546991647]]);
+  });
+
+  // Goldens from PyTorch 1.13 in float64 (torch.optim.Adadelta with the same lr, rho and eps), and from the
+  // published update rules evaluated by hand in float64 where PyTorch differs (Adamax: Keras adds epsilon to
+  // the norm's denominator, not inside the maximum; NAdam: 1.13 multiplies mu_t into the next product twice,
+  // fixed in PyTorch 2) or lacks the optimizer (Ftrl, Lion: Keras's rules).
+  test('Adamax (lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7): m / (1 - beta1^t) over the infinity norm', () => {
+    assertSteps(steps(new Adamax()), [[0.9990000001999999, -1.9990000001], [0.998736578936684, -1.9986838945523786]]);
+  });
+
+  test('Nadam (lr 0.001): Nesterov momentum with the 0.96^(0.004 t) schedule', () => {
+    assertSteps(steps(new Nadam()), [[0.998943548432935, -1.9989435483272897], [0.9992732558129227, -1.9991835504759325]]);
+  });
+
+  test('Nadam restarts its schedule product from the iteration count (a restored optimizer)', () => {
+    const fresh = new Nadam();
+    const resumed = new Nadam();
+    steps(fresh, GRADS.slice(0, 1));
+    resumed.iterations = 1;
+    const a = new Variable(tensor([3, 4], { dtype: 'float64' })), b = new Variable(tensor([3, 4], { dtype: 'float64' }));
+    fresh.applyGradients(new Map([[a, tensor([0.1, 0.2], { dtype: 'float64' })]]));
+    resumed.applyGradients(new Map([[b, tensor([0.1, 0.2], { dtype: 'float64' })]]));
+    assert.deepEqual(b.toArray(), a.toArray());
+  });
+
+  test('Adadelta (lr 0.001 and 1, rho 0.95, epsilon 1e-7), as PyTorch', () => {
+    assertSteps(steps(new Adadelta()), [[0.9999985857920944, -1.999998585787852], [0.9999993451142362, -1.9999991741353975]]);
+    assertSteps(steps(new Adadelta({ learningRate: 1 })), [[0.9985857920944472, -1.9985857878518383], [0.9993451142361159, -1.9991741353973607]]);
+  });
+
+  test('Ftrl: defaults, and L1, L2, L2 shrinkage, beta and another learning-rate power', () => {
+    assertSteps(steps(new Ftrl()), [[0.4646323619204227, -1.3960238482552272], [0.4649526182280328, -1.3962988578043356]]);
+    const tuned = new Ftrl({
+      learningRate: 0.1, learningRatePower: -0.7, l1RegularizationStrength: 0.05, l2RegularizationStrength: 0.01,
+      l2ShrinkageRegularizationStrength: 0.02, beta: 0.5,
+    });
+    assertSteps(steps(tuned), [[0.22519028094543522, -1.0349718810661461], [0.243927823942819, -1.0508224793383392]]);
+  });
+
+  test('Ftrl: a weight whose accumulated signal stays within L1 is exactly 0', () => {
+    const v = new Variable(tensor([0.5], { dtype: 'float64' }));
+    const ftrl = new Ftrl({ learningRate: 0.1, l1RegularizationStrength: 10 });
+    ftrl.applyGradients(new Map([[v, tensor([0.3], { dtype: 'float64' })]]));
+    assert.deepEqual(v.toArray(), [0]);
+  });
+
+  test('Lion: every coordinate moves by the learning rate, against the sign of the interpolated momentum', () => {
+    assertSteps(steps(new Lion()), [[0.999, -1.999], [1, -2]]);
+    assertSteps(steps(new Lion({ learningRate: 0.01, beta1: 0.99, beta2: 0.9 })), [[0.99, -1.99], [0.98, -1.98]]);
+    // A zero interpolated momentum leaves the weight where it is.
+    assertSteps(steps(new Lion(), [[0, 0]]), [[1, -2]]);
+  });
+
+  test('the new optimizers refuse unknown and out-of-range options, naming them', () => {
+    assert.throws(() => new Adamax({ beta_1: 0.9 } as never), /Adamax: unknown option 'beta_1' \(did you mean 'beta1'\?\)/);
+    assert.throws(() => new Nadam({ beta2: 1 }), /Nadam: option 'beta2' expected a number in \[0, 1\), received 1/);
+    assert.throws(() => new Ftrl({ learningRatePower: 0.5 }), /Ftrl: option 'learningRatePower' expected a number in \(-∞, 0\]|Ftrl: option 'learningRatePower'/);
+    assert.throws(() => new Lion({ learningRate: -1 }), /Lion: option 'learningRate' expected/);
+    assert.throws(() => new Adadelta({ rho: 'high' } as never), /Adadelta: option 'rho' expected a number in \[0, 1\), received "high"/);
   });
 
   test('float32 variables follow the same rules', () => {

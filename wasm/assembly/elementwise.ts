@@ -25,7 +25,8 @@ import { vexp, vlog } from './vmath';
   switch (op) {
     case UnaryOp.Neg: return f32x4.neg(x);
     case UnaryOp.Abs: return f32x4.abs(x);
-    case UnaryOp.Sign: return f32x4.sub(v128.and(one, f32x4.gt(x, zero)), v128.and(one, f32x4.lt(x, zero)));
+    // NaN and ±0 compare false both ways and pass through, as in NumPy.
+    case UnaryOp.Sign: return v128.bitselect(one, v128.bitselect(f32x4.splat(-1), x, f32x4.lt(x, zero)), f32x4.gt(x, zero));
     case UnaryOp.Sqrt: return f32x4.sqrt(x);
     case UnaryOp.Rsqrt: return f32x4.div(one, f32x4.sqrt(x));
     case UnaryOp.Square: return f32x4.mul(x, x);

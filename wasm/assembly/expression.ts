@@ -27,6 +27,8 @@ export function expressionScratchBytes(): i32 {
     case ExpressionOp.Reciprocal: return f32x4.div(one, x);
     case ExpressionOp.Relu: return v128.and(x, f32x4.gt(x, zero));
     case ExpressionOp.Sigmoid: return vsigmoid(x);
+    // Zero and NaN compare false both ways, so they pass through as they are.
+    case ExpressionOp.Sign: return v128.bitselect(one, v128.bitselect(f32x4.splat(-1), x, f32x4.lt(x, zero)), f32x4.gt(x, zero));
     default: return vtanh(x);
   }
 }

@@ -40,7 +40,7 @@ export function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
   switch (op) {
     case 'neg': return (x) => -x;
     case 'abs': return Math.abs;
-    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : x); // NaN and ±0 pass through, as in NumPy
     case 'sqrt': return Math.sqrt;
     case 'rsqrt': return (x) => 1 / Math.sqrt(x);
     case 'square': return (x) => x * x;

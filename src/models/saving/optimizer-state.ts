@@ -5,7 +5,9 @@
  * TensorFlow.js picks up the state of the optimizers it shares with layerwise.
  */
 import type { Optimizer } from '../../optimizers/index.js';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, learningRateFromConfig, learningRateToConfig } from '../../optimizers/index.js';
+import {
+  Adadelta, Adagrad, Adam, AdamW, Adamax, Ftrl, Lion, Nadam, RMSprop, SGD, learningRateFromConfig, learningRateToConfig,
+} from '../../optimizers/index.js';
 import { scalar, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
@@ -25,8 +27,13 @@ function slotLayout(optimizer: Optimizer): [string, string | null][] {
     // TensorFlow.js always keeps a momentum accumulator; without momentum it stays zero.
     return [['rms', 'velocity'], ['momentum', optimizer.momentum > 0 ? 'momentum' : null], ...(optimizer.centered ? [['mg', 'averageGradient'] as [string, string]] : [])];
   }
+  // TensorFlow.js's names, where it has the optimizer.
+  if (optimizer instanceof Adamax) return [['m', 'm'], ['v', 'u']];
+  if (optimizer instanceof Adadelta) return [['accum_grad', 'accumulatedGrad'], ['accum_var', 'accumulatedDelta']];
   return optimizer.slotNames.map((n) => [n, n]);
 }
+
+const SAVED_CLASS_NAMES = ['SGD', 'Momentum', 'RMSprop', 'Adam', 'AdamW', 'Adagrad', 'Adamax', 'Nadam', 'Adadelta', 'Ftrl', 'Lion'];
 
 /** TensorFlow.js's class names and settings (it reads snake_case keys; RMSprop's rho is its `decay`). */
 export function optimizerConfig(o: Optimizer): { class_name: string; config: JsonObject } {
@@ -42,7 +49,22 @@ export function optimizerConfig(o: Optimizer): { class_name: string; config: Jso
   if (o instanceof RMSprop) return { class_name: 'RMSProp', config: { ...common, decay: o.rho, rho: o.rho, momentum: o.momentum, epsilon: o.epsilon, centered: o.centered, ...decay } };
   if (o instanceof SGD) return o.momentum > 0 ? { class_name: 'Momentum', config: { ...common, momentum: o.momentum, use_nesterov: o.nesterov, ...decay } } : { class_name: 'SGD', config: { ...common, ...decay } };
   if (o instanceof Adagrad) return { class_name: 'Adagrad', config: { ...common, initial_accumulator_value: o.initialAccumulatorValue, epsilon: o.epsilon, ...decay } };
-  throw new ValueError(`save: the optimizer ${o.name} has no saved form (layerwise saves SGD, RMSprop, Adam, AdamW and Adagrad)`);
+  if (o instanceof Adamax) return { class_name: 'Adamax', config: { ...common, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, ...decay } };
+  if (o instanceof Adadelta) return { class_name: 'Adadelta', config: { ...common, rho: o.rho, epsilon: o.epsilon, ...decay } };
+  // TensorFlow.js has none of the next three: Keras's names.
+  if (o instanceof Nadam) return { class_name: 'Nadam', config: { ...common, beta_1: o.beta1, beta_2: o.beta2, epsilon: o.epsilon, ...decay } };
+  if (o instanceof Lion) return { class_name: 'Lion', config: { ...common, beta_1: o.beta1, beta_2: o.beta2, ...decay } };
+  if (o instanceof Ftrl) {
+    return {
+      class_name: 'Ftrl',
+      config: {
+        ...common, learning_rate_power: o.learningRatePower, initial_accumulator_value: o.initialAccumulatorValue,
+        l1_regularization_strength: o.l1RegularizationStrength, l2_regularization_strength: o.l2RegularizationStrength,
+        l2_shrinkage_regularization_strength: o.l2ShrinkageRegularizationStrength, beta: o.beta, ...decay,
+      },
+    };
+  }
+  throw new ValueError(`save: the optimizer ${o.name} has no saved form (layerwise saves its built-in optimizers: ${SAVED_CLASS_NAMES.join(', ')})`);
 }
 
 /** An optimizer from `{ class_name, config }` as layerwise, TensorFlow.js or Keras write it. */
@@ -72,8 +94,22 @@ export function optimizerFromConfig(v: unknown, where: string): Optimizer {
       return new SGD({ ...common, momentum: optional('momentum'), nesterov: c.boolean('use_nesterov', c.boolean('nesterov', false)) });
     case 'adagrad':
       return new Adagrad({ ...common, initialAccumulatorValue: optional('initial_accumulator_value'), epsilon: optional('epsilon') });
+    case 'adamax':
+      return new Adamax({ ...common, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon });
+    case 'nadam':
+      return new Nadam({ ...common, beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon });
+    case 'lion':
+      return new Lion({ ...common, beta1: adam.beta1, beta2: adam.beta2 });
+    case 'adadelta':
+      return new Adadelta({ ...common, rho: optional('rho'), epsilon: optional('epsilon') });
+    case 'ftrl':
+      return new Ftrl({
+        ...common, learningRatePower: optional('learning_rate_power'), initialAccumulatorValue: optional('initial_accumulator_value'),
+        l1RegularizationStrength: optional('l1_regularization_strength'), l2RegularizationStrength: optional('l2_regularization_strength'),
+        l2ShrinkageRegularizationStrength: optional('l2_shrinkage_regularization_strength'), beta: optional('beta'),
+      });
     default:
-      throw new ValueError(`${where}.class_name expected one of "Adam", "AdamW", "RMSprop", "SGD", "Momentum", "Adagrad", received ${describe(v['class_name'])}`);
+      throw new ValueError(`${where}.class_name expected one of ${SAVED_CLASS_NAMES.map((n) => `"${n}"`).join(', ')}, received ${describe(v['class_name'])}`);
   }
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../../layers/index.js';
 import { constant, randomNormalInitializer, varianceScaling } from '../../nn/initializers.js';
 import { l1l2, l2 } from '../../nn/regularizers.js';
-import { Adam, RMSprop, SGD } from '../../optimizers/index.js';
+import { Adadelta, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop, SGD } from '../../optimizers/index.js';
 import { randomUniform, tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { setSeed } from '../../util/random.js';
@@ -137,7 +137,9 @@ describe('compiled models and training state', () => {
     assert.equal(loaded.loss!.name, 'categorical_crossentropy');
   });
 
-  for (const [name, make] of [['Adam (amsgrad)', () => new Adam({ amsgrad: true })], ['SGD with momentum', () => new SGD({ momentum: 0.9, nesterov: true })], ['RMSprop without momentum', () => new RMSprop()]] as const) {
+  for (const [name, make] of [['Adam (amsgrad)', () => new Adam({ amsgrad: true })], ['SGD with momentum', () => new SGD({ momentum: 0.9, nesterov: true })], ['RMSprop without momentum', () => new RMSprop()],
+    ['Adamax', () => new Adamax({ beta2: 0.99 })], ['Nadam', () => new Nadam({ learningRate: 0.01 })], ['Adadelta', () => new Adadelta({ rho: 0.9, learningRate: 1 })],
+    ['Ftrl', () => new Ftrl({ l1RegularizationStrength: 0.001, beta: 0.1 })], ['Lion', () => new Lion({ beta1: 0.8 })]] as const) {
     test(`optimizer state comes back exactly: ${name}`, async () => {
       setSeed(7);
       const x = randomUniform([6, 3]), y = randomUniform([6, 2]);
