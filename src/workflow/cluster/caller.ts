@@ -48,11 +48,15 @@ export async function runOnCluster<P>(
     queue = new Queue<TaskJob, TaskReturn>(QUEUE_NAME, { connection: conn.redis, prefix: PREFIX });
     events = new QueueEvents<TaskReturn>(QUEUE_NAME, { connection: conn.duplicate(), prefix: PREFIX });
     const q = queue;
+    // Connection errors are the connection watch's business; without a listener BullMQ prints them.
+    q.on('error', () => undefined);
     listen(events, name, tracker, where);
     await Promise.race([events.waitUntilReady(), conn.lost]);
     let checking: Promise<void> | null = null;
+    // Set once Redis's run under this name is this run: only then may a stopped run withdraw its jobs.
+    const owned = { value: false };
     const check = (first: boolean) => {
-      checking ??= reconcile(conn, q, manifest, prepared, jobs, tracker, first)
+      checking ??= reconcile(conn, q, manifest, prepared, jobs, tracker, first, owned)
         .catch((e: unknown) => tracker.stop(e instanceof Error ? e : new LayerwiseError(String(e))))
         .finally(() => (checking = null));
       return checking;
@@ -62,7 +66,7 @@ export async function runOnCluster<P>(
     conn.onReconnect(() => void check(false));
     let lost = false;
     await Promise.race([tracker.settled, conn.lost.catch((e: Error) => ((lost = true), tracker.stop(e)))]);
-    if (tracker.signal.aborted && !lost) await withdraw(q, name, tracker);
+    if (tracker.signal.aborted && !lost && owned.value) await withdraw(q, name, tracker);
   } finally {
     if (timer) clearInterval(timer);
     await Promise.all([events?.close(), queue?.close()].map((p) => p?.catch(() => undefined)));
@@ -175,7 +179,9 @@ function listen(events: QueueEvents<TaskReturn>, run: string, tracker: TaskTrack
  * and the jobs of unfinished tasks are put back where Redis lacks them (after a restart that lost them).
  * At the start, jobs that failed in an earlier run under this name are tried again.
  */
-async function reconcile(conn: Connection, queue: Queue<TaskJob, TaskReturn>, manifest: RunManifest, prepared: Prepared, jobs: TaskJob[], tracker: TaskTracker, first: boolean): Promise<void> {
+async function reconcile(
+  conn: Connection, queue: Queue<TaskJob, TaskReturn>, manifest: RunManifest, prepared: Prepared, jobs: TaskJob[], tracker: TaskTracker, first: boolean, owned: { value: boolean },
+): Promise<void> {
   const { redis } = conn;
   const where = manifest.kind;
   const stored = readManifest(await redis.hget(RUNS_KEY, manifest.name));
@@ -185,7 +191,11 @@ async function reconcile(conn: Connection, queue: Queue<TaskJob, TaskReturn>, ma
         `give another name, remove it (layerwise cluster rm ${manifest.name}), or call setSeed with its seed so that the same run is made again`,
     );
   }
-  if (!stored) await redis.hsetnx(RUNS_KEY, manifest.name, JSON.stringify(manifest));
+  if (!stored && (await redis.hsetnx(RUNS_KEY, manifest.name, JSON.stringify(manifest))) === 0) {
+    // Another caller claimed the name between the read and the write: check again against what it wrote.
+    return reconcile(conn, queue, manifest, prepared, jobs, tracker, first, owned);
+  }
+  owned.value = true;
   const key = dataKey(manifest.name);
   const meta = await redis.hget(key, 'meta');
   if (meta === null || (JSON.parse(meta) as RunDataMeta).fingerprint !== manifest.fingerprint) {

@@ -124,6 +124,7 @@ async function withQueue<T>(where: string, url: string, options: ClusterAdminOpt
   const target = parseRedisUrl(where, "argument 'url'", url);
   const conn = await connect(where, target, checkTimeout(where, "option 'timeout'", options.timeout, 10_000));
   const queue = new Queue(QUEUE_NAME, { connection: conn.redis, prefix: PREFIX });
+  queue.on('error', () => undefined);
   try {
     return await Promise.race([use(conn.redis, queue), conn.lost]);
   } finally {
