@@ -109,12 +109,18 @@ async function localSearch(seed: number, epochs: number): Promise<SearchResult<{
 describe('cluster', { skip: skipWithoutRedis }, () => {
   let redis: RedisServer;
   let workers: WorkerProcess[];
+  let pool: WorkerProcess;
+  // One `layerwise worker --concurrency 2`: two worker processes, pool-1 and pool-2.
+  const POOL = /^pool-[12]$/;
   before(async () => {
     redis = await RedisServer.start();
-    workers = await startWorkers(redis.url, ['A', 'B']);
+    pool = startWorker(redis.url, 'pool', { args: ['--concurrency', '2'] });
+    await pool.printed(/Worker pool-1 takes tasks from/);
+    await pool.printed(/Worker pool-2 takes tasks from/);
+    workers = [pool];
   });
   after(async () => {
-    for (const w of workers) w.process.kill('SIGKILL');
+    pool.process.kill('SIGKILL');
     await redis.dispose();
   });
 
@@ -140,7 +146,7 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
     assert.equal(tasks.length, 8);
     for (const t of tasks) {
       assert.equal(t.state, 'done');
-      assert.ok(t.worker === 'A' || t.worker === 'B', `ran on a worker: ${t.worker}`);
+      assert.match(t.worker!, POOL);
       assert.ok(t.seconds! >= 0 && t.seconds! < 60);
       assert.equal(t.attempts, 1);
     }
@@ -178,7 +184,7 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
     assert.match(ls.stdout, /\ncrossValidate-[0-9a-f]{10}\s+crossValidate\s+.*\s+3\s+3\s+0\s+0\s+0\s/);
     const one = cli('cluster', 'ls', redis.url, 'grid');
     assert.match(one.stdout, /^#\s+task\s+state\s+worker\s+seconds\s+attempts\s+loss\s+accuracy\s+auc\s+error\n/);
-    assert.match(one.stdout, /\n1\s+trial 1 of 4 \(units=4, learningRate=0\.05\), fold 2\s+done\s+[AB]\s+\d+\.\d\s+1\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\n/);
+    assert.match(one.stdout, /\n1\s+trial 1 of 4 \(units=4, learningRate=0\.05\), fold 2\s+done\s+pool-[12]\s+\d+\.\d\s+1\s+\d\.\d{4}\s+\d\.\d{4}\s+\d\.\d{4}\n/);
     const rm = cli('cluster', 'rm', redis.url, 'grid');
     assert.equal(rm.stdout, "Removed run 'grid' (8 tasks).\n");
     assert.deepEqual((await listClusterRuns(redis.url)).map((r) => r.name).filter((n) => n === 'grid'), []);
@@ -204,7 +210,7 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
     const retried = records.find((r) => r.task === task)!;
     assert.equal(retried.state, 'done');
     assert.equal(retried.attempts, 2, 'started twice: on the victim, then on another worker');
-    assert.ok(retried.worker === 'A' || retried.worker === 'B');
+    assert.match(retried.worker!, POOL);
     assert.ok(records.every((r) => r.state === 'done' && r.worker !== 'victim'), 'the victim finished nothing');
     assert.ok(progress.every((p) => p.done + p.failed <= p.total));
     const { best: _best, ...counts } = progress.at(-1)!;
@@ -231,7 +237,7 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
     const remote = await running;
     assert.deepEqual(remote.trials, local.trials);
     const record = (await clusterRunTasks(redis.url, 'handed')).find((r) => r.task === task)!;
-    assert.ok(record.worker === 'A' || record.worker === 'B');
+    assert.match(record.worker!, POOL);
     assert.equal(record.attempts, 2);
   });
 
@@ -260,9 +266,15 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
     const outside = moduleExport(new URL('../src/workflow/testing.js', import.meta.url), 'buildClassifier');
     await assert.rejects(
       gridSearch(outside, { units: [4, 8] }, x, y, { fit: { epochs: 1 }, cluster: redis.url, verbose: 0 }),
-      /^LayerwiseError: gridSearch: trial [12] of 2 \(units=\d\): a worker refused it: worker [AB]: module dist\/src\/workflow\/testing\.js \(.*dist\/src\/workflow\/testing\.js\) is outside the folders this worker may import from \(.*dist\/src\/workflow\/cluster\): start the worker with --allow for its folder$/,
+      /^LayerwiseError: gridSearch: trial [12] of 2 \(units=\d\): a worker refused it: worker pool-[12]: module dist\/src\/workflow\/testing\.js \(.*dist\/src\/workflow\/testing\.js\) is outside the folders this worker may import from \(.*dist\/src\/workflow\/cluster\): start the worker with --allow for its folder$/,
     );
     assert.ok(workers.some((w) => w.lines.some((l) => / refused gridSearch-[0-9a-f]+: trial . of 2 \(units=\d\): module dist\/src\/workflow\/testing\.js/.test(l))));
+  });
+
+  test('Ctrl-C on `layerwise worker --concurrency 2` stops both of its worker processes', async () => {
+    pool.process.kill('SIGINT');
+    assert.equal(await pool.exit, 0);
+    assert.ok(pool.lines.includes('Worker pool-1 stopped.') && pool.lines.includes('Worker pool-2 stopped.'));
   });
 });
 
