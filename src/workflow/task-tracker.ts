@@ -225,7 +225,7 @@ export class TaskTracker {
     this.#options.onProgress?.(p);
     if (this.#options.verbose !== 1) return;
     const objective = this.#options.objective;
-    const best = p.best && objective ? `; best ${objective.key} ${p.best.value.toFixed(4)} (${this.#options.describe(this.#firstTaskOf(p.best.trial)).replace(/, fold .*$/, '')})` : '';
+    const best = p.best && objective ? `; best ${objective.key} ${p.best.value.toFixed(4)}, ${this.#options.describe(this.#firstTaskOf(p.best.trial)).replace(/, fold \d+$/, '')}` : '';
     const line = `${this.title}: ${p.done}/${p.total} done, ${p.running} running, ${p.failed} failed, ${p.retried} retried${best}`;
     if (line === this.#lastLine) return;
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
