@@ -199,6 +199,13 @@ export class TaskTracker {
     return this.#results as TaskResult[];
   }
 
+  /** A line for the user, shown with verbose 1. */
+  notice(message: string): void {
+    if (this.#options.verbose !== 1) return;
+    process.stderr.write(`${this.#lastLine !== '' && process.stderr.isTTY ? '\n' : ''}${this.title}: ${message}\n`);
+    this.#lastLine = '';
+  }
+
   get progress(): TaskProgress {
     const failed = this.#results.filter((r) => r !== undefined && !r.ok).length;
     const p: TaskProgress = { total: this.#total, done: this.#settled - failed, running: this.#running.size, failed, retried: this.#retried.size };

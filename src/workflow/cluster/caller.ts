@@ -46,7 +46,9 @@ export async function runOnCluster<P>(
       caller: `${hostname()}:${process.pid}`, labels: jobs.map((j) => j.label),
     };
     queue = new Queue<TaskJob, TaskReturn>(QUEUE_NAME, { connection: conn.redis, prefix: PREFIX });
-    events = new QueueEvents<TaskReturn>(QUEUE_NAME, { connection: conn.duplicate(), prefix: PREFIX });
+    // Read events from the stream's present end, even if the blocking read starts after the first jobs are posted.
+    const [last] = await Promise.race([conn.redis.xrevrange(`${PREFIX}:${QUEUE_NAME}:events`, '+', '-', 'COUNT', 1), conn.lost]);
+    events = new QueueEvents<TaskReturn>(QUEUE_NAME, { connection: conn.duplicate(), prefix: PREFIX, lastEventId: last?.[0] ?? '0' });
     const q = queue;
     // Connection errors are the connection watch's business; without a listener BullMQ prints them.
     q.on('error', () => undefined);
@@ -62,7 +64,18 @@ export async function runOnCluster<P>(
       return checking;
     };
     await Promise.race([check(true), conn.lost]);
-    timer = setInterval(() => void check(false), options.checkInterval);
+    let warned = false;
+    timer = setInterval(() => {
+      void check(false);
+      // A run with no worker would wait for one forever: say so once.
+      if (!warned && tracker.progress.running === 0) {
+        void q.getWorkersCount().then((n) => {
+          if (n > 0 || warned || tracker.ended) return;
+          warned = true;
+          tracker.notice(`no worker is taking tasks from ${options.target.safe}: start some with npx layerwise worker '${options.target.safe}' --allow <folder of your modules>`);
+        }, () => undefined);
+      }
+    }, options.checkInterval);
     conn.onReconnect(() => void check(false));
     let lost = false;
     await Promise.race([tracker.settled, conn.lost.catch((e: Error) => ((lost = true), tracker.stop(e)))]);
