@@ -220,14 +220,17 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
 
   test('Ctrl-C on a worker finishes its task; a second Ctrl-C hands it back to the queue for another worker', async () => {
     const { x, y } = clusters();
-    const local = await localSearch(31, 30);
+    // Three long trials (a second or so each) for three idle workers, so that this one takes one, and the
+    // second Ctrl-C comes while it runs.
+    const space = { units: [4, 8, 16] };
+    const options = { ...experiment(150), validation: { testSize: 0.25 } };
+    setSeed(31);
+    const local = await gridSearch(moduleExport(MODELS, 'buildClassifier'), space, x, y, options);
     const stopping = startWorker(redis.url, 'stopping');
     await stopping.printed(/takes tasks from/);
     setSeed(31);
-    const running = gridSearch(moduleExport(MODELS, 'buildClassifier'), SPACE, x, y, {
-      ...experiment(30), validation: { folds: 2 }, cluster: { url: redis.url, name: 'handed' }, verbose: 0,
-    });
-    const task = /started handed: (.*)$/.exec(await stopping.printed(/ started handed: /))![1]!;
+    const running = gridSearch(moduleExport(MODELS, 'buildClassifier'), space, x, y, { ...options, cluster: { url: redis.url, name: 'handed' }, verbose: 0 });
+    const task = /started handed: (.*)$/.exec(await stopping.printed(/ started handed: /).catch((e: Error) => (stopping.process.kill('SIGKILL'), Promise.reject(e))))![1]!;
     stopping.process.kill('SIGINT');
     await stopping.printed(/Finishing the running task, then stopping \(Ctrl-C again hands it back to the queue\)\./);
     stopping.process.kill('SIGINT');
