@@ -69,6 +69,7 @@ export class TaskTracker {
   readonly #trialDone = new Map<number, FoldOutcome[]>();
   readonly #abort = new AbortController();
   #settled = 0;
+  #failed = 0;
   #best: TaskProgress['best'];
   #stopError: Error | null = null;
   #whenSettled: Promise<void>;
@@ -207,7 +208,7 @@ export class TaskTracker {
   }
 
   get progress(): TaskProgress {
-    const failed = this.#results.filter((r) => r !== undefined && !r.ok).length;
+    const failed = this.#failed;
     const p: TaskProgress = { total: this.#total, done: this.#settled - failed, running: this.#running.size, failed, retried: this.#retried.size };
     if (this.#best) p.best = { ...this.#best };
     return p;
@@ -215,6 +216,7 @@ export class TaskTracker {
 
   #settle(index: number, result: TaskResult): void {
     this.#results[index] = result;
+    if (!result.ok) this.#failed++;
     this.#running.delete(index);
     this.#settled++;
     this.#show(true);

@@ -82,7 +82,9 @@ export async function runOnCluster<P>(
     if (tracker.signal.aborted && !lost && owned.value) await withdraw(q, name, tracker);
   } finally {
     if (timer) clearInterval(timer);
-    await Promise.all([events?.close(), queue?.close()].map((p) => p?.catch(() => undefined)));
+    // Closing waits for Redis to answer; a lost Redis answers never.
+    const closed = Promise.all([events?.close(), queue?.close()].map((p) => p?.catch(() => undefined)));
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     conn.close();
   }
 }
