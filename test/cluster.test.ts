@@ -72,12 +72,6 @@ function startWorker(url: string, name: string, options: { allow?: string[]; cwd
   };
 }
 
-async function startWorkers(url: string, names: string[]): Promise<WorkerProcess[]> {
-  const workers = names.map((n) => startWorker(url, n));
-  await Promise.all(workers.map((w) => w.printed(/takes tasks from/)));
-  return workers;
-}
-
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -285,7 +279,8 @@ describe('cluster faults', { skip: skipWithoutRedis }, () => {
   test('Redis restarted mid-search: workers and caller reconnect and go on; Redis gone longer than the timeout: a clear error, never a hang', async () => {
     const redis = await RedisServer.start({ persist: true });
     try {
-      const pair = await startWorkers(redis.url, ['R1', 'R2']);
+      const pair = ['R1', 'R2'].map((n) => startWorker(redis.url, n, { args: ['--timeout', '4000'] }));
+      await Promise.all(pair.map((w) => w.printed(/takes tasks from/)));
       const { x, y } = clusters();
       const local = await localSearch(51, 20);
       setSeed(51);
@@ -312,7 +307,10 @@ describe('cluster faults', { skip: skipWithoutRedis }, () => {
         new RegExp(`^LayerwiseError: gridSearch: lost Redis at redis://127\\.0\\.0\\.1:${redis.port}/0 for more than 1\\.5 s`),
       );
       assert.ok(Date.now() - started < 15_000);
-      for (const w of pair) w.process.kill('SIGKILL');
+      assert.deepEqual(await Promise.all(pair.map((w) => w.exit)), [1, 1], 'the workers give up after their timeout too');
+      for (const w of pair) {
+        assert.match(w.lines.at(-1)!, new RegExp(`^layerwise: startClusterWorker: lost Redis at redis://127\\.0\\.0\\.1:${redis.port}/0 for more than 4 s`));
+      }
     } finally {
       await redis.dispose();
     }

@@ -99,9 +99,10 @@ async function runWorker(url: string, flags: WorkerFlags): Promise<void> {
     process.on('SIGTERM', () => void stop(true).then(resolve));
     process.on('disconnect', () => void stop(true).then(resolve));
   });
-  await Promise.race([stopped, worker.lost.catch(async (e: Error) => {
-    await Promise.race([worker.close({ handBack: true }), new Promise((r) => setTimeout(r, 1000))]);
-    throw e;
+  await Promise.race([stopped, worker.lost.catch((e: Error) => {
+    // Redis is gone: nothing can be handed back, and its client would keep trying. Its task's lock expires.
+    console.error(`layerwise: ${e.message}`);
+    process.exit(1);
   })]);
   console.log(`Worker ${worker.name} stopped.`);
   if (process.connected) process.disconnect();

@@ -95,7 +95,11 @@ export async function startClusterWorker(url: string, options: ClusterWorkerOpti
   const processor = async (job: Job<TaskJob, TaskReturn>, token?: string, signal?: AbortSignal): Promise<TaskReturn> => {
     const task = job.data;
     const startedAt = Date.now();
-    const about = { run: task.run, task: task.label };
+    const about = { run: String(task?.run), task: String(task?.label ?? job.id) };
+    if (!isTaskJob(task)) {
+      emit({ kind: 'refused', ...about, message: 'not a layerwise task' });
+      throw new UnrecoverableError(`${REFUSED}worker ${name}: job ${job.id} is not a layerwise task (posted by another program, or another layerwise version?)`);
+    }
     const refuse = (message: string): never => {
       emit({ kind: 'refused', ...about, message });
       throw new UnrecoverableError(`${REFUSED}worker ${name}: ${message}`);
@@ -173,6 +177,15 @@ export async function startClusterWorker(url: string, options: ClusterWorkerOpti
       return closing;
     },
   };
+}
+
+function isTaskJob(v: unknown): v is TaskJob {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  const experiment = t['experiment'] as Record<string, unknown> | undefined;
+  return ['run', 'fingerprint', 'label', 'where', 'version', 'backend'].every((k) => typeof t[k] === 'string') &&
+    ['index', 'seed', 'split'].every((k) => Number.isInteger(t[k])) &&
+    typeof experiment === 'object' && experiment !== null && typeof experiment['buildModel'] === 'object';
 }
 
 /** The run's data, read once per run (and kept for the two latest runs). */
