@@ -134,11 +134,11 @@ try {
 
   // 4. Speed-up on a CPU-bound search: 8 trials of equal cost.
   setSeed(2);
-  const x = randomNormal([2048, 64]);
+  const x = randomNormal([4096, 64]);
   // Balanced classes: the largest of the first ten features.
   const y = tensor((x.toArray() as number[][]).map((r) => r.slice(0, 10).indexOf(Math.max(...r.slice(0, 10)))));
   const space = { learningRate: [0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2] };
-  const options = { fit: { epochs: 8, batchSize: 64 }, validation: { testSize: 0.25 } };
+  const options = { fit: { epochs: 20, batchSize: 64 }, validation: { testSize: 0.25 } };
   const search = async (cluster: string | null, tag: string) => {
     setSeed(3);
     const t0 = performance.now();
