@@ -8,18 +8,6 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 const OUT = 'dist/browser';
 const KERNELS = ['kernels-threads.wasm', 'kernels-single.wasm'];
 
-// The terminal progress bar never runs in a browser (there is no TTY); this stands in for its library.
-const noTerminalBar = {
-  name: 'no-terminal-progress-bar',
-  setup(b) {
-    b.onResolve({ filter: /^cli-progress$/ }, () => ({ path: 'cli-progress', namespace: 'browser-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'browser-stub' }, () => ({
-      contents: 'export default { SingleBar: class { constructor() { throw new Error("terminal progress bars need Node"); } } };',
-      loader: 'js',
-    }));
-  },
-};
-
 mkdirSync(OUT, { recursive: true });
 const result = await build({
   entryPoints: { layerwise: 'src/browser.ts', worker: 'src/backend/wasm/worker.ts' },
@@ -34,7 +22,6 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [noTerminalBar],
 });
 const externals = Object.values(result.metafile.outputs)
   .flatMap((output) => output.imports)

@@ -15,7 +15,7 @@ export type { VariableOptions } from './tensor/variable.js';
 export {
   tensor, scalar, fill, zeros, ones, zerosLike, onesLike, range, eye, randomUniform, randomNormal, truncatedNormal,
 } from './tensor/creation.js';
-export type { TensorLike, TensorOptions, NormalOptions } from './tensor/creation.js';
+export type { TensorLike, TensorOptions, NormalOptions, UniformOptions, FillOptions, RangeOptions, EyeOptions, NumericArray, NestedInput } from './tensor/creation.js';
 export { grad, valueAndGrad, variableGrads, noGrad } from './tensor/tape.js';
 export type { ValueAndGrads, VariableGrads } from './tensor/tape.js';
 export * from './ops/index.js';
@@ -51,6 +51,13 @@ export type { Split, IdxArray } from './data/index.js';
 export {
   Transformer, StandardScaler, MinMaxScaler, Imputer, TextVectorizer, FunctionTransformer, SelectFeatures, DropConstantFeatures, Pipeline,
   multiHot, oneHotSequences, padSequences,
+} from './data/index.js';
+// Datasets: lazy pipelines of samples (in a browser, images come from the files of a picked folder).
+export { Dataset, DatasetIterator, imageDatasetFromDirectory } from './data/index.js';
+export type {
+  DatasetPosition, IterateOptions, MapOptions, BatchOptions, CacheOptions, ShuffleOptions, DataWait, DatasetSource, Slices, SliceStructure, SliceOf,
+  Sample, Leaf, Batched, Unbatched, PaddingOptions, OnError, ColumnType, TableRow, LabeledRow, TableOptions, FolderOptions, LabelMode,
+  ImageFolderOptions, LabeledImage, Interpolation, PickedFile, TextFolderOptions, LabeledText, LabeledTexts,
 } from './data/index.js';
 export type {
   MinMaxScalerOptions, ImputerOptions, ImputeStrategy, TextVectorizerOptions, MultiHotOptions, OneHotSequencesOptions, PadSequencesOptions, Sequences,

@@ -5,10 +5,29 @@
  * worker threads, its runs on a Redis queue (cluster workers, listing and removing runs) and reports. The
  * command line uses only this file.
  */
+import { drawProgressInPlace } from './models/callbacks/progress-bar.js';
+import { terminalLines } from './models/callbacks/terminal-line.js';
+import { fileHandler } from './models/saving/files.js';
+import { openPathsWith } from './models/saving/io.js';
+
 export * from './browser.js';
+
+// What Node adds to the models of browser.ts: paths for save, loadModel and resumeFrom (model.json and
+// weights files), and fit's progress line redrawn in place on a terminal (browsers print one per epoch).
+openPathsWith(fileHandler);
+drawProgressInPlace(terminalLines);
 
 export { datasets, readIdx, mnistFiles } from './data/index.js';
 export type { MnistData, MnistFiles } from './data/index.js';
+// Loaders that read files: CSV/TSV, Parquet and Arrow tables; folders of images (sharp) and of texts.
+export { csvDataset } from './data/csv.js';
+export type { CsvOptions } from './data/csv.js';
+export { parquetDataset } from './data/parquet.js';
+export type { ParquetOptions } from './data/parquet.js';
+export { arrowDataset } from './data/arrow.js';
+export type { ArrowOptions } from './data/arrow.js';
+export { imageDatasetFromDirectory } from './data/image-folder-node.js';
+export { textDatasetFromDirectory } from './data/text-folder-node.js';
 export { ProgressBar, ModelCheckpoint, fileHandler } from './models/index.js';
 export type { SaveOptions, ModelCheckpointOptions, ModelLocation, FileOptions } from './models/index.js';
 

@@ -1,6 +1,7 @@
 /**
  * Enforces the levels of DESIGN.md: a module under src/ imports only from its own folder or from folders
- * of strictly lower levels; the command line uses only the public API (src/index.ts).
+ * of strictly lower levels; the command line uses only the public API (src/index.ts); and no files or
+ * folders import each other, directly or around a circle.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -46,6 +47,64 @@ function imports(text: string): string[] {
   return found;
 }
 
+/** Every file's resolved imports (type-only ones too), keyed by path relative to src/. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sources(src)) {
+    const targets = imports(readFileSync(file, 'utf8')).map((spec) => relative(src, resolve(dirname(file), spec).replace(/\.js$/, '.ts')));
+    graph.set(relative(src, file), targets);
+  }
+  return graph;
+}
+
+/** The strongly connected components of more than one node (Tarjan): each is an import circle. */
+export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) found.push(component.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found;
+}
+
+/**
+ * Folders (sub-folders counted apart) whose files import each other's: `models <-> models/saving`. A
+ * backend's folder may read the kernel contract in backend/ while backend/index.ts picks among them.
+ */
+export function folderCircles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const edges = new Set<string>();
+  for (const [file, targets] of graph) {
+    for (const target of targets) if (dirname(file) !== dirname(target)) edges.add(`${dirname(file)} -> ${dirname(target)}`);
+  }
+  const exempt = (folder: string): boolean => folder === 'backend' || folder.startsWith('backend/');
+  return [...edges]
+    .map((e) => e.split(' -> ') as [string, string])
+    .filter(([a, b]) => a < b && edges.has(`${b} -> ${a}`) && !(exempt(a) && exempt(b)))
+    .map(([a, b]) => `${a} <-> ${b}`);
+}
+
 export function violations(): string[] {
   const problems: string[] = [];
   for (const file of sources(src)) {
@@ -78,6 +137,19 @@ export function violations(): string[] {
 
 test('every import under src/ points to a strictly lower level', () => {
   assert.deepEqual(violations(), []);
+});
+
+test('no import circles under src/: between files, or between folders', () => {
+  const graph = importGraph();
+  assert.deepEqual(cycles(graph).map((c) => c.join(' -> ')), []);
+  assert.deepEqual(folderCircles(graph), []);
+});
+
+test('the circle finder finds circles of files and of folders', () => {
+  const graph = new Map([['a/x.ts', ['a/y.ts']], ['a/y.ts', ['b/z.ts']], ['b/z.ts', ['a/x.ts']], ['b/w.ts', []]]);
+  assert.deepEqual(cycles(graph), [['a/x.ts', 'a/y.ts', 'b/z.ts']]);
+  assert.deepEqual(folderCircles(graph), ['a <-> b']);
+  assert.deepEqual(cycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]])), []);
 });
 
 test('the import scanner sees type-only imports, re-exports and dynamic imports', () => {

@@ -22,7 +22,7 @@ export function rand(shape: number[], options: { low?: number; high?: number; ki
     while (kinks.some((k) => Math.abs(v - k) < gap));
     data[i] = v;
   }
-  return tensor(data, { shape });
+  return tensor(data, { shape, dtype: 'float64' });
 }
 
 export interface CheckOptions {

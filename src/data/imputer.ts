@@ -5,7 +5,9 @@
  * missingness itself is informative).
  */
 import { Tensor, storage } from '../tensor/tensor.js';
-import { ValueError, describe } from '../util/errors.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ValueError } from '../util/errors.js';
 import { Transformer, featureCount, floatLike } from './transformer.js';
 
 export type ImputeStrategy = 'mean' | 'median' | 'mostFrequent' | 'constant';
@@ -19,7 +21,11 @@ export interface ImputerOptions {
   addIndicator?: boolean;
 }
 
-const STRATEGIES: readonly ImputeStrategy[] = ['mean', 'median', 'mostFrequent', 'constant'];
+const OPTIONS = optionsSpec({
+  strategy: is.oneOf<ImputeStrategy>(['mean', 'median', 'mostFrequent', 'constant']).default('mean'),
+  fillValue: is.finite.default(0),
+  addIndicator: is.boolean.default(false),
+} satisfies SpecFor<ImputerOptions>);
 
 export class Imputer extends Transformer {
   readonly strategy: ImputeStrategy;
@@ -32,15 +38,7 @@ export class Imputer extends Transformer {
 
   constructor(readonly options: ImputerOptions = {}) {
     super();
-    this.strategy = options.strategy ?? 'mean';
-    if (!STRATEGIES.includes(this.strategy)) {
-      throw new ValueError(`Imputer: option 'strategy' expected one of ${STRATEGIES.map((s) => `"${s}"`).join(', ')}, received ${describe(options.strategy)}`);
-    }
-    this.fillValue = options.fillValue ?? 0;
-    if (typeof this.fillValue !== 'number' || Number.isNaN(this.fillValue)) {
-      throw new ValueError(`Imputer: option 'fillValue' expected a number, received ${describe(options.fillValue)}`);
-    }
-    this.addIndicator = options.addIndicator ?? false;
+    ({ strategy: this.strategy, fillValue: this.fillValue, addIndicator: this.addIndicator } = OPTIONS.parse('Imputer', options));
   }
 
   clone(): Imputer {

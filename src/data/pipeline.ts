@@ -4,7 +4,7 @@
  * each fold of a cross-validation.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ValueError, describe } from '../util/errors.js';
+import { checkArg, is } from '../util/checks.js';
 import { Transformer } from './transformer.js';
 
 export class Pipeline extends Transformer {
@@ -12,10 +12,10 @@ export class Pipeline extends Transformer {
 
   constructor(steps: readonly Transformer[]) {
     super();
-    if (!Array.isArray(steps) || steps.length === 0 || !steps.every((s) => s instanceof Transformer)) {
-      throw new ValueError(`Pipeline: argument 'steps' expected a non-empty array of preprocessing steps (Transformers), received ${describe(steps)}`);
-    }
-    this.steps = [...steps];
+    this.steps = checkArg('Pipeline', 'steps', steps, is.arrayOf(is.instanceOf(Transformer, 'a preprocessing step (a Transformer)'), {
+      minLength: 1,
+      name: 'a non-empty array of preprocessing steps (Transformers)',
+    }));
   }
 
   clone(): Pipeline {

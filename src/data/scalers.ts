@@ -7,10 +7,21 @@
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
-import { ValueError, describe } from '../util/errors.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
 import { Transformer, featureStats, mapFeatures } from './transformer.js';
 
+/** StandardScaler takes no options: a misspelt sklearn or Keras option must not pass silently. */
+export type StandardScalerOptions = Record<string, never>;
+
+const STANDARD_OPTIONS = optionsSpec({});
+
 export class StandardScaler extends Transformer {
+  constructor(options: StandardScalerOptions = {}) {
+    super();
+    STANDARD_OPTIONS.parse('StandardScaler', options);
+  }
+
   /** Per-feature mean and standard deviation (population), set by fit. */
   mean: Float64Array = new Float64Array(0);
   std: Float64Array = new Float64Array(0);
@@ -41,6 +52,14 @@ export interface MinMaxScalerOptions {
   featureRange?: readonly [number, number];
 }
 
+const MIN_MAX_OPTIONS = optionsSpec({
+  featureRange: is
+    .arrayOf(is.finite, { length: 2 })
+    .where(([low, high]) => low! < high!, '[low, high] with low < high (finite numbers)')
+    .to(([low, high]): readonly [number, number] => [low!, high!])
+    .default([0, 1]),
+} satisfies SpecFor<MinMaxScalerOptions>);
+
 export class MinMaxScaler extends Transformer {
   readonly featureRange: readonly [number, number];
   min: Float64Array = new Float64Array(0);
@@ -48,11 +67,7 @@ export class MinMaxScaler extends Transformer {
 
   constructor(options: MinMaxScalerOptions = {}) {
     super();
-    const range = options.featureRange ?? [0, 1];
-    if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) || !(range[0] < range[1])) {
-      throw new ValueError(`MinMaxScaler: option 'featureRange' expected [low, high] with low < high, received ${describe(options.featureRange)}`);
-    }
-    this.featureRange = [range[0], range[1]];
+    this.featureRange = MIN_MAX_OPTIONS.parse('MinMaxScaler', options).featureRange;
   }
 
   clone(): MinMaxScaler {

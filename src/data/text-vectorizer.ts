@@ -5,7 +5,9 @@
  * out-of-vocabulary token; multi-hot rows have no padding column, so the OOV token is column 0.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ValueError, describe } from '../util/errors.js';
+import type { Parsed, SpecFor } from '../util/checks.js';
+import { checkArg, is, optionsSpec } from '../util/checks.js';
+import { ValueError } from '../util/errors.js';
 import { multiHot, padSequences } from './vectorize.js';
 
 export type Standardize = 'lowerAndStripPunctuation' | 'lower' | 'none';
@@ -21,27 +23,25 @@ export interface TextVectorizerOptions {
   standardize?: Standardize;
 }
 
-export const PADDING_TOKEN = '';
-export const OOV_TOKEN = '[UNK]';
+const OPTIONS = optionsSpec({
+  maxTokens: is.integer.where((v) => v >= 3, 'an integer >= 3 (padding, OOV and at least one token)').optional(),
+  outputMode: is.oneOf(['int', 'multiHot', 'count'] as const).default('int'),
+  outputSequenceLength: is.positiveInteger.optional(),
+  standardize: is.oneOf<Standardize>(['lowerAndStripPunctuation', 'lower', 'none']).default('lowerAndStripPunctuation'),
+} satisfies SpecFor<TextVectorizerOptions>);
+
+const PADDING_TOKEN = '';
+const OOV_TOKEN = '[UNK]';
 
 export class TextVectorizer {
   readonly outputMode: 'int' | 'multiHot' | 'count';
-  readonly #options: TextVectorizerOptions;
+  readonly #options: Parsed<typeof OPTIONS.spec>;
   #index = new Map<string, number>();
   #vocabulary: string[] = [];
 
   constructor(options: TextVectorizerOptions = {}) {
-    this.outputMode = options.outputMode ?? 'int';
-    if (!['int', 'multiHot', 'count'].includes(this.outputMode)) {
-      throw new ValueError(`TextVectorizer: option 'outputMode' expected "int", "multiHot" or "count", received ${describe(options.outputMode)}`);
-    }
-    if (options.maxTokens !== undefined && (!Number.isInteger(options.maxTokens) || options.maxTokens < 3)) {
-      throw new ValueError(`TextVectorizer: option 'maxTokens' expected an integer >= 3 (padding, OOV and at least one token), received ${describe(options.maxTokens)}`);
-    }
-    if (!['lowerAndStripPunctuation', 'lower', 'none'].includes(options.standardize ?? 'none')) {
-      throw new ValueError(`TextVectorizer: option 'standardize' expected "lowerAndStripPunctuation", "lower" or "none", received ${describe(options.standardize)}`);
-    }
-    this.#options = options;
+    this.#options = OPTIONS.parse('TextVectorizer', options);
+    this.outputMode = this.#options.outputMode;
   }
 
   /** The tokens by index: padding and OOV first for 'int', OOV first otherwise, then by frequency. */
@@ -51,8 +51,8 @@ export class TextVectorizer {
 
   /** The tokens of one text after standardization. */
   tokenize(text: string): string[] {
-    let s = text;
-    const mode = this.#options.standardize ?? 'lowerAndStripPunctuation';
+    let s = checkArg('TextVectorizer.tokenize', 'text', text, is.string);
+    const mode = this.#options.standardize;
     if (mode !== 'none') s = s.toLowerCase();
     if (mode === 'lowerAndStripPunctuation') s = s.replace(/[\p{P}\p{S}]/gu, '');
     return s.split(/\s+/u).filter((t) => t !== '');
@@ -94,7 +94,5 @@ export class TextVectorizer {
 }
 
 function checkTexts(where: string, texts: readonly string[]): void {
-  if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
-    throw new ValueError(`${where}: argument 'texts' expected an array of strings, received ${describe(texts)}`);
-  }
+  checkArg(where, 'texts', texts, is.arrayOf(is.string));
 }

@@ -2,8 +2,8 @@
 import type { Activation as ActivationFn, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { activationConfig } from './config.js';
 import { Layer } from './layer.js';
 

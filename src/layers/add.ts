@@ -4,8 +4,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError } from '../util/errors.js';
 import type { ConfigReader } from './config.js';
 import { MergeLayer } from './merge-layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
-import { fmtLayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
+import { fmtLayerShape } from './layer-shape.js';
 
 export class Add extends MergeLayer {
   static fromConfig(c: ConfigReader): Add {

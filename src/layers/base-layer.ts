@@ -6,16 +6,18 @@
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import { getInitializer } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
-import { getRegularizer } from '../nn/regularizers.js';
+import { getRegularizer, serializeRegularizer } from '../nn/regularizers.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
-import { snakeCase } from '../util/names.js';
-import type { LayerConfig } from './config.js';
-import { regularizerConfig } from './config.js';
+import type { JsonObject } from '../util/json.js';
+import { snakeCase, uniqueName } from '../util/names.js';
 import { shapesEqual } from '../util/shape.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
+
+/** A layer's settings, keyed as model files key them. */
+export type LayerConfig = JsonObject;
 
 /** Float dtypes a layer can compute in (float64 serves exact gradient checks). */
 export type LayerDType = 'float32' | 'float64';
@@ -45,14 +47,6 @@ export interface WeightOptions {
   regularizer?: RegularizerIdentifier | null;
   /** False for state that training does not optimize (batch normalization's moving statistics). */
   trainable?: boolean;
-}
-
-const nameCounts = new Map<string, number>();
-
-function uniqueName(prefix: string): string {
-  const n = nameCounts.get(prefix) ?? 0;
-  nameCounts.set(prefix, n + 1);
-  return n === 0 ? prefix : `${prefix}_${n}`;
 }
 
 interface OwnedWeight {
@@ -166,8 +160,21 @@ export abstract class BaseLayer {
       trainable: this.trainable,
       dtype: this.dtype,
       ...(this.batchInputShape ? { batch_input_shape: [...this.batchInputShape] } : {}),
-      ...(this.activityRegularizer ? { activity_regularizer: regularizerConfig(this.activityRegularizer, this.label, 'activityRegularizer') } : {}),
+      ...(this.activityRegularizer ? { activity_regularizer: serializeRegularizer(this.activityRegularizer, this.label, 'activityRegularizer') } : {}),
     };
+  }
+
+  /**
+   * An initializer option resolved once, in the constructor, where its default is stated: `build` and
+   * `getConfig` then read the same object.
+   */
+  protected initializerOption(id: InitializerIdentifier | undefined, fallback: InitializerIdentifier, arg: string): Initializer {
+    return getInitializer(id ?? fallback, this.label, arg);
+  }
+
+  /** A regularizer option resolved once, in the constructor; null without one. */
+  protected regularizerOption(id: RegularizerIdentifier | null | undefined, arg: string): Regularizer | null {
+    return id === undefined || id === null ? null : getRegularizer(id, this.label, arg);
   }
 
   /** Creates a weight owned by this layer; call it from `build`. */

@@ -3,19 +3,19 @@
  * scales by gamma and shifts by beta. Training uses the batch's statistics and updates moving averages
  * in place; inference uses the moving averages. Keras's defaults: momentum 0.99, epsilon 1e-3.
  */
-import type { InitializerIdentifier } from '../nn/initializers.js';
-import type { RegularizerIdentifier } from '../nn/regularizers.js';
+import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import * as ops from '../ops/index.js';
 import { noGrad } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ValueError, describe } from '../util/errors.js';
 import { normalizeAxis } from '../util/shape.js';
-import type { CallOptions, LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { CallOptions, LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { initializerConfig, regularizerConfig } from './config.js';
 import { Layer } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   /** The feature axis (default -1, channels last). */
@@ -38,7 +38,14 @@ export class BatchNormalization extends Layer {
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
-  readonly #options: BatchNormalizationOptions;
+  readonly center: boolean;
+  readonly scale: boolean;
+  readonly betaInitializer: Initializer;
+  readonly gammaInitializer: Initializer;
+  readonly movingMeanInitializer: Initializer;
+  readonly movingVarianceInitializer: Initializer;
+  readonly betaRegularizer: Regularizer | null;
+  readonly gammaRegularizer: Regularizer | null;
   #gamma: Variable | null = null;
   #beta: Variable | null = null;
   #movingMean: Variable | null = null;
@@ -57,7 +64,14 @@ export class BatchNormalization extends Layer {
     if (typeof this.epsilon !== 'number' || !(this.epsilon > 0)) {
       throw new ValueError(`${this.label}: option 'epsilon' expected a positive number, received ${describe(options.epsilon)}`);
     }
-    this.#options = options;
+    this.center = options.center ?? true;
+    this.scale = options.scale ?? true;
+    this.betaInitializer = this.initializerOption(options.betaInitializer, 'zeros', 'betaInitializer');
+    this.gammaInitializer = this.initializerOption(options.gammaInitializer, 'ones', 'gammaInitializer');
+    this.movingMeanInitializer = this.initializerOption(options.movingMeanInitializer, 'zeros', 'movingMeanInitializer');
+    this.movingVarianceInitializer = this.initializerOption(options.movingVarianceInitializer, 'ones', 'movingVarianceInitializer');
+    this.betaRegularizer = this.regularizerOption(options.betaRegularizer, 'betaRegularizer');
+    this.gammaRegularizer = this.regularizerOption(options.gammaRegularizer, 'gammaRegularizer');
   }
 
   override build(inputShape: LayerShape): void {
@@ -66,29 +80,28 @@ export class BatchNormalization extends Layer {
     if (size === null || size === undefined) {
       throw new ValueError(`${this.label}: the size of the feature axis ${this.axis} must be known, received shape [${inputShape.join(', ')}]`);
     }
-    const o = this.#options;
     const shape = [size];
-    if (o.scale ?? true) this.#gamma = this.addWeight({ name: 'gamma', shape, initializer: o.gammaInitializer ?? 'ones', regularizer: o.gammaRegularizer ?? null });
-    if (o.center ?? true) this.#beta = this.addWeight({ name: 'beta', shape, initializer: o.betaInitializer ?? 'zeros', regularizer: o.betaRegularizer ?? null });
-    this.#movingMean = this.addWeight({ name: 'moving_mean', shape, initializer: o.movingMeanInitializer ?? 'zeros', trainable: false });
-    this.#movingVariance = this.addWeight({ name: 'moving_variance', shape, initializer: o.movingVarianceInitializer ?? 'ones', trainable: false });
+    if (this.scale) this.#gamma = this.addWeight({ name: 'gamma', shape, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer });
+    if (this.center) this.#beta = this.addWeight({ name: 'beta', shape, initializer: this.betaInitializer, regularizer: this.betaRegularizer });
+    this.#movingMean = this.addWeight({ name: 'moving_mean', shape, initializer: this.movingMeanInitializer, trainable: false });
+    this.#movingVariance = this.addWeight({ name: 'moving_variance', shape, initializer: this.movingVarianceInitializer, trainable: false });
     this.inputSpec = { rank: inputShape.length, axes: { [this.#featureAxis]: size } };
   }
 
   override getConfig(): LayerConfig {
-    const o = this.#options, label = this.label;
+    const label = this.label;
     return {
       axis: this.axis,
       momentum: this.momentum,
       epsilon: this.epsilon,
-      center: o.center ?? true,
-      scale: o.scale ?? true,
-      beta_initializer: initializerConfig(o.betaInitializer ?? 'zeros', label, 'betaInitializer'),
-      gamma_initializer: initializerConfig(o.gammaInitializer ?? 'ones', label, 'gammaInitializer'),
-      moving_mean_initializer: initializerConfig(o.movingMeanInitializer ?? 'zeros', label, 'movingMeanInitializer'),
-      moving_variance_initializer: initializerConfig(o.movingVarianceInitializer ?? 'ones', label, 'movingVarianceInitializer'),
-      beta_regularizer: regularizerConfig(o.betaRegularizer, label, 'betaRegularizer'),
-      gamma_regularizer: regularizerConfig(o.gammaRegularizer, label, 'gammaRegularizer'),
+      center: this.center,
+      scale: this.scale,
+      beta_initializer: initializerConfig(this.betaInitializer, label, 'betaInitializer'),
+      gamma_initializer: initializerConfig(this.gammaInitializer, label, 'gammaInitializer'),
+      moving_mean_initializer: initializerConfig(this.movingMeanInitializer, label, 'movingMeanInitializer'),
+      moving_variance_initializer: initializerConfig(this.movingVarianceInitializer, label, 'movingVarianceInitializer'),
+      beta_regularizer: regularizerConfig(this.betaRegularizer, label, 'betaRegularizer'),
+      gamma_regularizer: regularizerConfig(this.gammaRegularizer, label, 'gammaRegularizer'),
       ...super.getConfig(),
     };
   }

@@ -2,11 +2,11 @@
 import { concat } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
-import type { LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { MergeLayer } from './merge-layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
-import { fmtLayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
+import { fmtLayerShape } from './layer-shape.js';
 
 export interface ConcatenateOptions extends LayerOptions {
   axis?: number;

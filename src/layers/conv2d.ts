@@ -4,19 +4,19 @@
  */
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
-import type { InitializerIdentifier } from '../nn/initializers.js';
-import type { RegularizerIdentifier } from '../nn/regularizers.js';
+import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { conv2d } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair } from '../util/conv-geometry.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer, checkInputSpec, lastDimension } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
 
 export interface Conv2DOptions extends LayerOptions {
   filters: number;
@@ -60,7 +60,10 @@ export class Conv2D extends Layer {
   readonly dilationRate: [number, number];
   readonly activation: Activation;
   readonly useBias: boolean;
-  readonly #options: Conv2DOptions;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
   #kernel: Variable | null = null;
   #bias: Variable | null = null;
 
@@ -76,7 +79,10 @@ export class Conv2D extends Layer {
     this.dilationRate = pair(this.label, 'dilationRate', options.dilationRate ?? 1);
     this.activation = getActivation(options.activation, this.label);
     this.useBias = options.useBias ?? true;
-    this.#options = options;
+    this.kernelInitializer = this.initializerOption(options.kernelInitializer, 'glorotUniform', 'kernelInitializer');
+    this.biasInitializer = this.initializerOption(options.biasInitializer, 'zeros', 'biasInitializer');
+    this.kernelRegularizer = this.regularizerOption(options.kernelRegularizer, 'kernelRegularizer');
+    this.biasRegularizer = this.regularizerOption(options.biasRegularizer, 'biasRegularizer');
   }
 
   override get outputActivation(): string {
@@ -86,16 +92,8 @@ export class Conv2D extends Layer {
   override build(inputShape: LayerShape): void {
     checkInputSpec(this.label, { rank: 4 }, inputShape);
     const channels = lastDimension(this.label, inputShape);
-    this.#kernel = this.addWeight({
-      name: 'kernel', shape: [...this.kernelSize, channels, this.filters],
-      initializer: this.#options.kernelInitializer ?? 'glorotUniform', regularizer: this.#options.kernelRegularizer ?? null,
-    });
-    if (this.useBias) {
-      this.#bias = this.addWeight({
-        name: 'bias', shape: [this.filters],
-        initializer: this.#options.biasInitializer ?? 'zeros', regularizer: this.#options.biasRegularizer ?? null,
-      });
-    }
+    this.#kernel = this.addWeight({ name: 'kernel', shape: [...this.kernelSize, channels, this.filters], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+    if (this.useBias) this.#bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer });
     this.inputSpec = { rank: 4, axes: { [-1]: channels } };
   }
 
@@ -113,7 +111,7 @@ export class Conv2D extends Layer {
   }
 
   override getConfig(): LayerConfig {
-    const o = this.#options, label = this.label;
+    const label = this.label;
     return {
       filters: this.filters,
       kernel_size: [...this.kernelSize],
@@ -123,10 +121,10 @@ export class Conv2D extends Layer {
       dilation_rate: [...this.dilationRate],
       activation: activationConfig(this.activation, label),
       use_bias: this.useBias,
-      kernel_initializer: initializerConfig(o.kernelInitializer ?? 'glorotUniform', label, 'kernelInitializer'),
-      bias_initializer: initializerConfig(o.biasInitializer ?? 'zeros', label, 'biasInitializer'),
-      kernel_regularizer: regularizerConfig(o.kernelRegularizer, label, 'kernelRegularizer'),
-      bias_regularizer: regularizerConfig(o.biasRegularizer, label, 'biasRegularizer'),
+      kernel_initializer: initializerConfig(this.kernelInitializer, label, 'kernelInitializer'),
+      bias_initializer: initializerConfig(this.biasInitializer, label, 'biasInitializer'),
+      kernel_regularizer: regularizerConfig(this.kernelRegularizer, label, 'kernelRegularizer'),
+      bias_regularizer: regularizerConfig(this.biasRegularizer, label, 'biasRegularizer'),
       ...super.getConfig(),
     };
   }

@@ -1,17 +1,17 @@
 /** Dense: activation(x @ kernel + bias) over the last axis, computed by the fused `linear` op. */
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
-import type { InitializerIdentifier } from '../nn/initializers.js';
-import type { RegularizerIdentifier } from '../nn/regularizers.js';
+import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { linear } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer, lastDimension } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
 
 export interface DenseOptions extends LayerOptions {
   units: number;
@@ -27,7 +27,10 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;
-  readonly #options: DenseOptions;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
   #kernel: Variable | null = null;
   #bias: Variable | null = null;
 
@@ -39,7 +42,10 @@ export class Dense extends Layer {
     this.units = options.units;
     this.activation = getActivation(options.activation, this.label);
     this.useBias = options.useBias ?? true;
-    this.#options = options;
+    this.kernelInitializer = this.initializerOption(options.kernelInitializer, 'glorotUniform', 'kernelInitializer');
+    this.biasInitializer = this.initializerOption(options.biasInitializer, 'zeros', 'biasInitializer');
+    this.kernelRegularizer = this.regularizerOption(options.kernelRegularizer, 'kernelRegularizer');
+    this.biasRegularizer = this.regularizerOption(options.biasRegularizer, 'biasRegularizer');
   }
 
   override get outputActivation(): string {
@@ -48,16 +54,8 @@ export class Dense extends Layer {
 
   override build(inputShape: LayerShape): void {
     const inputDim = lastDimension(this.label, inputShape);
-    this.#kernel = this.addWeight({
-      name: 'kernel', shape: [inputDim, this.units],
-      initializer: this.#options.kernelInitializer ?? 'glorotUniform', regularizer: this.#options.kernelRegularizer ?? null,
-    });
-    if (this.useBias) {
-      this.#bias = this.addWeight({
-        name: 'bias', shape: [this.units],
-        initializer: this.#options.biasInitializer ?? 'zeros', regularizer: this.#options.biasRegularizer ?? null,
-      });
-    }
+    this.#kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+    if (this.useBias) this.#bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer });
     this.inputSpec = { minRank: 2, axes: { [-1]: inputDim } };
   }
 
@@ -72,15 +70,15 @@ export class Dense extends Layer {
   }
 
   override getConfig(): LayerConfig {
-    const o = this.#options, label = this.label;
+    const label = this.label;
     return {
       units: this.units,
       activation: activationConfig(this.activation, label),
       use_bias: this.useBias,
-      kernel_initializer: initializerConfig(o.kernelInitializer ?? 'glorotUniform', label, 'kernelInitializer'),
-      bias_initializer: initializerConfig(o.biasInitializer ?? 'zeros', label, 'biasInitializer'),
-      kernel_regularizer: regularizerConfig(o.kernelRegularizer, label, 'kernelRegularizer'),
-      bias_regularizer: regularizerConfig(o.biasRegularizer, label, 'biasRegularizer'),
+      kernel_initializer: initializerConfig(this.kernelInitializer, label, 'kernelInitializer'),
+      bias_initializer: initializerConfig(this.biasInitializer, label, 'biasInitializer'),
+      kernel_regularizer: regularizerConfig(this.kernelRegularizer, label, 'kernelRegularizer'),
+      bias_regularizer: regularizerConfig(this.biasRegularizer, label, 'biasRegularizer'),
       ...super.getConfig(),
     };
   }

@@ -5,8 +5,8 @@
 import { dropout } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { CallOptions, LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { CallOptions, LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { Layer } from './layer.js';
 
 export interface DropoutOptions extends LayerOptions {

@@ -2,9 +2,10 @@
 import { reshape } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../util/shape.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { Layer } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
 
 export class Flatten extends Layer {
   call(x: Tensor): Tensor {

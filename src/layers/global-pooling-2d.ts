@@ -1,8 +1,8 @@
 /** The shape rule shared by the global pooling layers: [batch, h, w, c] -> [batch, c]. */
-import type { LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { Layer, checkInputSpec } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
 
 export abstract class GlobalPooling2D extends Layer {
   override build(): void {

@@ -4,10 +4,11 @@ import type { DType } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
-import type { LayerConfig } from './config.js';
+import type { LayerConfig } from './base-layer.js';
 import { checkInputSpec } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
-import { SymbolicTensor, withUnknownBatch } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
+import { withUnknownBatch } from './layer-shape.js';
+import { SymbolicTensor } from './symbolic-tensor.js';
 
 export interface InputOptions {
   /** Shape of one sample, without the batch axis; null for sizes known only at run time. */

@@ -9,8 +9,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
-import { SymbolicTensor, fmtLayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
+import { fmtLayerShape } from './layer-shape.js';
+import { SymbolicTensor } from './symbolic-tensor.js';
 
 /** What a built layer accepts: a rank (exact or minimum) and sizes of given axes (negative from the end). */
 export interface InputSpec {

@@ -3,8 +3,9 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
-import { SymbolicTensor, withUnknownBatch } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
+import { withUnknownBatch } from './layer-shape.js';
+import { SymbolicTensor } from './symbolic-tensor.js';
 
 export abstract class MergeLayer extends BaseLayer {
   abstract call(inputs: readonly Tensor[], options: CallOptions): Tensor;

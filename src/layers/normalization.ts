@@ -11,10 +11,10 @@ import { tensor, toTensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
-import type { LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { Layer, lastDimension } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
 
 export interface NormalizationOptions extends LayerOptions {
   /** Per-feature means, instead of adapt (give variance too). */

@@ -1,11 +1,11 @@
 /** The shared options and shape rule of MaxPooling2D and AveragePooling2D. */
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, pair } from '../util/conv-geometry.js';
-import type { LayerOptions } from './base-layer.js';
-import type { ConfigReader, LayerConfig } from './config.js';
+import type { LayerConfig, LayerOptions } from './base-layer.js';
+import type { ConfigReader } from './config.js';
 import { spatialOutputShape } from './conv2d.js';
 import { Layer } from './layer.js';
-import type { LayerShape } from './symbolic-tensor.js';
+import type { LayerShape } from './layer-shape.js';
 
 export interface Pooling2DOptions extends LayerOptions {
   /** Window size (default 2, as Keras's (2, 2)). */

@@ -5,9 +5,8 @@
  */
 import type { DType } from '../util/dtype.js';
 import type { BaseLayer } from './base-layer.js';
-
-/** A shape whose batch axis (and possibly others) is unknown until data arrives: [null, 28, 28, 1]. */
-export type LayerShape = readonly (number | null)[];
+import type { LayerShape } from './layer-shape.js';
+import { formatLayerShape } from './layer-shape.js';
 
 /** One application of a layer to symbolic inputs. */
 export interface LayerNode {
@@ -30,20 +29,4 @@ export class SymbolicTensor {
   toString(): string {
     return `SymbolicTensor ${this.dtype} ${formatLayerShape(this.shape)} from '${this.node.layer.name}'`;
   }
-}
-
-/** Shapes as Keras prints them: (None, 26, 26, 32). */
-export function formatLayerShape(shape: LayerShape): string {
-  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
-  return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
-}
-
-/** A concrete shape read as a layer shape: the batch axis becomes unknown. */
-export function withUnknownBatch(shape: readonly number[]): LayerShape {
-  return shape.length === 0 ? [] : [null, ...shape.slice(1)];
-}
-
-/** Text for messages: [null, 28, 28, 1]. */
-export function fmtLayerShape(shape: LayerShape): string {
-  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
 }

@@ -9,8 +9,7 @@ import { valueAndGrad, variableGrads } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import { setSeed } from '../util/random.js';
-import type { CallOptions } from './base-layer.js';
-import type { BaseLayer } from './base-layer.js';
+import type { BaseLayer, CallOptions } from './base-layer.js';
 
 const STEP = 1e-6;
 const TOLERANCE = 1e-5;

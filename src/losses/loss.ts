@@ -5,8 +5,9 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import { lookupName } from '../util/names.js';
-import type { CrossentropyOptions } from './losses.js';
+import type { CrossentropyOptions, HuberOptions, SparseCrossentropyOptions } from './losses.js';
 import * as fns from './losses.js';
+import { CROSSENTROPY_OPTIONS, HUBER_OPTIONS, SPARSE_CROSSENTROPY_OPTIONS } from './losses.js';
 
 /** A per-sample loss: one value per sample (the last axis reduced). */
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -37,8 +38,10 @@ export class CategoricalCrossentropy implements Loss {
   readonly name = 'categorical_crossentropy';
   readonly labels = 'dense';
   readonly expects: ExpectedOutput;
-  constructor(readonly options: CrossentropyOptions = {}) {
-    this.expects = options.fromLogits ? 'logits' : 'softmax';
+  readonly options: Required<CrossentropyOptions>;
+  constructor(options: CrossentropyOptions = {}) {
+    this.options = CROSSENTROPY_OPTIONS.parse('CategoricalCrossentropy', options);
+    this.expects = this.options.fromLogits ? 'logits' : 'softmax';
   }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.categoricalCrossentropy(yTrue, yPred, this.options);
@@ -49,8 +52,10 @@ export class SparseCategoricalCrossentropy implements Loss {
   readonly name = 'sparse_categorical_crossentropy';
   readonly labels = 'sparse';
   readonly expects: ExpectedOutput;
-  constructor(readonly options: { fromLogits?: boolean } = {}) {
-    this.expects = options.fromLogits ? 'logits' : 'softmax';
+  readonly options: Required<SparseCrossentropyOptions>;
+  constructor(options: SparseCrossentropyOptions = {}) {
+    this.options = SPARSE_CROSSENTROPY_OPTIONS.parse('SparseCategoricalCrossentropy', options);
+    this.expects = this.options.fromLogits ? 'logits' : 'softmax';
   }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.sparseCategoricalCrossentropy(yTrue, yPred, this.options);
@@ -61,8 +66,10 @@ export class BinaryCrossentropy implements Loss {
   readonly name = 'binary_crossentropy';
   readonly labels = 'dense';
   readonly expects: ExpectedOutput;
-  constructor(readonly options: CrossentropyOptions = {}) {
-    this.expects = options.fromLogits ? 'logits' : 'sigmoid';
+  readonly options: Required<CrossentropyOptions>;
+  constructor(options: CrossentropyOptions = {}) {
+    this.options = CROSSENTROPY_OPTIONS.parse('BinaryCrossentropy', options);
+    this.expects = this.options.fromLogits ? 'logits' : 'sigmoid';
   }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.binaryCrossentropy(yTrue, yPred, this.options);
@@ -73,7 +80,10 @@ export class Huber implements Loss {
   readonly name = 'huber';
   readonly labels = 'dense';
   readonly expects = 'any';
-  constructor(readonly options: { delta?: number } = {}) {}
+  readonly options: Required<HuberOptions>;
+  constructor(options: HuberOptions = {}) {
+    this.options = HUBER_OPTIONS.parse('Huber', options);
+  }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.huber(yTrue, yPred, this.options);
   }

@@ -4,8 +4,23 @@
  */
 import * as ops from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ShapeError, fmtShape } from '../util/errors.js';
 import { MeanMetric } from './metric.js';
+
+export interface AccuracyOptions {
+  /** The key in logs and history (default: Keras's name of the metric). */
+  name?: string;
+}
+
+export interface BinaryAccuracyOptions extends AccuracyOptions {
+  /** A prediction above it counts as class 1 (default 0.5). */
+  threshold?: number;
+}
+
+const NAME_ONLY = optionsSpec({ name: is.nonEmptyString.optional() } satisfies SpecFor<AccuracyOptions>);
+const BINARY_OPTIONS = optionsSpec({ name: is.nonEmptyString.optional(), threshold: is.finite.default(0.5) } satisfies SpecFor<BinaryAccuracyOptions>);
 
 function sameShape(where: string, yTrue: Tensor, yPred: Tensor): Tensor {
   const t = yTrue.rank === yPred.rank - 1 && yPred.shape[yPred.rank - 1] === 1 ? ops.expandDims(yTrue, -1) : yTrue;
@@ -39,24 +54,21 @@ export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor 
 }
 
 export class BinaryAccuracy extends MeanMetric {
-  constructor(options: { name?: string; threshold?: number } = {}) {
-    const threshold = options.threshold ?? 0.5;
-    if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
-      throw new ValueError(`BinaryAccuracy: option 'threshold' expected a number, received ${describe(threshold)}`);
-    }
-    super(options.name ?? 'binary_accuracy', (t, p) => binaryAccuracy(t, p, threshold));
+  constructor(options: BinaryAccuracyOptions = {}) {
+    const { name, threshold } = BINARY_OPTIONS.parse('BinaryAccuracy', options);
+    super(name ?? 'binary_accuracy', (t, p) => binaryAccuracy(t, p, threshold));
   }
 }
 
 export class CategoricalAccuracy extends MeanMetric {
-  constructor(options: { name?: string } = {}) {
-    super(options.name ?? 'categorical_accuracy', categoricalAccuracy);
+  constructor(options: AccuracyOptions = {}) {
+    super(NAME_ONLY.parse('CategoricalAccuracy', options).name ?? 'categorical_accuracy', categoricalAccuracy);
   }
 }
 
 export class SparseCategoricalAccuracy extends MeanMetric {
-  constructor(options: { name?: string } = {}) {
-    super(options.name ?? 'sparse_categorical_accuracy', sparseCategoricalAccuracy);
+  constructor(options: AccuracyOptions = {}) {
+    super(NAME_ONLY.parse('SparseCategoricalAccuracy', options).name ?? 'sparse_categorical_accuracy', sparseCategoricalAccuracy);
   }
 }
 

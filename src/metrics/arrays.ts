@@ -60,15 +60,6 @@ export function argmaxRows(values: Float64Array, n: number, k: number): Int32Arr
   return out;
 }
 
-/** 0/1 labels (booleans or numbers 0 and 1), one per sample: [n] or [n, 1]. */
-export function readBinary(where: string, arg: string, input: TensorLike): Uint8Array {
-  const { values, shape } = readValues(where, arg, input);
-  if (!(shape.length === 1 || (shape.length === 2 && shape[1] === 1))) {
-    throw new ShapeError(`${where}: argument '${arg}' expected one 0/1 label per sample, shape [n] or [n, 1], received shape ${fmtShape(shape)}`);
-  }
-  return toBinary(where, arg, values);
-}
-
 export function toBinary(where: string, arg: string, values: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) {

@@ -8,7 +8,9 @@
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
-import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import { Metric } from './metric.js';
 import { averagePrecisionScore, rocAucScore } from './ranking.js';
 
@@ -17,6 +19,8 @@ export interface AUCOptions {
   /** 'ROC' (default) or 'PR' (average precision: the area under the precision-recall curve). */
   curve?: 'ROC' | 'PR';
 }
+
+const OPTIONS = optionsSpec({ name: is.nonEmptyString.optional(), curve: is.oneOf(['ROC', 'PR'] as const).default('ROC') } satisfies SpecFor<AUCOptions>);
 
 export class AUC extends Metric {
   readonly name: string;
@@ -28,9 +32,9 @@ export class AUC extends Metric {
 
   constructor(options: AUCOptions = {}) {
     super();
-    this.curve = options.curve ?? 'ROC';
-    if (this.curve !== 'ROC' && this.curve !== 'PR') throw new ValueError(`AUC: option 'curve' expected "ROC" or "PR", received ${describe(options.curve)}`);
-    this.name = options.name ?? (this.curve === 'ROC' ? 'auc' : 'pr_auc');
+    const { name, curve } = OPTIONS.parse('AUC', options);
+    this.curve = curve;
+    this.name = name ?? (curve === 'ROC' ? 'auc' : 'pr_auc');
   }
 
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {
@@ -59,7 +63,7 @@ export class AUC extends Metric {
     const n = this.#weights.length;
     if (n === 0) return NaN;
     const shape = this.#columns === 1 ? [n] : [n, this.#columns];
-    const labels = tensor(Float64Array.from(this.#labels), { shape }), scores = tensor(Float64Array.from(this.#scores), { shape });
+    const labels = tensor(Float64Array.from(this.#labels), { shape, dtype: 'float64' }), scores = tensor(Float64Array.from(this.#scores), { shape, dtype: 'float64' });
     const options = { sampleWeight: Float64Array.from(this.#weights) };
     try {
       return this.curve === 'ROC' ? rocAucScore(labels, scores, options) : averagePrecisionScore(labels, scores, options);

@@ -5,7 +5,9 @@
  * denominator is zero is undefined: it throws, naming the class, unless `zeroDivision` gives its value.
  */
 import type { TensorLike } from '../tensor/creation.js';
-import { ValueError, describe } from '../util/errors.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ValueError } from '../util/errors.js';
 import { readClasses, sameLength } from './arrays.js';
 
 export type Average = 'binary' | 'macro' | 'micro' | 'weighted';
@@ -21,6 +23,19 @@ export interface ClassScoreOptions {
 
 export type ClassScore = 'precision' | 'recall' | 'f1';
 
+const CLASS_SCORE_OPTIONS = optionsSpec({
+  average: is.oneOf<Average>(['binary', 'macro', 'micro', 'weighted']).default('binary'),
+  positiveLabel: is.nonNegativeInteger.default(1),
+  zeroDivision: is.numberIn(0, 1).or(is.oneOf(['error'] as const)).default('error'),
+} satisfies SpecFor<ClassScoreOptions>);
+
+export interface ConfusionMatrixOptions {
+  /** The number of classes: the matrix's size (default: the largest class seen + 1). */
+  numClasses?: number;
+}
+
+const CONFUSION_OPTIONS = optionsSpec({ numClasses: is.positiveInteger.optional() } satisfies SpecFor<ConfusionMatrixOptions>);
+
 /** Fraction of samples whose predicted class equals the label. */
 export function accuracyScore(yTrue: TensorLike, yPred: TensorLike): number {
   const t = readClasses('accuracyScore', 'yTrue', yTrue), p = readClasses('accuracyScore', 'yPred', yPred);
@@ -34,11 +49,12 @@ export function accuracyScore(yTrue: TensorLike, yPred: TensorLike): number {
  * Counts of (true class, predicted class): row i, column j holds the samples of class i predicted as j.
  * Its size is `numClasses`, or the largest class seen + 1.
  */
-export function confusionMatrix(yTrue: TensorLike, yPred: TensorLike, options: { numClasses?: number } = {}): number[][] {
+export function confusionMatrix(yTrue: TensorLike, yPred: TensorLike, options: ConfusionMatrixOptions = {}): number[][] {
   const where = 'confusionMatrix';
+  const { numClasses } = CONFUSION_OPTIONS.parse(where, options);
   const t = readClasses(where, 'yTrue', yTrue), p = readClasses(where, 'yPred', yPred);
   sameLength(where, t, p);
-  const k = classCount(where, options.numClasses, t, p);
+  const k = classCount(where, numClasses, t, p);
   const m = emptyConfusion(k);
   for (let i = 0; i < t.length; i++) m[t[i]!]![p[i]!]!++;
   return m;
@@ -58,21 +74,17 @@ export function f1Score(yTrue: TensorLike, yPred: TensorLike, options: ClassScor
 }
 
 function classScore(where: string, score: ClassScore, yTrue: TensorLike, yPred: TensorLike, options: ClassScoreOptions): number {
+  const { average, positiveLabel } = CLASS_SCORE_OPTIONS.parse(where, options);
   const t = readClasses(where, 'yTrue', yTrue), p = readClasses(where, 'yPred', yPred);
   sameLength(where, t, p);
-  const positive = options.positiveLabel ?? 1;
-  const m = emptyConfusion(classCount(where, undefined, t, p, (options.average ?? 'binary') === 'binary' ? positive + 1 : 0));
+  const m = emptyConfusion(classCount(where, undefined, t, p, average === 'binary' ? positiveLabel + 1 : 0));
   for (let i = 0; i < t.length; i++) m[t[i]!]![p[i]!]!++;
   return scoreFromConfusion(where, score, m, options);
 }
 
 /** Precision, recall or F1 from a confusion matrix of (possibly weighted) counts. */
 export function scoreFromConfusion(where: string, score: ClassScore, m: readonly (readonly number[])[], options: ClassScoreOptions = {}): number {
-  const average = options.average ?? 'binary';
-  const zeroDivision = options.zeroDivision ?? 'error';
-  if (zeroDivision !== 'error' && (typeof zeroDivision !== 'number' || Number.isNaN(zeroDivision))) {
-    throw new ValueError(`${where}: option 'zeroDivision' expected a number or "error", received ${describe(zeroDivision)}`);
-  }
+  const { average, zeroDivision, positiveLabel: positive } = CLASS_SCORE_OPTIONS.parse(where, options);
   const k = m.length;
   const counts = (c: number) => {
     let predicted = 0, actual = 0;
@@ -106,10 +118,6 @@ export function scoreFromConfusion(where: string, score: ClassScore, m: readonly
   const present = Array.from({ length: k }, (_, c) => c).filter((c) => counts(c).support > 0 || counts(c).tp + counts(c).fp > 0);
   switch (average) {
     case 'binary': {
-      const positive = options.positiveLabel ?? 1;
-      if (!Number.isInteger(positive) || positive < 0) {
-        throw new ValueError(`${where}: option 'positiveLabel' expected a non-negative integer, received ${describe(options.positiveLabel)}`);
-      }
       const others = present.filter((c) => c !== positive);
       if (others.length > 1) {
         throw new ValueError(
@@ -141,7 +149,7 @@ export function scoreFromConfusion(where: string, score: ClassScore, m: readonly
       return ratio(weighted, total, 'there are no samples');
     }
     default:
-      throw new ValueError(`${where}: option 'average' expected "binary", "macro", "micro" or "weighted", received ${describe(average satisfies never)}`);
+      return average satisfies never;
   }
 }
 
@@ -153,9 +161,6 @@ function classCount(where: string, numClasses: number | undefined, t: Int32Array
   let largest = atLeast - 1;
   for (const a of [t, p]) for (let i = 0; i < a.length; i++) largest = Math.max(largest, a[i]!);
   if (numClasses === undefined) return largest + 1;
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new ValueError(`${where}: option 'numClasses' expected a positive integer, received ${describe(numClasses)}`);
-  }
   if (largest >= numClasses) throw new ValueError(`${where}: class ${largest} does not fit in numClasses ${numClasses}`);
   return numClasses;
 }

@@ -9,7 +9,9 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
-import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ShapeError, fmtShape } from '../util/errors.js';
 import { argmaxRows } from './arrays.js';
 import type { Average, ClassScore } from './classification.js';
 import { emptyConfusion, scoreFromConfusion } from './classification.js';
@@ -22,6 +24,12 @@ export interface ClassMetricOptions {
   /** For several output units: how class scores are averaged (default 'macro'). */
   average?: Exclude<Average, 'binary'>;
 }
+
+const OPTIONS = optionsSpec({
+  name: is.nonEmptyString.optional(),
+  threshold: is.numberIn(0, 1).default(0.5),
+  average: is.oneOf(['macro', 'micro', 'weighted'] as const).default('macro'),
+} satisfies SpecFor<ClassMetricOptions>);
 
 /** True and predicted class of every prediction of a batch (a binary output gives classes 0 and 1). */
 export function batchClasses(where: string, yTrue: Tensor, yPred: Tensor, threshold: number): { truth: Int32Array; predicted: Int32Array; binary: boolean } {
@@ -50,15 +58,10 @@ abstract class ConfusionMetric extends Metric {
 
   constructor(defaultName: string, protected readonly score: ClassScore, options: ClassMetricOptions) {
     super();
-    this.name = options.name ?? defaultName;
-    this.threshold = options.threshold ?? 0.5;
-    this.average = options.average ?? 'macro';
-    if (typeof this.threshold !== 'number' || !(this.threshold >= 0 && this.threshold <= 1)) {
-      throw new ValueError(`${this.constructor.name}: option 'threshold' expected a number in [0, 1], received ${describe(options.threshold)}`);
-    }
-    if (!['macro', 'micro', 'weighted'].includes(this.average)) {
-      throw new ValueError(`${this.constructor.name}: option 'average' expected "macro", "micro" or "weighted", received ${describe(options.average)}`);
-    }
+    const { name, threshold, average } = OPTIONS.parse(this.constructor.name, options);
+    this.name = name ?? defaultName;
+    this.threshold = threshold;
+    this.average = average;
   }
 
   update(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void {

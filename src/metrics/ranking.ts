@@ -8,7 +8,10 @@
  * same shape (one-hot or multi-hot rows) or class indices [n].
  */
 import type { TensorLike } from '../tensor/creation.js';
-import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
 import type { Values } from './arrays.js';
 import { argmaxRows, readValues, sameLength, toBinary } from './arrays.js';
 
@@ -25,14 +28,21 @@ export interface RankingOptions {
   sampleWeight?: TensorLike;
 }
 
+// The weights' values are checked where they are read (readWeights).
+const RANKING_OPTIONS = optionsSpec({
+  sampleWeight: is.satisfying('a tensor or an array of weights', (v): v is TensorLike => v instanceof Tensor || Array.isArray(v) || ArrayBuffer.isView(v)).optional(),
+} satisfies SpecFor<RankingOptions>);
+
 /** Area under the ROC curve: the probability that a random positive scores above a random negative. */
 export function rocAucScore(yTrue: TensorLike, yScore: TensorLike, options: RankingOptions = {}): number {
-  return meanOver('rocAucScore', problems('rocAucScore', yTrue, yScore, options.sampleWeight), 'class', binaryRocAuc);
+  const { sampleWeight } = RANKING_OPTIONS.parse('rocAucScore', options);
+  return meanOver('rocAucScore', problems('rocAucScore', yTrue, yScore, sampleWeight), 'class', binaryRocAuc);
 }
 
 /** Σ (R_i − R_{i−1}) P_i over the distinct score thresholds, from the highest down. */
 export function averagePrecisionScore(yTrue: TensorLike, yScore: TensorLike, options: RankingOptions = {}): number {
-  return meanOver('averagePrecisionScore', problems('averagePrecisionScore', yTrue, yScore, options.sampleWeight), 'class', binaryAveragePrecision);
+  const { sampleWeight } = RANKING_OPTIONS.parse('averagePrecisionScore', options);
+  return meanOver('averagePrecisionScore', problems('averagePrecisionScore', yTrue, yScore, sampleWeight), 'class', binaryAveragePrecision);
 }
 
 export interface MeanAveragePrecisionOptions {
@@ -43,11 +53,12 @@ export interface MeanAveragePrecisionOptions {
   over?: 'labels' | 'queries';
 }
 
+const MAP_OPTIONS = optionsSpec({ over: is.oneOf(['labels', 'queries'] as const).default('labels') } satisfies SpecFor<MeanAveragePrecisionOptions>);
+
 /** The mean of the average precision of every label (multilabel) or of every query (ranking). */
 export function meanAveragePrecision(yTrue: TensorLike, yScore: TensorLike, options: MeanAveragePrecisionOptions = {}): number {
   const where = 'meanAveragePrecision';
-  const over = options.over ?? 'labels';
-  if (over !== 'labels' && over !== 'queries') throw new ValueError(`${where}: option 'over' expected "labels" or "queries", received ${describe(over)}`);
+  const { over } = MAP_OPTIONS.parse(where, options);
   const t = readValues(where, 'yTrue', yTrue), s = readValues(where, 'yScore', yScore);
   if (t.shape.length !== 2 || s.shape.length !== 2 || t.shape[0] !== s.shape[0] || t.shape[1] !== s.shape[1]) {
     throw new ShapeError(`${where}: arguments 'yTrue' and 'yScore' expected matrices of the same shape [samples, labels], received ${fmtShape(t.shape)} and ${fmtShape(s.shape)}`);
@@ -85,16 +96,32 @@ export function precisionRecallCurve(yTrue: TensorLike, yScore: TensorLike): Cur
  * Fraction of samples whose true class is among the k highest scores. On ties at the boundary the true
  * class counts as in the top k when fewer than k classes score strictly higher (as TensorFlow's in_top_k).
  */
-export function topKAccuracyScore(yTrue: TensorLike, yScore: TensorLike, options: { k?: number } = {}): number {
+export function topKAccuracyScore(yTrue: TensorLike, yScore: TensorLike, options: TopKOptions = {}): number {
   const where = 'topKAccuracyScore';
-  const k = options.k ?? 5;
-  if (!Number.isInteger(k) || k < 1) throw new ValueError(`${where}: option 'k' expected a positive integer, received ${describe(options.k)}`);
+  const { k } = TOP_K_OPTIONS.parse(where, options);
   const s = readValues(where, 'yScore', yScore);
   if (s.shape.length !== 2) throw new ShapeError(`${where}: argument 'yScore' expected class scores [n, classes], received shape ${fmtShape(s.shape)}`);
   const [n, c] = [s.shape[0]!, s.shape[1]!];
+  checkTopK(where, k, c);
   const labels = classIndices(where, readValues(where, 'yTrue', yTrue), c);
   sameLength(where, labels, { length: n }, ['yTrue', 'yScore']);
   return inTopK(labels, s.values, c, k).reduce((sum, hit) => sum + hit, 0) / n;
+}
+
+export interface TopKOptions {
+  /** How many of the highest scores count (default 5, as Keras); at most the number of classes. */
+  k?: number;
+}
+
+const TOP_K_OPTIONS = optionsSpec({ k: is.positiveInteger.default(5) } satisfies SpecFor<TopKOptions>);
+
+/** k above the number of classes would count every sample as a hit: a score of 1 that says nothing. */
+export function checkTopK(where: string, k: number, classes: number): void {
+  if (k > classes) {
+    throw new ValueError(
+      `${where}: option 'k' expected at most the number of classes (${classes}), received ${k}: with more than ${classes} guesses every sample counts as a hit, so the score would be 1 whatever the model`,
+    );
+  }
 }
 
 /** 1 for each sample whose class (labels[i]) is among the k highest of its row of c scores, else 0. */

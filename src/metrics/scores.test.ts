@@ -53,7 +53,7 @@ test('undefined precision, recall and F1 throw naming the class, unless zeroDivi
   assert.throws(() => precisionScore([0, 1, 2], [0, 1, 1], { average: 'macro' }), /no sample was predicted as class 2/);
   close(f1Score([0, 1, 2], [0, 1, 1], { average: 'macro' }), (1 + 2 / 3 + 0) / 3);
   assert.throws(() => f1Score(T3, P3), /average 'binary' scores one class against one other, but the labels and predictions hold classes 0, 1, 2; choose average 'macro'/);
-  assert.throws(() => f1Score(T3, P3, { average: 'mean' as 'macro' }), /option 'average' expected "binary", "macro", "micro" or "weighted", received "mean"/);
+  assert.throws(() => f1Score(T3, P3, { average: 'mean' as 'macro' }), /option 'average' expected one of "binary", "macro", "micro", "weighted", received "mean"/);
 });
 
 test('ROC AUC is exact: the sklearn example, ties counted as one half, weights as repeated samples', () => {

@@ -10,7 +10,7 @@ import { rng, setSeed } from '../util/random.js';
 import type { Callback, Logs } from './callbacks/callback.js';
 import { EarlyStopping } from './callbacks/early-stopping.js';
 import { ReduceLROnPlateau } from './callbacks/reduce-lr-on-plateau.js';
-import type { Batch } from './data.js';
+import type { Batch } from './array-data.js';
 import { Sequential } from './sequential.js';
 
 const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];

@@ -1,9 +1,11 @@
-/** Level 6: models (Sequential, functional Model), training, callbacks, summaries and the model doctor. */
+/** Level 6: models (Sequential, functional Model), training, callbacks, summaries, saving and the model doctor. */
 export * from './model.js';
+export * from './trainer.js';
 export type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, PredictOptions, Verbosity } from './options.js';
 export * from './sequential.js';
-export * from './data.js';
-export * from './doctor.js';
+export * from './array-data.js';
+export * from './doctor/check.js';
+export * from './doctor/doctor.js';
 export * from './summary.js';
 export * from './tracker.js';
 export * from './callbacks/callback.js';
@@ -13,9 +15,9 @@ export * from './callbacks/reduce-lr-on-plateau.js';
 export * from './callbacks/progress-bar.js';
 export * from './callbacks/progress-line.js';
 export type { MonitorMode } from './callbacks/monitor.js';
-export * from './callbacks/model-checkpoint.js';
-export { loadModel } from './saving/load-model.js';
-export type { LoadModelOptions } from './saving/load-model.js';
+export * from './saving/model-checkpoint.js';
+export { loadModel } from './load-model.js';
+export type { LoadModelOptions } from './load-model.js';
 export type { IOHandler, ModelArtifacts, ModelJson, WeightSpec, WeightsManifestGroup, TrainingConfig } from './saving/format.js';
 export type { ModelLocation } from './saving/io.js';
 export type { FileOptions } from './saving/files.js';

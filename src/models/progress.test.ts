@@ -34,6 +34,16 @@ test('off a terminal, fit prints "Epoch i/n" and one line per epoch', async () =
   assert.equal(lines[2], 'Epoch 2/2');
 });
 
+test('without the Node entry (as in browsers), a terminal gets one line per epoch, nothing drawn in place', async () => {
+  let out = '';
+  const terminal = Object.assign(new Writable({ write(chunk, _enc, done) { out += String(chunk); done(); } }), { isTTY: true });
+  const model = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
+  model.compile({ loss: 'mse', metrics: [] });
+  await model.fit([[0, 1], [1, 0], [1, 1]], [[1], [1], [2]], { epochs: 1, batchSize: 2, verbose: 0, callbacks: [withParams(new ProgressBar(terminal), 1)] });
+  assert.doesNotMatch(out, /\x1b\[/);
+  assert.match(out, /^Epoch 1\/1\n2\/2 ━{20} \d+s \d+(us|ms)\/step - loss: \d\.\d{4}\n$/);
+});
+
 /** fit gives callbacks its own verbose; this test drives a progress bar as verbose 1 inside a silent fit. */
 function withParams(bar: ProgressBar, verbose: 1 | 2): ProgressBar {
   const setContext = bar.setContext.bind(bar);

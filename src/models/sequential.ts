@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { ModelOptions } from './options.js';
 import { Model } from './model.js';
-import { sequentialTopology } from './saving/topology-write.js';
+import { sequentialTopology } from './topology-write.js';
 import type { SummaryRow } from './summary.js';
 
 export interface SequentialOptions extends ModelOptions {

@@ -5,7 +5,7 @@
 import type { Metric, MetricIdentifier } from '../metrics/index.js';
 import { Mean, getMetric } from '../metrics/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import type { Batch } from './data.js';
+import type { Batch } from './array-data.js';
 import type { Logs } from './callbacks/callback.js';
 
 export class MetricsTracker {

@@ -2,26 +2,27 @@
  * Weight initializers with Keras's defaults. Every draw comes from the global seeded generator, so
  * `setSeed(n)` makes initial weights repeatable. Variance-scaling initializers use the fans of the
  * shape: [in, out] for dense kernels, [kH, kW, in, out] for conv kernels (receptive field times channels).
+ *
+ * Each built-in initializer is a class that writes itself as Keras and TensorFlow.js files do
+ * (`{ class_name: 'VarianceScaling', config: { scale, mode: 'fan_avg', ... } }`) and reads itself back.
  */
 import { fill, randomNormal, randomUniform, truncatedNormal } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
-import { lookupName } from '../util/names.js';
+import type { JsonObject, JsonReader, JsonValue } from '../util/json.js';
+import { classEntry } from '../util/json.js';
+import { lookupName, nameKey, snakeCase } from '../util/names.js';
 import { sizeOf } from '../util/shape.js';
-
-/** An initializer as Keras files name it: `VarianceScaling` with `{ scale, mode, distribution }`. */
-export interface InitializerSpec {
-  readonly className: string;
-  readonly config: Readonly<Record<string, number | string>>;
-}
 
 export interface Initializer {
   readonly name: string;
-  /** Its Keras class and settings, so a saved model can record it (custom initializers leave it out). */
-  readonly spec?: InitializerSpec;
   /** A new tensor of `shape` and float `dtype`. */
   init(shape: readonly number[], dtype: DType): Tensor;
+  /** The Keras class a saved model records (custom initializers without it cannot be saved). */
+  readonly className?: string;
+  /** Its settings as model files write them (snake_case). */
+  getConfig?(): JsonObject;
 }
 
 export interface Fans {
@@ -50,67 +51,189 @@ export interface VarianceScalingOptions {
 const TRUNCATED_STD = 0.87962566103423978;
 
 /** Draws with variance scale / fan (Keras's VarianceScaling: glorot, he and lecun are instances). */
-export function varianceScaling(options: VarianceScalingOptions = {}, name = 'varianceScaling'): Initializer {
-  const scale = options.scale ?? 1;
-  const mode = options.mode ?? 'fanIn';
-  const distribution = options.distribution ?? 'truncatedNormal';
-  if (!(scale > 0)) throw new ValueError(`${name}: option 'scale' expected a positive number, received ${describe(scale)}`);
-  return {
-    name,
-    spec: { className: 'VarianceScaling', config: { scale, mode, distribution } },
-    init(shape, dtype) {
-      const { fanIn, fanOut } = computeFans(shape);
-      const fan = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
-      const variance = scale / Math.max(1, fan);
-      switch (distribution) {
-        case 'uniform': {
-          const limit = Math.sqrt(3 * variance);
-          return randomUniform(shape, { minval: -limit, maxval: limit, dtype });
-        }
-        case 'truncatedNormal':
-          return truncatedNormal(shape, { stddev: Math.sqrt(variance) / TRUNCATED_STD, dtype });
-        case 'untruncatedNormal':
-          return randomNormal(shape, { stddev: Math.sqrt(variance), dtype });
-        default:
-          return distribution satisfies never;
+export class VarianceScaling implements Initializer {
+  readonly className = 'VarianceScaling';
+  readonly scale: number;
+  readonly mode: FanMode;
+  readonly distribution: Distribution;
+
+  constructor(options: VarianceScalingOptions = {}, readonly name = 'varianceScaling') {
+    this.scale = options.scale ?? 1;
+    this.mode = options.mode ?? 'fanIn';
+    this.distribution = options.distribution ?? 'truncatedNormal';
+    if (!(this.scale > 0)) throw new ValueError(`${name}: option 'scale' expected a positive number, received ${describe(this.scale)}`);
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    const { fanIn, fanOut } = computeFans(shape);
+    const fan = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+    const variance = this.scale / Math.max(1, fan);
+    switch (this.distribution) {
+      case 'uniform': {
+        const limit = Math.sqrt(3 * variance);
+        return randomUniform(shape, { minval: -limit, maxval: limit, dtype });
       }
-    },
-  };
+      case 'truncatedNormal':
+        return truncatedNormal(shape, { stddev: Math.sqrt(variance) / TRUNCATED_STD, dtype });
+      case 'untruncatedNormal':
+        return randomNormal(shape, { stddev: Math.sqrt(variance), dtype });
+      default:
+        return this.distribution satisfies never;
+    }
+  }
+
+  getConfig(): JsonObject {
+    return { scale: this.scale, mode: snakeCase(this.mode), distribution: snakeCase(this.distribution), seed: null };
+  }
+
+  static fromConfig(c: JsonReader): VarianceScaling {
+    return new VarianceScaling({
+      scale: c.number('scale', 1),
+      mode: c.choice('mode', { fan_in: 'fanIn', fan_out: 'fanOut', fan_avg: 'fanAvg' } as const, 'fan_in'),
+      // Keras 2.0 and TensorFlow.js write 'normal' for the truncated normal.
+      distribution: c.choice('distribution', { normal: 'truncatedNormal', truncated_normal: 'truncatedNormal', untruncated_normal: 'untruncatedNormal', uniform: 'uniform' } as const, 'truncated_normal'),
+    });
+  }
 }
 
-export const glorotUniform = (): Initializer => varianceScaling({ mode: 'fanAvg', distribution: 'uniform' }, 'glorotUniform');
-export const glorotNormal = (): Initializer => varianceScaling({ mode: 'fanAvg' }, 'glorotNormal');
-export const heUniform = (): Initializer => varianceScaling({ scale: 2, distribution: 'uniform' }, 'heUniform');
-export const heNormal = (): Initializer => varianceScaling({ scale: 2 }, 'heNormal');
-export const lecunUniform = (): Initializer => varianceScaling({ distribution: 'uniform' }, 'lecunUniform');
-export const lecunNormal = (): Initializer => varianceScaling({}, 'lecunNormal');
+/** Draws with variance scale / fan (Keras's VarianceScaling: glorot, he and lecun are instances). */
+export function varianceScaling(options: VarianceScalingOptions = {}, name = 'varianceScaling'): Initializer {
+  return new VarianceScaling(options, name);
+}
+
+export const glorotUniform = (): Initializer => new VarianceScaling({ mode: 'fanAvg', distribution: 'uniform' }, 'glorotUniform');
+export const glorotNormal = (): Initializer => new VarianceScaling({ mode: 'fanAvg' }, 'glorotNormal');
+export const heUniform = (): Initializer => new VarianceScaling({ scale: 2, distribution: 'uniform' }, 'heUniform');
+export const heNormal = (): Initializer => new VarianceScaling({ scale: 2 }, 'heNormal');
+export const lecunUniform = (): Initializer => new VarianceScaling({ distribution: 'uniform' }, 'lecunUniform');
+export const lecunNormal = (): Initializer => new VarianceScaling({}, 'lecunNormal');
+
+/** Every element `value`. */
+export class Constant implements Initializer {
+  readonly className: string = 'Constant';
+  readonly name: string = 'constant';
+
+  constructor(readonly value: number) {
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      throw new ValueError(`constant: argument 'value' expected a number, received ${describe(value)}`);
+    }
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    return fill(shape, this.value, { dtype });
+  }
+
+  getConfig(): JsonObject {
+    return { value: this.value };
+  }
+}
+
+export class Zeros extends Constant {
+  override readonly className = 'Zeros';
+  override readonly name = 'zeros';
+
+  constructor() {
+    super(0);
+  }
+
+  override getConfig(): JsonObject {
+    return {};
+  }
+}
+
+export class Ones extends Constant {
+  override readonly className = 'Ones';
+  override readonly name = 'ones';
+
+  constructor() {
+    super(1);
+  }
+
+  override getConfig(): JsonObject {
+    return {};
+  }
+}
 
 export function constant(value: number): Initializer {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new ValueError(`constant: argument 'value' expected a number, received ${describe(value)}`);
-  }
-  return { name: 'constant', spec: { className: 'Constant', config: { value } }, init: (shape, dtype) => fill(shape, value, { dtype }) };
+  return new Constant(value);
 }
 
-export const zeros = (): Initializer => ({ ...constant(0), name: 'zeros', spec: { className: 'Zeros', config: {} } });
-export const ones = (): Initializer => ({ ...constant(1), name: 'ones', spec: { className: 'Ones', config: {} } });
+export const zeros = (): Initializer => new Zeros();
+export const ones = (): Initializer => new Ones();
 
 /** Normal draws; Keras's defaults are mean 0 and stddev 0.05. */
-export function randomNormalInitializer(options: { mean?: number; stddev?: number } = {}): Initializer {
-  const mean = options.mean ?? 0, stddev = options.stddev ?? 0.05;
-  return { name: 'randomNormal', spec: { className: 'RandomNormal', config: { mean, stddev } }, init: (shape, dtype) => randomNormal(shape, { mean, stddev, dtype }) };
+export class RandomNormal implements Initializer {
+  readonly className = 'RandomNormal';
+  readonly name = 'randomNormal';
+  readonly mean: number;
+  readonly stddev: number;
+
+  constructor(options: { mean?: number; stddev?: number } = {}) {
+    this.mean = options.mean ?? 0;
+    this.stddev = options.stddev ?? 0.05;
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    return randomNormal(shape, { mean: this.mean, stddev: this.stddev, dtype });
+  }
+
+  getConfig(): JsonObject {
+    return { mean: this.mean, stddev: this.stddev, seed: null };
+  }
 }
 
 /** Uniform draws; Keras's defaults are [-0.05, 0.05). */
-export function randomUniformInitializer(options: { minval?: number; maxval?: number } = {}): Initializer {
-  const minval = options.minval ?? -0.05, maxval = options.maxval ?? 0.05;
-  return { name: 'randomUniform', spec: { className: 'RandomUniform', config: { minval, maxval } }, init: (shape, dtype) => randomUniform(shape, { minval, maxval, dtype }) };
+export class RandomUniform implements Initializer {
+  readonly className = 'RandomUniform';
+  readonly name = 'randomUniform';
+  readonly minval: number;
+  readonly maxval: number;
+
+  constructor(options: { minval?: number; maxval?: number } = {}) {
+    this.minval = options.minval ?? -0.05;
+    this.maxval = options.maxval ?? 0.05;
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    return randomUniform(shape, { minval: this.minval, maxval: this.maxval, dtype });
+  }
+
+  getConfig(): JsonObject {
+    return { minval: this.minval, maxval: this.maxval, seed: null };
+  }
 }
 
 /** Normal draws redrawn beyond two standard deviations; Keras's defaults are mean 0 and stddev 0.05. */
+export class TruncatedNormal implements Initializer {
+  readonly className = 'TruncatedNormal';
+  readonly name = 'truncatedNormal';
+  readonly mean: number;
+  readonly stddev: number;
+
+  constructor(options: { mean?: number; stddev?: number } = {}) {
+    this.mean = options.mean ?? 0;
+    this.stddev = options.stddev ?? 0.05;
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    return truncatedNormal(shape, { mean: this.mean, stddev: this.stddev, dtype });
+  }
+
+  getConfig(): JsonObject {
+    return { mean: this.mean, stddev: this.stddev, seed: null };
+  }
+}
+
+export function randomNormalInitializer(options: { mean?: number; stddev?: number } = {}): Initializer {
+  return new RandomNormal(options);
+}
+
+export function randomUniformInitializer(options: { minval?: number; maxval?: number } = {}): Initializer {
+  return new RandomUniform(options);
+}
+
 export function truncatedNormalInitializer(options: { mean?: number; stddev?: number } = {}): Initializer {
-  const mean = options.mean ?? 0, stddev = options.stddev ?? 0.05;
-  return { name: 'truncatedNormal', spec: { className: 'TruncatedNormal', config: { mean, stddev } }, init: (shape, dtype) => truncatedNormal(shape, { mean, stddev, dtype }) };
+  return new TruncatedNormal(options);
 }
 
 const BY_NAME = {
@@ -134,4 +257,41 @@ export function getInitializer(id: InitializerIdentifier, where = 'getInitialize
     return id;
   }
   return lookupName(where, arg, id, BY_NAME, ALIASES)();
+}
+
+/** `{ class_name, config }` as Keras and TensorFlow.js write it; `where` and `arg` name the owner in errors. */
+export function serializeInitializer(initializer: Initializer, where: string, arg: string): JsonObject {
+  if (initializer.className === undefined || !initializer.getConfig) {
+    throw new ValueError(`${where}: the custom initializer '${initializer.name}' of '${arg}' cannot be saved; use a built-in initializer`);
+  }
+  return { class_name: initializer.className, config: initializer.getConfig() };
+}
+
+/** Readers by Keras class name (compared without case and underscores); Keras 3 writes the named ones with only a seed. */
+const FROM_CONFIG: Readonly<Record<string, (c: JsonReader) => Initializer>> = {
+  VarianceScaling: (c) => VarianceScaling.fromConfig(c),
+  GlorotUniform: glorotUniform,
+  GlorotNormal: glorotNormal,
+  HeUniform: heUniform,
+  HeNormal: heNormal,
+  LecunUniform: lecunUniform,
+  LecunNormal: lecunNormal,
+  Zeros: zeros,
+  Ones: ones,
+  Constant: (c) => constant(c.number('value', 0)),
+  RandomNormal: (c) => new RandomNormal({ mean: c.number('mean', 0), stddev: c.number('stddev', 0.05) }),
+  RandomUniform: (c) => new RandomUniform({ minval: c.number('minval', -0.05), maxval: c.number('maxval', 0.05) }),
+  TruncatedNormal: (c) => new TruncatedNormal({ mean: c.number('mean', 0), stddev: c.number('stddev', 0.05) }),
+};
+
+/**
+ * An initializer from its saved form: `{ class_name, config }` as Keras 2, Keras 3 or TensorFlow.js write
+ * it, or a bare class name; undefined when absent. `where` is its position in the file.
+ */
+export function initializerFromConfig(v: JsonValue | undefined, where: string): Initializer | undefined {
+  const entry = classEntry(v, where, 'an initializer such as { "class_name": "VarianceScaling", "config": {...} }');
+  if (!entry) return undefined;
+  const read = Object.entries(FROM_CONFIG).find(([k]) => nameKey(k) === nameKey(entry.className))?.[1];
+  if (!read) throw new ValueError(`${where} expected a known initializer class (${Object.keys(FROM_CONFIG).map(nameKey).join(', ')}), received ${describe(v)}`);
+  return read(entry.config);
 }

@@ -7,7 +7,7 @@
 import { alloc, kernelsFor } from '../backend/index.js';
 import type { Kernels } from '../backend/kernels.js';
 import type { DType, FloatArray, TypedArray } from '../util/dtype.js';
-import { isFloat, promote } from '../util/dtype.js';
+import { INT32_RULE, firstNotInt32, isFloat, promote } from '../util/dtype.js';
 import { DTypeError, NumericsError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
@@ -110,8 +110,16 @@ export function floatOperand(where: string, arg: string, value: TensorLike): Ten
   return isFloat(t.dtype) ? t : castTo(t, 'float32');
 }
 
-/** Converts `t` to `dtype`; gradients flow back (converted to t's dtype) between float dtypes. */
+/**
+ * Converts `t` to `dtype`; gradients flow back (converted to t's dtype) between float dtypes. To int32,
+ * values truncate toward zero; NaN, ±Infinity and values beyond ±2^31 throw instead of wrapping.
+ */
 export function castTo(t: Tensor, dtype: DType): Tensor {
+  if (dtype === 'int32' && isFloat(t.dtype)) {
+    const data = storage(t);
+    const bad = firstNotInt32(data);
+    if (bad >= 0) throw new ValueError(`cast: argument 'x' holds ${describe(data[bad])} at position ${bad}, ${INT32_RULE}`);
+  }
   return op(
     'cast',
     [t],

@@ -2,6 +2,7 @@
 import type { BinaryOp, Broadcast, CompareOp, DifferentiableUnaryOp, UnaryOp } from '../backend/kernels.js';
 import type { DType, FloatArray } from '../util/dtype.js';
 import { isFloat } from '../util/dtype.js';
+import { checkArg, is } from '../util/checks.js';
 import { ValueError, describe } from '../util/errors.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
@@ -208,6 +209,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
 
 /** Converts to another dtype; differentiable between float dtypes. */
 export function cast(x: TensorLike, dtype: DType): Tensor {
+  checkArg('cast', 'dtype', dtype, is.dtype);
   const t = toTensor('cast', 'x', x);
   return t.dtype === dtype ? t : castTo(t, dtype);
 }

@@ -1,6 +1,10 @@
 /** Reductions over any axes, with keepDims. */
 import type { ArgReduceOp, ReduceInfo, ReduceOp } from '../backend/kernels.js';
-import { ValueError, describe } from '../util/errors.js';
+import { kernelsFor } from '../backend/index.js';
+import { firstNotInt32, isFloat } from '../util/dtype.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
+import { ValueError } from '../util/errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
@@ -24,11 +28,11 @@ interface Plan {
   keptShape: number[];
 }
 
+const REDUCE_OPTIONS = optionsSpec({ keepDims: is.boolean.default(false) } satisfies SpecFor<ReduceOptions>);
+
 /** Lays the reduction out as [outer, size, inner], transposing first when the reduced axes are not adjacent. */
-function plan(where: string, x: Tensor, axes: Axes, keepDims: boolean): Plan {
-  if (keepDims !== undefined && typeof keepDims !== 'boolean') {
-    throw new ValueError(`${where}: option 'keepDims' expected a boolean, received ${describe(keepDims)}`);
-  }
+function plan(where: string, x: Tensor, axes: Axes, options: ReduceOptions): Plan {
+  const { keepDims } = REDUCE_OPTIONS.parse(where, options);
   const ax = normalizeAxes(where, axes, x.rank);
   const keptShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
   const outShape = keepDims ? keptShape : x.shape.filter((_, i) => !ax.includes(i));
@@ -49,27 +53,61 @@ function plan(where: string, x: Tensor, axes: Axes, keepDims: boolean): Plan {
 }
 
 function reduceForward(op: ReduceOp, p: Plan): Tensor {
+  if ((op === 'sum' || op === 'prod') && !isFloat(p.input.dtype)) return countForward(op, p);
   const { t, data } = empty(p.input.dtype, p.outShape);
   k(p.input).reduce(op, storage(p.input), data, p.info);
+  return t;
+}
+
+/** A sum or product of bool or int32 values, accumulated in float64 (exact below 2^53). */
+function wideReduce(op: 'sum' | 'prod', p: Plan): Float64Array {
+  const wide = new Float64Array(sizeOf(p.outShape));
+  kernelsFor('float64').reduce(op, storage(p.input), wide, p.info);
+  return wide;
+}
+
+/**
+ * Sums and products of bool and int32 are int32, as in NumPy and TensorFlow: a bool sum counts, and must
+ * not wrap at 256 as the 8-bit storage of bool would. A result beyond int32 throws rather than wrapping.
+ */
+function countForward(op: 'sum' | 'prod', p: Plan): Tensor {
+  const wide = wideReduce(op, p);
+  const bad = firstNotInt32(wide);
+  if (bad >= 0) {
+    throw new ValueError(
+      `${op}: the ${op === 'sum' ? 'sum' : 'product'} of ${p.input.dtype} values is ${wide[bad]}, beyond int32 (the dtype of ${op}s of int32 and bool tensors): cast x to float32 or float64 first`,
+    );
+  }
+  const { t, data } = empty('int32', p.outShape);
+  data.set(wide);
   return t;
 }
 
 /** Sum over `axes` (all axes by default). */
 export function sum(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('sum', 'x', x);
-  const p = plan('sum', t, axes, options.keepDims ?? false);
+  const p = plan('sum', t, axes, options);
   return op('sum', [t], () => reduceForward('sum', p), (dy) => [() => broadcastTo(reshape(dy, p.keptShape), t.shape)]);
 }
 
 /** Mean over `axes` (all axes by default). */
 export function mean(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('mean', 'x', x);
-  const p = plan('mean', t, axes, options.keepDims ?? false);
+  const p = plan('mean', t, axes, options);
   const count = p.info.size;
+  // The mean of bool or int32 values is float32 (as in NumPy and TensorFlow), from an exact float64 sum.
+  const forward = isFloat(t.dtype)
+    ? () => div(reduceForward('sum', p), count)
+    : () => {
+        const { t: out, data } = empty('float32', p.outShape);
+        const wide = wideReduce('sum', p);
+        for (let i = 0; i < wide.length; i++) data[i] = wide[i]! / count;
+        return out;
+      };
   return op(
     'mean',
     [t],
-    () => div(reduceForward('sum', p), count),
+    forward,
     (dy) => [() => broadcastTo(reshape(div(dy, count), p.keptShape), t.shape)],
   );
 }
@@ -77,14 +115,14 @@ export function mean(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): T
 /** Product over `axes`; the gradient is y / x, so it is only defined for inputs without zeros. */
 export function prod(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('prod', 'x', x);
-  const p = plan('prod', t, axes, options.keepDims ?? false);
+  const p = plan('prod', t, axes, options);
   return op('prod', [t], () => reduceForward('prod', p), (dy, y) => [() => mul(broadcastTo(reshape(mul(dy, y), p.keptShape), t.shape), div(1, t))]);
 }
 
 /** The gradient of max/min is shared equally among the positions that attain the extreme value. */
 function extreme(name: 'max' | 'min', x: TensorLike, axes: Axes, options: ReduceOptions): Tensor {
   const t = toTensor(name, 'x', x);
-  const p = plan(name, t, axes, options.keepDims ?? false);
+  const p = plan(name, t, axes, options);
   if (t.size === 0) throw new ValueError(`${name}: cannot reduce an empty tensor (shape [${t.shape.join(', ')}])`);
   return op(name, [t], () => reduceForward(name, p), (dy, y) => [
     () => {
@@ -129,17 +167,19 @@ export function argmin(x: TensorLike, axis = -1): Tensor {
 /** log(sum(exp(x))) over `axes`, computed stably by subtracting the maximum first. */
 export function logSumExp(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('logSumExp', 'x', x);
+  const p = plan('logSumExp', t, axes, options);
   // An all -Infinity row has max -Infinity; shifting by 0 there keeps the result -Infinity instead of NaN.
   const rawMax = max(t, axes, { keepDims: true });
   const m = stopGradient(where(equal(abs(rawMax), Infinity), 0, rawMax));
   const shifted = log(sum(exp(sub(t, m)), axes, { keepDims: true }));
   const result = add(shifted, m);
-  return options.keepDims ? result : reshape(result, plan('logSumExp', t, axes, false).outShape);
+  return reshape(result, p.outShape);
 }
 
 /** Population variance over `axes` (divides by n, like NumPy and Keras). */
 export function variance(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): Tensor {
   const t = toTensor('variance', 'x', x);
+  REDUCE_OPTIONS.parse('variance', options);
   const centered = sub(t, mean(t, axes, { keepDims: true }));
   return mean(square(centered), axes, options);
 }

@@ -1,10 +1,11 @@
 /** Adagrad; Keras's defaults: lr 0.001, initial accumulator 0.1, epsilon 1e-7. */
 import type { Kernels } from '../backend/kernels.js';
+import { fdata } from '../ops/define-op.js';
 import type { Variable } from '../tensor/variable.js';
 import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { OptimizerOptions } from './optimizer.js';
-import { Optimizer, floatStorage } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
 
 export interface AdagradOptions extends OptimizerOptions {
   initialAccumulatorValue?: number;
@@ -30,6 +31,6 @@ export class Adagrad extends Optimizer {
   }
 
   protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
-    k.adagradUpdate(floatStorage(variable), grad, this.slot(variable, 'accumulator'), lr, this.epsilon);
+    k.adagradUpdate(fdata(variable), grad, this.slot(variable, 'accumulator'), lr, this.epsilon);
   }
 }

@@ -3,11 +3,12 @@
  * beta2 0.999, epsilon 1e-7; AdamW's weight decay 0.004.
  */
 import type { Kernels } from '../backend/kernels.js';
+import { fdata } from '../ops/define-op.js';
 import type { Variable } from '../tensor/variable.js';
 import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { OptimizerOptions } from './optimizer.js';
-import { Optimizer, floatStorage } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -46,7 +47,7 @@ export class Adam extends Optimizer {
     // Bias correction folded into the step size, as Keras does.
     const stepSize = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
     k.adamUpdate(
-      floatStorage(variable), grad, this.slot(variable, 'm'), this.slot(variable, 'v'),
+      fdata(variable), grad, this.slot(variable, 'm'), this.slot(variable, 'v'),
       this.amsgrad ? this.slot(variable, 'vHat') : null,
       stepSize, this.beta1, this.beta2, this.epsilon,
     );

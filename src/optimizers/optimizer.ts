@@ -6,6 +6,7 @@
  */
 import { kernelsFor } from '../backend/index.js';
 import type { Kernels } from '../backend/kernels.js';
+import { fdata } from '../ops/define-op.js';
 import * as ops from '../ops/index.js';
 import { fill } from '../tensor/creation.js';
 import { noGrad } from '../tensor/tape.js';
@@ -13,7 +14,7 @@ import { storage } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import type { FloatArray } from '../util/dtype.js';
-import { DTypeError, ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { shapesEqual } from '../util/shape.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -28,13 +29,6 @@ export interface OptimizerOptions {
   globalClipnorm?: number;
   /** Decoupled weight decay: each step first multiplies weights by (1 - learningRate * weightDecay). */
   weightDecay?: number;
-}
-
-/** The live float storage of a float tensor: what the fused update kernels write in place. */
-export function floatStorage(t: Tensor): FloatArray {
-  const d = storage(t);
-  if (d instanceof Float32Array || d instanceof Float64Array) return d;
-  throw new DTypeError(`optimizer: expected a float32 or float64 variable, received dtype ${t.dtype}`);
 }
 
 function optionalPositive(where: string, arg: string, v: number | undefined): number | null {
@@ -104,7 +98,7 @@ export abstract class Optimizer {
   protected slot(variable: Variable, name: string): FloatArray {
     const t = this.#slots.get(variable)?.[name];
     if (!t) throw new ValueError(`${this.name}: variable '${variable.name}' has no slot '${name}'`);
-    return floatStorage(t);
+    return fdata(t);
   }
 
   /** The slots of `variable` (empty before its first update); the tensors are live, not copies. */
@@ -130,7 +124,7 @@ export abstract class Optimizer {
       const value = values[name]!;
       if (!shapesEqual(value.shape, variable.shape)) throw new ShapeError(`${where}: slot '${name}' expected shape ${fmtShape(variable.shape)}, received ${fmtShape(value.shape)}`);
       slots[name] = fill(variable.shape, 0, { dtype: variable.dtype });
-      floatStorage(slots[name]).set(storage(value));
+      fdata(slots[name]).set(storage(value));
     }
     this.#slots.set(variable, slots);
   }
@@ -155,9 +149,9 @@ export abstract class Optimizer {
     pairs.forEach(([v], i) => {
       this.#ensureSlots(v);
       const kernels = kernelsFor(v.dtype);
-      if (this.weightDecay) kernels.scaleInPlace(floatStorage(v), 1 - lr * this.weightDecay);
+      if (this.weightDecay) kernels.scaleInPlace(fdata(v), 1 - lr * this.weightDecay);
       const g = clipped[i]!;
-      this.updateStep(floatStorage(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), v, lr, kernels);
+      this.updateStep(fdata(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), v, lr, kernels);
     });
     this.iterations++;
   }

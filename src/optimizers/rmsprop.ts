@@ -1,10 +1,11 @@
 /** RMSprop; Keras's defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, not centered. */
 import type { Kernels } from '../backend/kernels.js';
+import { fdata } from '../ops/define-op.js';
 import type { Variable } from '../tensor/variable.js';
 import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { OptimizerOptions } from './optimizer.js';
-import { Optimizer, floatStorage } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   rho?: number;
@@ -44,7 +45,7 @@ export class RMSprop extends Optimizer {
 
   protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
     k.rmspropUpdate(
-      floatStorage(variable), grad, this.slot(variable, 'velocity'),
+      fdata(variable), grad, this.slot(variable, 'velocity'),
       this.momentum > 0 ? this.slot(variable, 'momentum') : null,
       this.centered ? this.slot(variable, 'averageGradient') : null,
       lr, this.rho, this.momentum, this.epsilon,

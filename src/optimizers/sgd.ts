@@ -1,10 +1,11 @@
 /** Stochastic gradient descent with optional (Nesterov) momentum; Keras's defaults: lr 0.01, momentum 0. */
 import type { Kernels } from '../backend/kernels.js';
+import { fdata } from '../ops/define-op.js';
 import type { Variable } from '../tensor/variable.js';
 import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { OptimizerOptions } from './optimizer.js';
-import { Optimizer, floatStorage } from './optimizer.js';
+import { Optimizer } from './optimizer.js';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
@@ -31,6 +32,6 @@ export class SGD extends Optimizer {
 
   protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
     const velocity = this.momentum > 0 ? this.slot(variable, 'momentum') : null;
-    k.sgdUpdate(floatStorage(variable), grad, velocity, lr, this.momentum, this.nesterov);
+    k.sgdUpdate(fdata(variable), grad, velocity, lr, this.momentum, this.nesterov);
   }
 }

@@ -1,62 +1,112 @@
 /** Creating tensors: from values, filled, ranges, identity, and random draws from the seeded generator. */
 import { alloc, kernelsFor } from '../backend/index.js';
+import { checkArg, checkOption, is, optionsSpec } from '../util/checks.js';
+import type { SpecFor } from '../util/checks.js';
 import type { DType, TypedArray } from '../util/dtype.js';
-import { dtypeOf, isDType } from '../util/dtype.js';
+import { INT32_RULE, firstNotInt32, fitsInt32 } from '../util/dtype.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { rng } from '../util/random.js';
-import { checkShape, sizeOf } from '../util/shape.js';
+import { sizeOf } from '../util/shape.js';
 import type { NestedArray } from './tensor.js';
 import { Tensor, storage } from './tensor.js';
 
+/**
+ * The typed arrays `tensor()` reads. Float32Array gives float32; every integer array (Uint8Array and
+ * Uint8ClampedArray pixels, Node's Buffer, Int8/16/32, Uint16/32, BigInt64/BigUint64) gives int32 with its
+ * values kept; Float64Array gives float32 unless float64 is asked for (as TensorFlow.js does).
+ */
+export type NumericArray =
+  | TypedArray
+  | Int8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** Values as nested arrays of numbers or booleans, or of typed arrays (e.g. one Uint8ClampedArray per image). */
+export type NestedInput = number | boolean | NumericArray | NestedInput[];
+
 /** Anything an op accepts where a tensor is expected. */
-export type TensorLike = Tensor | number | boolean | NestedArray | TypedArray;
+export type TensorLike = Tensor | NestedInput;
 
 export interface TensorOptions {
   /** Shape of the result; required for a flat typed array that is not 1-D, checked against nested arrays. */
   shape?: readonly number[];
-  /** float32 by default for numbers, bool for booleans, the array's own type for typed arrays. */
+  /**
+   * Default: bool for booleans, int32 for integer typed arrays, float32 for everything else (numbers,
+   * Float32Array and Float64Array). Conversion to int32 truncates toward zero and refuses NaN, ±Infinity
+   * and values beyond ±2^31.
+   */
   dtype?: DType;
 }
 
-function checkDType(where: string, dtype: unknown): DType {
-  if (!isDType(dtype)) {
-    throw new ValueError(`${where}: argument 'dtype' expected one of float32, float64, int32, bool, received ${describe(dtype)}`);
-  }
-  return dtype;
+const TENSOR_OPTIONS = optionsSpec({ shape: is.shape.optional(), dtype: is.dtype.optional() } satisfies SpecFor<TensorOptions>);
+
+const VALUES_EXPECTED = 'a number, boolean, nested array or typed array';
+
+/** Whether `v` is a typed array of numbers (DataView is a view without an element type). */
+function isNumericArray(v: unknown): v is NumericArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
 
-function inferShape(where: string, values: NestedArray): number[] {
+function isBigIntArray(v: NumericArray): v is BigInt64Array | BigUint64Array {
+  return v instanceof BigInt64Array || v instanceof BigUint64Array;
+}
+
+/** The dtype a typed array gives when none is asked for. */
+function naturalDType(v: NumericArray): DType {
+  return v instanceof Float32Array || v instanceof Float64Array ? 'float32' : 'int32';
+}
+
+/** Copies `source` into `out` from position `offset`, converting to out's dtype with the int32 rule. */
+function convertInto(where: string, arg: string, source: NumericArray | readonly number[], out: TypedArray, offset: number, dtype: DType): void {
+  const n = source.length;
+  if (!Array.isArray(source) && isBigIntArray(source as NumericArray)) {
+    const big = source as BigInt64Array | BigUint64Array;
+    for (let i = 0; i < n; i++) {
+      const v = big[i]!;
+      if (dtype === 'bool') out[offset + i] = v !== 0n ? 1 : 0;
+      else if (dtype === 'int32' && !(v >= -(2n ** 31n) && v < 2n ** 31n)) throw int32Error(where, arg, `${v}n`, offset + i);
+      else out[offset + i] = Number(v);
+    }
+    return;
+  }
+  const values = source as ArrayLike<number>;
+  if (dtype === 'bool') {
+    for (let i = 0; i < n; i++) out[offset + i] = values[i] !== 0 ? 1 : 0;
+  } else if (dtype === 'int32' && !(values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array ||
+      values instanceof Uint16Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray)) {
+    const bad = firstNotInt32(values);
+    if (bad >= 0) throw int32Error(where, arg, describe(values[bad]), offset + bad);
+    for (let i = 0; i < n; i++) out[offset + i] = Math.trunc(values[i]!);
+  } else if (ArrayBuffer.isView(values)) {
+    // Typed-array set converts each element exactly as an assignment would, far faster than a loop.
+    out.set(values as TypedArray, offset);
+  } else {
+    for (let i = 0; i < n; i++) out[offset + i] = values[i]!;
+  }
+}
+
+function int32Error(where: string, arg: string, value: string, position: number): ValueError {
+  return new ValueError(`${where}: argument '${arg}' holds ${value} at position ${position}, ${INT32_RULE}`);
+}
+
+function inferShape(values: NestedInput): number[] {
   const shape: number[] = [];
-  let level: NestedArray = values;
-  while (Array.isArray(level)) {
+  let level: NestedInput = values;
+  while (Array.isArray(level) || isNumericArray(level)) {
     shape.push(level.length);
-    if (level.length === 0) break;
+    if (level.length === 0 || !Array.isArray(level)) break;
     level = level[0]!;
   }
   return shape;
 }
 
-function flatten(where: string, values: NestedArray, shape: readonly number[], out: TypedArray): void {
-  let n = 0;
-  const visit = (v: NestedArray, dim: number, path: string): void => {
-    if (dim === shape.length) {
-      if (typeof v === 'number') out[n++] = v;
-      else if (typeof v === 'boolean') out[n++] = v ? 1 : 0;
-      else throw new ValueError(`${where}: expected a number at ${path || 'the top level'}, received ${describe(v)}`);
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new ShapeError(
-        `${where}: nested arrays are not rectangular: expected an array of length ${shape[dim]} at ${path || 'the top level'}, received ${describe(v)}`,
-      );
-    }
-    for (let i = 0; i < v.length; i++) visit(v[i]!, dim + 1, `${path}[${i}]`);
-  };
-  visit(values, 0, '');
-}
-
-function firstLeaf(values: NestedArray): unknown {
-  let v: NestedArray = values;
+/** The first typed array or leaf of nested values: it decides the dtype when none is asked for. */
+function firstLeaf(values: NestedInput): unknown {
+  let v: NestedInput = values;
   while (Array.isArray(v)) {
     if (v.length === 0) return undefined;
     v = v[0]!;
@@ -64,173 +114,271 @@ function firstLeaf(values: NestedArray): unknown {
   return v;
 }
 
-/** Creates a tensor from a number, a boolean, nested arrays or a typed array (copied). */
-export function tensor(values: TensorLike, options: TensorOptions = {}): Tensor {
-  const where = 'tensor';
-  const dtype = options.dtype === undefined ? undefined : checkDType(where, options.dtype);
-  if (values instanceof Tensor) {
-    return dtype && dtype !== values.dtype ? cast(values, dtype) : new Tensor(storage(values).slice(), values.shape);
-  }
-  if (ArrayBuffer.isView(values)) {
-    const typed = values as TypedArray;
-    const shape = options.shape ? checkShape(where, 'shape', options.shape) : [typed.length];
-    if (sizeOf(shape) !== typed.length) {
-      throw new ShapeError(`${where}: argument 'shape' ${fmtShape(shape)} (size ${sizeOf(shape)}) does not match the ${typed.length} values given`);
+function flatten(where: string, arg: string, values: NestedInput, shape: readonly number[], out: TypedArray, dtype: DType): void {
+  let n = 0;
+  // The position being read, turned into text ("[2][0]") only for a message.
+  const index: number[] = [];
+  const at = () => (index.length === 0 ? 'the top level' : index.map((i) => `[${i}]`).join(''));
+  const leaf = (v: unknown): void => {
+    const x = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : NaN;
+    if (x !== x && typeof v !== 'number') throw new ValueError(`${where}: argument '${arg}' expected a number at ${at()}, received ${describe(v)}`);
+    if (dtype === 'bool') out[n++] = x !== 0 ? 1 : 0;
+    else if (dtype !== 'int32') out[n++] = x;
+    else if (fitsInt32(x)) out[n++] = Math.trunc(x);
+    else throw int32Error(where, arg, describe(x), n);
+  };
+  const visit = (v: NestedInput, dim: number): void => {
+    if (dim === shape.length) return leaf(v);
+    if (isNumericArray(v) && dim === shape.length - 1 && v.length === shape[dim]) {
+      convertInto(where, arg, v, out, n, dtype);
+      n += v.length;
+      return;
     }
-    const target = dtype ?? dtypeOf(typed);
-    const data = alloc(target, typed.length);
-    kernelsFor(target).cast(typed, data);
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ShapeError(
+        `${where}: argument '${arg}' holds nested arrays that are not rectangular: expected an array of length ${shape[dim]} at ${at()}, received ${describe(v)}`,
+      );
+    }
+    const last = dim === shape.length - 1;
+    for (let i = 0; i < v.length; i++) {
+      index[dim] = i;
+      if (last) leaf(v[i]);
+      else visit(v[i]!, dim + 1);
+    }
+    index.length = dim;
+  };
+  visit(values, 0);
+}
+
+/**
+ * Creates a tensor from a number, a boolean, nested arrays or a typed array (copied). The shape and
+ * dtype come as options, `tensor(values, { shape, dtype })`, or in TensorFlow.js's positional form,
+ * `tensor(values, shape, dtype)`.
+ */
+export function tensor(values: TensorLike, options?: TensorOptions): Tensor;
+export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor;
+export function tensor(values: TensorLike, shapeOrOptions?: TensorOptions | readonly number[], dtypeArg?: DType): Tensor {
+  const { shape, dtype } = tensorOptions('tensor', shapeOrOptions, dtypeArg);
+  return fromValues('tensor', 'values', values, shape, dtype);
+}
+
+/** tensor() for any caller: `where` and `arg` name the function and argument in messages. */
+function fromValues(where: string, arg: string, values: unknown, wanted?: readonly number[], dtype?: DType): Tensor {
+  if (values instanceof Tensor) {
+    if (wanted && sizeOf(wanted) !== values.size) {
+      throw new ShapeError(`${where}: argument 'shape' ${fmtShape(wanted)} (size ${sizeOf(wanted)}) does not match the tensor's shape ${fmtShape(values.shape)}`);
+    }
+    const shape = wanted ?? values.shape;
+    if (!dtype || dtype === values.dtype) return new Tensor(storage(values).slice(), shape);
+    const data = alloc(dtype, values.size);
+    convertInto(where, arg, storage(values), data, 0, dtype);
+    return new Tensor(data, shape);
+  }
+  if (isNumericArray(values)) {
+    const shape = wanted ?? [values.length];
+    if (sizeOf(shape) !== values.length) {
+      throw new ShapeError(`${where}: argument 'shape' ${fmtShape(shape)} (size ${sizeOf(shape)}) does not match the ${values.length} values given`);
+    }
+    const target = dtype ?? naturalDType(values);
+    const data = alloc(target, values.length);
+    if (values instanceof Float32Array && target === 'float32') kernelsFor(target).cast(values, data);
+    else convertInto(where, arg, values, data, 0, target);
     return new Tensor(data, shape);
   }
   if (typeof values !== 'number' && typeof values !== 'boolean' && !Array.isArray(values)) {
-    throw new ValueError(`${where}: argument 'values' expected a number, boolean, nested array or typed array, received ${describe(values)}`);
+    const hint = values instanceof DataView
+      ? ': a DataView has no element type; read its buffer as one, e.g. new Float32Array(view.buffer, view.byteOffset, view.byteLength / 4)'
+      : '';
+    throw new ValueError(`${where}: argument '${arg}' expected ${VALUES_EXPECTED}, received ${describe(values)}${hint}`);
   }
-  const inferred = inferShape(where, values);
+  const inferred = inferShape(values);
   const leaf = firstLeaf(values);
-  const target = dtype ?? (typeof leaf === 'boolean' ? 'bool' : 'float32');
+  const target = dtype ?? (typeof leaf === 'boolean' ? 'bool' : isNumericArray(leaf) ? naturalDType(leaf) : 'float32');
   const size = sizeOf(inferred);
   const data = alloc(target, size);
-  flatten(where, values, inferred, data);
-  if (options.shape) {
-    const shape = checkShape(where, 'shape', options.shape);
-    if (sizeOf(shape) !== size) {
-      throw new ShapeError(`${where}: argument 'shape' ${fmtShape(shape)} does not match the ${size} values given (shape ${fmtShape(inferred)})`);
+  flatten(where, arg, values, inferred, data, target);
+  if (wanted) {
+    if (sizeOf(wanted) !== size) {
+      throw new ShapeError(`${where}: argument 'shape' ${fmtShape(wanted)} does not match the ${size} values given (shape ${fmtShape(inferred)})`);
     }
-    return new Tensor(data, shape);
+    return new Tensor(data, wanted);
   }
   return new Tensor(data, inferred);
 }
 
-/** A rank-0 tensor. */
-export function scalar(value: number, dtype: DType = 'float32'): Tensor {
-  if (typeof value !== 'number') throw new ValueError(`scalar: argument 'value' expected a number, received ${describe(value)}`);
-  return fill([], value, { dtype });
+/** Reads `{ shape, dtype }` or TensorFlow.js's positional `shape, dtype`. */
+function tensorOptions(where: string, shapeOrOptions: unknown, dtypeArg: unknown): { shape?: number[] | undefined; dtype?: DType | undefined } {
+  if (Array.isArray(shapeOrOptions) || (shapeOrOptions === undefined && dtypeArg !== undefined)) {
+    return { shape: checkArg(where, 'shape', shapeOrOptions, is.shape.optional()), dtype: checkArg(where, 'dtype', dtypeArg, is.dtype.optional()) };
+  }
+  if (dtypeArg !== undefined) {
+    throw new ValueError(`${where}: argument 'dtype' goes third only after a shape (tensor(values, shape, dtype)); with options write tensor(values, { shape, dtype }), received ${describe(shapeOrOptions)} and ${describe(dtypeArg)}`);
+  }
+  if (typeof shapeOrOptions === 'string') {
+    throw new ValueError(`${where}: argument 'shape' expected a shape (an array of non-negative integers) or options { shape, dtype }, received ${describe(shapeOrOptions)}: a dtype goes third (tensor(values, undefined, ${describe(shapeOrOptions)})) or in the options ({ dtype: ${describe(shapeOrOptions)} })`);
+  }
+  return TENSOR_OPTIONS.parse(where, shapeOrOptions);
 }
 
-/** A tensor of `shape` with every element equal to `value`. */
-export function fill(shape: readonly number[], value: number, options: { dtype?: DType } = {}): Tensor {
-  const s = checkShape('fill', 'shape', shape);
-  const dtype = checkDType('fill', options.dtype ?? 'float32');
-  if (typeof value !== 'number') throw new ValueError(`fill: argument 'value' expected a number, received ${describe(value)}`);
+/** A rank-0 tensor. */
+export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  return filled('scalar', [], checkArg('scalar', 'value', value, is.number), checkArg('scalar', 'dtype', dtype, is.dtype));
+}
+
+export interface FillOptions {
+  /** Default float32. */
+  dtype?: DType;
+}
+
+const FILL_OPTIONS = optionsSpec({ dtype: is.dtype.default('float32') } satisfies SpecFor<FillOptions>);
+
+function filled(where: string, shape: unknown, value: number, dtype: DType): Tensor {
+  const s = checkArg(where, 'shape', shape, is.shape);
   const data = alloc(dtype, sizeOf(s));
-  kernelsFor(dtype).fill(data, value);
+  if (dtype === 'int32' && !fitsInt32(value)) throw new ValueError(`${where}: argument 'value' is ${describe(value)}, ${INT32_RULE}`);
+  kernelsFor(dtype).fill(data, dtype === 'int32' ? Math.trunc(value) : value);
   return new Tensor(data, s);
 }
 
+/** A tensor of `shape` with every element equal to `value`. */
+export function fill(shape: readonly number[], value: number, options: FillOptions = {}): Tensor {
+  const { dtype } = FILL_OPTIONS.parse('fill', options);
+  return filled('fill', shape, checkArg('fill', 'value', value, is.number), dtype);
+}
+
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 0, { dtype });
+  return filled('zeros', shape, 0, checkArg('zeros', 'dtype', dtype, is.dtype));
 }
 
 export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 1, { dtype });
+  return filled('ones', shape, 1, checkArg('ones', 'dtype', dtype, is.dtype));
 }
 
 export function zerosLike(t: Tensor): Tensor {
-  return fill(t.shape, 0, { dtype: t.dtype });
+  return filled('zerosLike', checkArg('zerosLike', 't', t, is.instanceOf(Tensor)).shape, 0, t.dtype);
 }
 
 export function onesLike(t: Tensor): Tensor {
-  return fill(t.shape, 1, { dtype: t.dtype });
+  return filled('onesLike', checkArg('onesLike', 't', t, is.instanceOf(Tensor)).shape, 1, t.dtype);
 }
 
+export interface RangeOptions {
+  /** Default 1; negative counts down. */
+  step?: number;
+  /** Default float32. */
+  dtype?: DType;
+}
+
+const RANGE_OPTIONS = optionsSpec({
+  step: is.finite.where((v) => v !== 0, 'a non-zero finite number').default(1),
+  dtype: is.dtype.default('float32'),
+} satisfies SpecFor<RangeOptions>);
+
 /** Values start, start+step, ... below stop (above it for a negative step), like NumPy's arange. */
-export function range(start: number, stop: number, options: { step?: number; dtype?: DType } = {}): Tensor {
-  const step = options.step ?? 1;
-  for (const [name, v] of [['start', start], ['stop', stop], ['step', step]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`range: argument '${name}' expected a finite number, received ${describe(v)}`);
-  }
-  if (step === 0) throw new ValueError(`range: argument 'step' expected a non-zero number, received 0`);
-  const dtype = checkDType('range', options.dtype ?? 'float32');
+export function range(start: number, stop: number, options: RangeOptions = {}): Tensor {
+  checkArg('range', 'start', start, is.finite);
+  checkArg('range', 'stop', stop, is.finite);
+  const { step, dtype } = RANGE_OPTIONS.parse('range', options);
   const n = Math.max(Math.ceil((stop - start) / step), 0);
+  const values = Array.from({ length: n }, (_, i) => start + i * step);
   const data = alloc(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  convertInto('range', 'start', values, data, 0, dtype);
   return new Tensor(data, [n]);
 }
 
+export interface EyeOptions {
+  /** Columns (default n). */
+  m?: number;
+  /** Default float32. */
+  dtype?: DType;
+}
+
+const EYE_OPTIONS = optionsSpec({ m: is.nonNegativeInteger.optional(), dtype: is.dtype.default('float32') } satisfies SpecFor<EyeOptions>);
+
 /** The identity matrix (n x m, m defaulting to n). */
-export function eye(n: number, options: { m?: number; dtype?: DType } = {}): Tensor {
-  const m = options.m ?? n;
-  checkShape('eye', 'n', [n]);
-  checkShape('eye', 'm', [m]);
-  const dtype = checkDType('eye', options.dtype ?? 'float32');
+export function eye(n: number, options: EyeOptions = {}): Tensor {
+  checkArg('eye', 'n', n, is.nonNegativeInteger);
+  const { m = n, dtype } = EYE_OPTIONS.parse('eye', options);
   const data = alloc(dtype, n * m);
   kernelsFor(dtype).fill(data, 0);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, [n, m]);
 }
 
-function random(where: string, shape: readonly number[], dtype: DType | undefined, draw: () => number): Tensor {
-  const s = checkShape(where, 'shape', shape);
-  const d = checkDType(where, dtype ?? 'float32');
-  if (d !== 'float32' && d !== 'float64') throw new ValueError(`${where}: argument 'dtype' expected float32 or float64, received ${d}`);
-  const data = alloc(d, sizeOf(s));
+const floatDType = is.oneOf(['float32', 'float64'] as const);
+
+function random(where: string, shape: readonly number[], dtype: DType, draw: () => number): Tensor {
+  const s = checkArg(where, 'shape', shape, is.shape);
+  const data = alloc(dtype, sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = draw();
   return new Tensor(data, s);
 }
 
-function checkFinite(where: string, arg: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${where}: argument '${arg}' expected a finite number, received ${describe(v)}`);
-}
-
-/** Uniform in [minval, maxval) from the global seeded generator. */
-export function randomUniform(shape: readonly number[], options: { minval?: number; maxval?: number; dtype?: DType } = {}): Tensor {
-  const lo = options.minval ?? 0, hi = options.maxval ?? 1;
-  checkFinite('randomUniform', 'minval', lo);
-  checkFinite('randomUniform', 'maxval', hi);
-  if (!(hi > lo)) throw new ValueError(`randomUniform: expected maxval > minval, received minval ${lo} and maxval ${hi}`);
-  const g = rng();
-  return random('randomUniform', shape, options.dtype, () => g.uniform(lo, hi));
-}
-
-export interface NormalOptions {
-  mean?: number;
-  stddev?: number;
+export interface UniformOptions {
+  /** Default 0. */
+  minval?: number;
+  /** Default 1; must exceed minval. */
+  maxval?: number;
+  /** float32 (default) or float64. */
   dtype?: DType;
 }
 
-function normalParams(where: string, options: NormalOptions): [number, number] {
-  const mean = options.mean ?? 0, std = options.stddev ?? 1;
-  checkFinite(where, 'mean', mean);
-  checkFinite(where, 'stddev', std);
-  if (std < 0) throw new ValueError(`${where}: argument 'stddev' expected a non-negative number, received ${std}`);
-  return [mean, std];
+const UNIFORM_OPTIONS = optionsSpec({
+  minval: is.finite.default(0),
+  maxval: is.finite.default(1),
+  dtype: floatDType.default('float32'),
+} satisfies SpecFor<UniformOptions>);
+
+/** Uniform in [minval, maxval) from the global seeded generator. */
+export function randomUniform(shape: readonly number[], options: UniformOptions = {}): Tensor {
+  const { minval: lo, maxval: hi, dtype } = UNIFORM_OPTIONS.parse('randomUniform', options);
+  if (!(hi > lo)) throw new ValueError(`randomUniform: expected maxval > minval, received minval ${lo} and maxval ${hi}`);
+  const g = rng();
+  return random('randomUniform', shape, dtype, () => g.uniform(lo, hi));
 }
+
+export interface NormalOptions {
+  /** Default 0. */
+  mean?: number;
+  /** Default 1. */
+  stddev?: number;
+  /** float32 (default) or float64. */
+  dtype?: DType;
+}
+
+const NORMAL_OPTIONS = optionsSpec({
+  mean: is.finite.default(0),
+  stddev: is.nonNegative.default(1),
+  dtype: floatDType.default('float32'),
+} satisfies SpecFor<NormalOptions>);
 
 /** Normal draws from the global seeded generator. */
 export function randomNormal(shape: readonly number[], options: NormalOptions = {}): Tensor {
-  const [mean, std] = normalParams('randomNormal', options);
+  const { mean, stddev, dtype } = NORMAL_OPTIONS.parse('randomNormal', options);
   const g = rng();
-  return random('randomNormal', shape, options.dtype, () => g.normal(mean, std));
+  return random('randomNormal', shape, dtype, () => g.normal(mean, stddev));
 }
 
 /** Normal draws redrawn beyond two standard deviations (Keras's TruncatedNormal). */
 export function truncatedNormal(shape: readonly number[], options: NormalOptions = {}): Tensor {
-  const [mean, std] = normalParams('truncatedNormal', options);
+  const { mean, stddev, dtype } = NORMAL_OPTIONS.parse('truncatedNormal', options);
   const g = rng();
-  return random('truncatedNormal', shape, options.dtype, () => g.truncatedNormal(mean, std));
-}
-
-/** A copy of `t` converted to `dtype` (not differentiable; ops.cast is). */
-function cast(t: Tensor, dtype: DType): Tensor {
-  const data = alloc(dtype, t.size);
-  kernelsFor(dtype).cast(storage(t), data);
-  return new Tensor(data, t.shape);
+  return random('truncatedNormal', shape, dtype, () => g.truncatedNormal(mean, stddev));
 }
 
 /**
  * Converts an op's argument to a tensor. Plain numbers and arrays take `dtype` (the dtype of the op's
- * tensor operands) so that `x.mul(2)` stays float64 when x is.
+ * tensor operands) so that `x.mul(2)` stays float64 when x is; typed arrays keep their own dtype
+ * (float arrays take a float `dtype`, so a Float64Array stays exact next to float64 tensors).
  */
 export function toTensor(where: string, arg: string, value: TensorLike, dtype?: DType): Tensor {
   if (value instanceof Tensor) return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    try {
-      const d = ArrayBuffer.isView(value) ? undefined : typeof value === 'boolean' ? 'bool' : dtype;
-      return tensor(value, d ? { dtype: d } : {});
-    } catch (e) {
-      if (e instanceof Error) e.message = `${where}: argument '${arg}': ${e.message}`;
-      throw e;
-    }
+  if (isNumericArray(value)) {
+    const float = value instanceof Float32Array || value instanceof Float64Array;
+    return fromValues(where, arg, value, undefined, float && (dtype === 'float32' || dtype === 'float64') ? dtype : undefined);
   }
-  throw new ValueError(`${where}: argument '${arg}' expected a Tensor, number or (nested) array, received ${describe(value)}`);
+  if (typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value)) {
+    return fromValues(where, arg, value, undefined, typeof value === 'boolean' ? 'bool' : dtype);
+  }
+  throw new ValueError(`${where}: argument '${arg}' expected a Tensor, number, (nested) array or typed array, received ${describe(value)}`);
 }

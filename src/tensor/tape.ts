@@ -139,7 +139,6 @@ class GradientMemory {
   readonly #allocated = new Set<TypedArray>();
   readonly #inMap = new Map<TypedArray, number>();
   readonly #keep: (t: Tensor) => boolean;
-  #log: TypedArray[] = [];
 
   constructor(keep: (t: Tensor) => boolean) {
     this.#keep = keep;

@@ -19,13 +19,12 @@ export interface GradNode {
 }
 
 let readStorage: (t: Tensor) => TypedArray;
-let writeStorage: (t: Tensor, data: TypedArray) => void;
 
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly size: number;
-  #data: TypedArray;
+  readonly #data: TypedArray;
   /** True for trainable variables and for every tensor computed from one while gradients are recorded. */
   requiresGrad = false;
   /** The operation that produced this tensor, while a gradient computation may still need it. */
@@ -33,9 +32,6 @@ export class Tensor {
 
   static {
     readStorage = (t) => t.#data;
-    writeStorage = (t, data) => {
-      t.#data = data;
-    };
   }
 
   /** Wraps `data` (not copied) as a tensor of `shape`. Prefer `tensor()`, which validates and converts. */
@@ -96,11 +92,6 @@ export type NestedArray = number | boolean | NestedArray[];
 /** Library-internal: the live storage of a tensor (not a copy). Kernels read and write through it. */
 export function storage(t: Tensor): TypedArray {
   return readStorage(t);
-}
-
-/** Library-internal: replaces a tensor's storage (used by Variable.assign and optimizers). */
-export function replaceStorage(t: Tensor, data: TypedArray): void {
-  writeStorage(t, data);
 }
 
 const MAX_SHOWN = 6;

@@ -1,8 +1,12 @@
 /** Trainable state: a tensor whose values can be replaced in place (by optimizers and `assign`). */
 import { alloc, kernelsFor } from '../backend/index.js';
+import type { SpecFor } from '../util/checks.js';
+import { checkArg, is, optionsSpec } from '../util/checks.js';
 import type { DType } from '../util/dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../util/errors.js';
 import { shapesEqual } from '../util/shape.js';
+import type { TensorLike } from './creation.js';
+import { toTensor } from './creation.js';
 import { Tensor, storage } from './tensor.js';
 
 let nextId = 0;
@@ -13,20 +17,24 @@ export interface VariableOptions {
   name?: string;
 }
 
+const OPTIONS = optionsSpec({ trainable: is.boolean.default(true), name: is.nonEmptyString.optional() } satisfies SpecFor<VariableOptions>);
+
 export class Variable extends Tensor {
   readonly name: string;
   #trainable: boolean;
 
-  /** Creates a variable holding a copy of `initial`'s values. */
-  constructor(initial: Tensor, options: VariableOptions = {}) {
+  /** Creates a variable holding a copy of `initial`'s values (a tensor, or anything tensor() reads). */
+  constructor(initial: TensorLike, options: VariableOptions = {}) {
+    const { trainable, name } = OPTIONS.parse('Variable', options);
+    const values = toTensor('Variable', 'initial', initial);
     // Storage comes from the active backend (WebAssembly memory when that backend is active) so that
     // optimizer kernels update weights in place without copying them in and out.
-    const data = alloc(initial.dtype, initial.size);
-    kernelsFor(initial.dtype).cast(storage(initial), data);
-    super(data, initial.shape);
-    this.#trainable = options.trainable ?? true;
-    this.requiresGrad = this.#trainable;
-    this.name = options.name ?? `variable_${nextId++}`;
+    const data = alloc(values.dtype, values.size);
+    kernelsFor(values.dtype).cast(storage(values), data);
+    super(data, values.shape);
+    this.#trainable = trainable;
+    this.requiresGrad = trainable;
+    this.name = name ?? `variable_${nextId++}`;
   }
 
   get trainable(): boolean {
@@ -34,12 +42,14 @@ export class Variable extends Tensor {
   }
 
   set trainable(value: boolean) {
+    checkArg(`Variable '${this.name}'`, 'trainable', value, is.boolean);
     this.#trainable = value;
     this.requiresGrad = value;
   }
 
   /** Copies `value`'s values into this variable (same shape and dtype). */
   assign(value: Tensor): void {
+    checkArg(`Variable '${this.name}'.assign`, 'value', value, is.instanceOf(Tensor));
     if (!shapesEqual(value.shape, this.shape)) {
       throw new ShapeError(`Variable '${this.name}'.assign: expected shape ${fmtShape(this.shape)}, received ${fmtShape(value.shape)}`);
     }

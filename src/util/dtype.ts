@@ -43,3 +43,26 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 export function promote(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
+
+/** The integers int32 holds: [-2^31, 2^31 - 1]. */
+export const INT32_MIN = -(2 ** 31);
+export const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Whether `v` converts to int32: truncated toward zero (as every framework's cast does) it lies in
+ * [-2^31, 2^31 - 1]. NaN and ±Infinity have no int32 value.
+ */
+export function fitsInt32(v: number): boolean {
+  return v > INT32_MIN - 1 && v < INT32_MAX + 1;
+}
+
+/** The position of the first value int32 cannot hold (see fitsInt32), or -1. */
+export function firstNotInt32(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!fitsInt32(values[i]!)) return i;
+  return -1;
+}
+
+/** What to say after "holds <value> at position <i>, ": the rule, and what to do instead. */
+export const INT32_RULE =
+  `which int32 cannot hold (integers in [${INT32_MIN}, ${INT32_MAX}]; NaN and ±Infinity have no int32 value): ` +
+  `keep the values in float32 or float64, or clip them first`;

@@ -37,23 +37,23 @@ export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) {
     const inner = value.slice(0, 6).map(describe).join(', ');
     return `[${inner}${value.length > 6 ? ', …' : ''}] (array of length ${value.length})`;
   }
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
+  if (value instanceof DataView) return `a DataView of ${value.byteLength} bytes`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as Uint8Array).length}`;
+  if (value instanceof ArrayBuffer) return `an ArrayBuffer of ${value.byteLength} bytes`;
   const ctor = (value as object).constructor?.name;
   if (ctor && ctor !== 'Object') {
     const shape = (value as { shape?: unknown }).shape;
     if (Array.isArray(shape)) return `${ctor} of shape ${fmtShape(shape as number[])}`;
     return `a ${ctor}`;
   }
-  return 'an object';
-}
-
-/** Builds the standard "where: argument 'name' expected X, received Y" message; `received` is already text. */
-export function argMessage(where: string, arg: string, expected: string, received: string): string {
-  return `${where}: argument '${arg}' expected ${expected}, received ${received}`;
+  const keys = Object.keys(value as object);
+  return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
 }

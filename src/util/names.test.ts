@@ -20,6 +20,6 @@ test('lookupName finds table entries and aliases, and lists the known names othe
   const table = { meanSquaredError: 1, huber: 2 };
   assert.equal(lookupName('f', 'loss', 'mean_squared_error', table), 1);
   assert.equal(lookupName('f', 'loss', 'mse', table, { mse: 'meanSquaredError' }), 1);
-  assert.throws(() => lookupName('compile', 'loss', 'hubber', table), /compile: argument 'loss' expected one of 'meanSquaredError', 'huber'.*received "hubber"/);
+  assert.throws(() => lookupName('compile', 'loss', 'hubber', table), /compile: argument 'loss' expected one of 'meanSquaredError', 'huber'.*received "hubber": did you mean 'huber'\?/);
   assert.throws(() => lookupName('compile', 'loss', 42, table), /received 42/);
 });

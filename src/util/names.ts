@@ -3,6 +3,7 @@
  * them (`categorical_crossentropy`, `RMSprop`) and in camelCase (`categoricalCrossentropy`): they compare
  * equal once case and underscores are dropped. An unknown name lists the known ones.
  */
+import { closest } from './checks.js';
 import { ValueError, describe } from './errors.js';
 
 /** The spelling-independent key of a name: `leaky_relu`, `leakyRelu` and `LeakyReLU` all give `leakyrelu`. */
@@ -16,6 +17,15 @@ export function snakeCase(name: string): string {
     .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
+}
+
+const nameCounts = new Map<string, number>();
+
+/** Keras's automatic names, shared by layers and models: `dense`, then `dense_1`, `dense_2`... */
+export function uniqueName(prefix: string): string {
+  const n = nameCounts.get(prefix) ?? 0;
+  nameCounts.set(prefix, n + 1);
+  return n === 0 ? prefix : `${prefix}_${n}`;
 }
 
 /**
@@ -35,8 +45,9 @@ export function lookupName<T>(
     const found = Object.keys(table).find((k) => nameKey(k) === nameKey(alias ?? name));
     if (found !== undefined) return table[found]!;
   }
-  const known = [...Object.keys(table), ...Object.keys(aliases)].map((k) => `'${k}'`).join(', ');
+  const names = [...Object.keys(table), ...Object.keys(aliases)];
+  const hint = typeof name === 'string' ? closest(name, names) : undefined;
   throw new ValueError(
-    `${where}: argument '${arg}' expected one of ${known} (snake_case spellings such as 'categorical_crossentropy' work too), received ${describe(name)}`,
+    `${where}: argument '${arg}' expected one of ${names.map((k) => `'${k}'`).join(', ')} (snake_case spellings such as 'categorical_crossentropy' work too), received ${describe(name)}${hint === undefined ? '' : `: did you mean '${hint}'?`}`,
   );
 }

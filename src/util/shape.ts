@@ -1,5 +1,6 @@
 /** Shapes, strides, broadcasting and axes: pure functions on number arrays. */
-import { ShapeError, ValueError, fmtShape } from './errors.js';
+import { checkArg, is } from './checks.js';
+import { ShapeError, fmtShape } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -28,17 +29,7 @@ export function stridesOf(shape: Shape): number[] {
 
 /** Checks that every dimension is a non-negative integer; `where` names the op or layer for the message. */
 export function checkShape(where: string, arg: string, shape: unknown): number[] {
-  if (!Array.isArray(shape)) {
-    throw new ValueError(`${where}: argument '${arg}' expected a shape (array of non-negative integers), received ${typeof shape}`);
-  }
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new ValueError(
-        `${where}: argument '${arg}' expected a shape of non-negative integers, received [${shape.map(String).join(', ')}]`,
-      );
-    }
-  }
-  return shape as number[];
+  return checkArg(where, arg, shape, is.shape);
 }
 
 /** NumPy broadcasting of two shapes; throws naming the op when they are incompatible. */
@@ -86,9 +77,4 @@ export function normalizeAxes(where: string, axes: number | readonly number[] | 
     throw new ShapeError(`${where}: argument 'axes' expected distinct axes, received [${list.join(', ')}]`);
   }
   return unique;
-}
-
-/** Whether a value is a non-negative integer (a valid size). */
-export function isSize(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }

@@ -4,6 +4,7 @@ import '../ops/tensor-methods.js';
 import type { BackendName } from '../backend/index.js';
 import { setBackend } from '../backend/index.js';
 import { tensor } from '../tensor/creation.js';
+import { dtypeOf } from '../util/dtype.js';
 import type { FoldTask } from './fold-task.js';
 import { resolveExperiment, runFold } from './fold-task.js';
 import type { WorkerReply, WorkerSetup } from './worker-pool.js';
@@ -17,7 +18,8 @@ try {
   setBackend(setup.backend as BackendName);
   const where = `${setup.where} (worker thread)`;
   const experiment = await resolveExperiment(where, setup.experiment);
-  const toTensor = (part: WorkerSetup['x']) => tensor(part.data, { shape: part.shape });
+  // The dtype of the copy sent: tensor() alone would read a bool tensor's bytes as int32 and float64 as float32.
+  const toTensor = (part: WorkerSetup['x']) => tensor(part.data, { shape: part.shape, dtype: dtypeOf(part.data) });
   const x = toTensor(setup.x), y = toTensor(setup.y);
   port.on('message', async ({ index, task }: { index: number; task: FoldTask<unknown> }) => {
     try {

@@ -1,7 +1,6 @@
 /** Reading labels as the evaluation protocols and baselines need them: one key per sample. */
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import { ShapeError } from '../util/errors.js';
 
@@ -22,11 +21,4 @@ export function sampleKeys(where: string, arg: string, y: TensorLike): Float64Ar
     for (let c = 1; c < k; c++) if (v[i * k + c]! > v[i * k + best]!) best = c;
     return best;
   });
-}
-
-/** The number of samples of a tensor-like (its first dimension). */
-export function sampleCount(where: string, arg: string, x: TensorLike): number {
-  const t: Tensor = toTensor(where, arg, x);
-  if (t.rank === 0) throw new ShapeError(`${where}: argument '${arg}' expected samples along the first axis, received a scalar`);
-  return t.shape[0]!;
 }

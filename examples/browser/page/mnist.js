@@ -5,18 +5,17 @@ import { parseIdx, tensor } from 'layerwise';
 async function fetchIdx(name) {
   const response = await fetch(`/mnist/${name}`);
   if (!response.ok) throw new Error(`fetching /mnist/${name} failed with HTTP ${response.status}`);
-  return parseIdx(new Uint8Array(await response.arrayBuffer()), name);
+  return parseIdx(await response.arrayBuffer(), name);
 }
 
 async function loadSplit(imagesFile, labelsFile, count) {
   const [images, labels] = await Promise.all([fetchIdx(imagesFile), fetchIdx(labelsFile)]);
   const [available, height, width] = images.shape;
   const n = Math.min(count, available);
-  const pixels = new Float32Array(n * height * width);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
+  // The bytes as they come: uint8 pixels make an int32 tensor of 0–255, divided into float32 0–1.
   return {
-    x: tensor(pixels, { shape: [n, height, width, 1] }),
-    y: tensor(Int32Array.from(labels.data.subarray(0, n))),
+    x: tensor(images.data.subarray(0, n * height * width), [n, height, width, 1]).div(255),
+    y: tensor(labels.data.subarray(0, n)),
   };
 }
 

@@ -10,6 +10,7 @@ export type Logs = Record<string, number>;
 /** What fit tells callbacks about the run. */
 export interface TrainingParams {
   epochs: number;
+  /** The first epoch to run; a callback that restores a run (fit's resumeFrom) moves it in onTrainBegin. */
   initialEpoch: number;
   /** Batches per epoch. */
   steps: number;

@@ -28,6 +28,11 @@ export class History implements Callback {
   /** One array per metric, one value per epoch. */
   readonly history: Record<string, number[]> = {};
   params: TrainingParams | null = null;
+  /**
+   * The epoch whose onEpochEnd callbacks are running, with its logs (fit sets it). History records it after
+   * them, since they may still change the logs; a checkpoint saved meanwhile counts it as done.
+   */
+  ending: { epoch: number; logs: Logs } | null = null;
 
   setContext(_model: TrainingTarget, params: TrainingParams): void {
     this.params = params;
@@ -36,6 +41,7 @@ export class History implements Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+    this.ending = null;
   }
 
   /**

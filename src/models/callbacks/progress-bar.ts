@@ -1,8 +1,9 @@
 /**
- * The training display: `Epoch 1/5`, then a progress line updated in place on a terminal (through
- * cli-progress), or a single line per epoch when the output is not a terminal (logs, CI) or verbose is 2.
+ * The training display: `Epoch 1/5`, then a progress line updated in place on a terminal, or a single
+ * line per epoch when the output is not a terminal (logs, CI, browsers) or verbose is 2. Drawing in place
+ * needs Node: the Node entry (src/index.ts) provides it (terminal-line.ts, through cli-progress), so the
+ * browser bundle carries none of it.
  */
-import cliProgress from 'cli-progress';
 import type { Callback, Logs, TrainingParams, TrainingTarget } from './callback.js';
 import { progressLine } from './progress-line.js';
 
@@ -12,9 +13,26 @@ export interface ProgressOutput {
   isTTY?: boolean;
 }
 
-/** A terminal is a stream (cli-progress draws on it). */
+/** A terminal is a stream (the in-place line draws on it). */
 function isTerminal(out: ProgressOutput): out is ProgressOutput & NodeJS.WritableStream {
   return out.isTTY === true;
+}
+
+/** A line redrawn in place, `steps` steps long. */
+export interface InPlaceLine {
+  update(step: number, line: string): void;
+  /** Leaves the line as it is and ends the drawing. */
+  stop(): void;
+}
+
+/** Starts an in-place line on a terminal, showing `first`. */
+export type InPlaceLines = (terminal: NodeJS.WritableStream, steps: number, first: string) => InPlaceLine;
+
+let inPlaceLines: InPlaceLines | null = null;
+
+/** How progress is drawn in place on terminals (null: one line per epoch everywhere). src/index.ts sets it. */
+export function drawProgressInPlace(lines: InPlaceLines | null): void {
+  inPlaceLines = lines;
 }
 
 /** process.stdout in Node; in a browser, lines go to the console. */
@@ -29,33 +47,23 @@ export class ProgressLine {
   readonly #inPlace: boolean;
   readonly #steps: number;
   readonly #start = performance.now();
-  #bar: cliProgress.SingleBar | null = null;
+  #bar: InPlaceLine | null = null;
 
   constructor(steps: number, out: ProgressOutput, inPlace: boolean) {
     this.#out = out;
     this.#steps = steps;
-    if (inPlace && isTerminal(out)) {
-      this.#bar = new cliProgress.SingleBar({
-        format: (_options, params, payload: { line: string }) => payload.line ?? this.#line(params.value, {}),
-        stream: out,
-        hideCursor: true,
-        linewrap: false,
-        fps: 10,
-        gracefulExit: true,
-      });
-      this.#bar.start(steps, 0, { line: this.#line(0, {}) });
-    }
-    this.#inPlace = this.#bar !== null;
+    this.#inPlace = inPlace && isTerminal(out) && inPlaceLines !== null;
+    if (this.#inPlace && isTerminal(out) && inPlaceLines) this.#bar = inPlaceLines(out, steps, this.#line(0, {}));
   }
 
   update(step: number, logs: Logs): void {
-    this.#bar?.update(step, { line: this.#line(step, logs) });
+    this.#bar?.update(step, this.#line(step, logs));
   }
 
   finish(logs: Logs): void {
     const line = this.#line(this.#steps, logs);
     if (this.#bar) {
-      this.#bar.update(this.#steps, { line });
+      this.#bar.update(this.#steps, line);
       this.#bar.stop();
       this.#bar = null;
     } else {

@@ -3,13 +3,14 @@
  * checked parts. Reading validates everything a file can get wrong — structure, weight specs, byte
  * counts, training state — and says where, before anything is built or assigned.
  */
-import type { BaseLayer, JsonObject } from '../../layers/index.js';
-import { isJsonObject } from '../../layers/index.js';
+import type { BaseLayer } from '../../layers/index.js';
 import type { LossIdentifier } from '../../losses/index.js';
 import { getLoss } from '../../losses/index.js';
 import type { MetricIdentifier } from '../../metrics/index.js';
 import type { Optimizer } from '../../optimizers/index.js';
 import { ValueError, describe } from '../../util/errors.js';
+import type { JsonObject } from '../../util/json.js';
+import { isJsonObject } from '../../util/json.js';
 import type { ModelArtifacts, TrainingConfig, WeightSpec } from './format.js';
 import { FORMAT, GENERATED_BY } from './format.js';
 import { OPTIMIZER_GROUP, optimizerConfig, optimizerWeights } from './optimizer-state.js';

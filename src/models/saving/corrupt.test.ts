@@ -9,9 +9,14 @@ import { BatchNormalization, Conv2D, Dense, Flatten } from '../../layers/index.j
 import { randomUniform } from '../../tensor/creation.js';
 import { LayerwiseError } from '../../util/errors.js';
 import { Rng, setSeed } from '../../util/random.js';
+import { loadModel } from '../load-model.js';
 import { Sequential } from '../sequential.js';
-import { loadModel } from './load-model.js';
+import { fileHandler } from './files.js';
+import { openPathsWith } from './io.js';
 import { memoryHandler } from './testing.js';
+
+// Paths are Node's files, as the Node entry (src/index.ts) sets them up.
+openPathsWith(fileHandler);
 
 const root = mkdtempSync(join(tmpdir(), 'layerwise-corrupt-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -4,8 +4,8 @@
  * `group1-shard1of3.bin`...). Every file is replaced atomically. Reading checks model.json's structure and
  * that each weights file exists and holds exactly the bytes its manifest group describes.
  */
-import { isJsonObject } from '../../layers/index.js';
 import { ValueError, describe } from '../../util/errors.js';
+import { isJsonObject } from '../../util/json.js';
 import { syncFolder, writeFileAtomic } from './atomic-file.js';
 import type { IOHandler, ModelArtifacts, ModelJson, WeightSpec, WeightsManifestGroup } from './format.js';
 import type { NodeHost } from './node-host.js';
@@ -98,7 +98,7 @@ function readFile(host: NodeHost, file: string, what: string): Uint8Array {
 }
 
 /** model.json parsed and its manifest checked. */
-export function readModelJson(host: NodeHost, jsonFile: string, where: string): ModelJson {
+function readModelJson(host: NodeHost, jsonFile: string, where: string): ModelJson {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(readFile(host, jsonFile, where));
   let json: unknown;
   try {

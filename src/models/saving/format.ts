@@ -4,7 +4,7 @@
  * one or more files. `ModelArtifacts` is the same content in memory, shaped like TensorFlow.js's, so its
  * IO handlers (`tf.io.fromMemory`, `tf.io.withSaveHandler`) and layerwise's exchange models directly.
  */
-import type { JsonObject } from '../../layers/index.js';
+import type { JsonObject } from '../../util/json.js';
 
 /** Weight dtypes the format defines that layerwise reads (`string` and `complex64` never hold layer weights). */
 export type WeightDType = 'float32' | 'int32' | 'bool';

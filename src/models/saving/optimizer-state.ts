@@ -4,14 +4,14 @@
  * follow TensorFlow.js (`iter`, then `dense/kernel/m` for every variable, then `dense/kernel/v`...), so
  * TensorFlow.js picks up the state of the optimizers it shares with layerwise.
  */
-import type { JsonObject } from '../../layers/index.js';
-import { ConfigReader, isJsonObject } from '../../layers/index.js';
 import type { Optimizer } from '../../optimizers/index.js';
 import { Adagrad, Adam, AdamW, RMSprop, SGD } from '../../optimizers/index.js';
 import { scalar, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
 import { ValueError, describe, fmtShape } from '../../util/errors.js';
+import type { JsonObject } from '../../util/json.js';
+import { JsonReader, isJsonObject } from '../../util/json.js';
 import { shapesEqual } from '../../util/shape.js';
 import type { NamedTensor } from './weights.js';
 
@@ -50,7 +50,7 @@ export function optimizerFromConfig(v: unknown, where: string): Optimizer {
   if (!isJsonObject(v) || typeof v['class_name'] !== 'string' || !isJsonObject(v['config'] ?? {})) {
     throw new ValueError(`${where} expected { class_name, config } naming an optimizer, received ${describe(v)}`);
   }
-  const c = new ConfigReader((v['config'] ?? {}) as JsonObject, `${where}.config`);
+  const c = new JsonReader((v['config'] ?? {}) as JsonObject, `${where}.config`);
   const optional = (key: string): number | undefined => (c.get(key) === undefined || c.get(key) === null ? undefined : c.number(key));
   const common = {
     learningRate: optional('learning_rate') ?? optional('lr'),

@@ -1,26 +1,23 @@
 /**
- * Continuing a run from a checkpoint: the weights, the optimizer's slots, iteration count and learning
- * rate, and the random generator's position all come back, so the next epoch shuffles, drops out and
- * updates exactly as the uninterrupted run did. Everything is checked before anything is assigned.
+ * Continuing a run from a checkpoint (fit's `resumeFrom`): the weights, the optimizer's slots, iteration
+ * count and learning rate, the random generator's position and the history all come back, and training
+ * starts at the epoch after the checkpoint's last, so the next epoch shuffles, drops out and updates
+ * exactly as the uninterrupted run did. Everything is checked before anything is assigned. Like Keras's
+ * BackupAndRestore, it is a callback: it restores in onTrainBegin, before the callbacks after it start.
  */
-import type { BaseLayer } from '../../layers/index.js';
-import { isJsonObject } from '../../layers/index.js';
-import type { Optimizer } from '../../optimizers/index.js';
 import type { Variable } from '../../tensor/variable.js';
 import { ValueError } from '../../util/errors.js';
+import { isJsonObject } from '../../util/json.js';
 import { setRandomState } from '../../util/random.js';
+import type { Callback, TrainingParams, TrainingTarget } from '../callbacks/callback.js';
 import { checkArtifacts } from './artifacts.js';
+import type { SavedModel } from './checkpoint-target.js';
+import { savedModel } from './checkpoint-target.js';
 import type { ModelLocation } from './io.js';
 import { loadArtifacts } from './io.js';
 import { planOptimizerRestore } from './optimizer-state.js';
 import type { TrainingState } from './training-state.js';
 import { planWeights } from './weight-matching.js';
-
-export interface ResumeTarget {
-  label: string;
-  layers: readonly BaseLayer[];
-  optimizer: Optimizer;
-}
 
 /** The learning rate the checkpoint's optimizer had (ReduceLROnPlateau may have lowered it), if recorded. */
 function savedLearningRate(config: unknown): number | null {
@@ -30,21 +27,47 @@ function savedLearningRate(config: unknown): number | null {
   return typeof lr === 'number' && Number.isFinite(lr) && lr >= 0 ? lr : null;
 }
 
-/** Restores a checkpoint's weights and training state into `target`; returns the training state. */
-export async function restoreTrainingState(target: ResumeTarget, location: ModelLocation, where: string): Promise<TrainingState> {
+/** Restores a checkpoint's weights and training state into a compiled model; returns the training state. */
+export async function restoreTrainingState(model: SavedModel, location: ModelLocation, where: string): Promise<TrainingState> {
+  const optimizerNow = model.optimizer;
+  if (!optimizerNow) throw new ValueError(`${where}: ${model.label} must be compiled before it can resume (the optimizer receives the saved state)`);
   const artifacts = checkArtifacts(await loadArtifacts(location, where), where);
   const state = artifacts.trainingState;
   if (!state) {
     throw new ValueError(`${where}: the saved model has no training state to resume from; write checkpoints with ModelCheckpoint, or save with { includeTrainingState: true }`);
   }
-  const weights = planWeights(target.layers, artifacts.weights, where);
-  const trainable = new Set<Variable>(target.layers.flatMap((l) => l.trainableWeights));
+  const weights = planWeights(model.layers, artifacts.weights, where);
+  const trainable = new Set<Variable>(model.layers.flatMap((l) => l.trainableWeights));
   const trainableNames = new Map([...weights.savedNames].filter(([v]) => trainable.has(v)));
-  const optimizer = planOptimizerRestore(target.optimizer, trainableNames, artifacts.optimizerWeights, where);
-  const lr = target.optimizer.schedule === null ? savedLearningRate(artifacts.trainingConfig) : null;
+  const optimizer = planOptimizerRestore(optimizerNow, trainableNames, artifacts.optimizerWeights, where);
+  const lr = optimizerNow.schedule === null ? savedLearningRate(artifacts.trainingConfig) : null;
   weights.apply();
   optimizer();
-  if (lr !== null) target.optimizer.learningRate = lr;
+  if (lr !== null) optimizerNow.learningRate = lr;
   setRandomState(state.random);
   return state;
+}
+
+/** The callback behind fit's `resumeFrom`: restores the checkpoint, continues its history, and moves the start. */
+export class ResumeFrom implements Callback {
+  #model: SavedModel | null = null;
+  #params: TrainingParams | null = null;
+
+  constructor(readonly location: ModelLocation) {}
+
+  setContext(model: TrainingTarget, params: TrainingParams): void {
+    this.#model = savedModel(model, 'fit (resumeFrom)');
+    this.#params = params;
+  }
+
+  async onTrainBegin(): Promise<void> {
+    const model = this.#model!;
+    const state = await restoreTrainingState(model, this.location, 'fit (resumeFrom)');
+    this.#params!.initialEpoch = (state.epoch ?? -1) + 1;
+    const history = model.history;
+    if (history) {
+      history.epoch.push(...state.history.epochs);
+      for (const [key, values] of Object.entries(state.history.logs)) history.history[key] = [...values];
+    }
+  }
 }

@@ -16,9 +16,14 @@ import { randomUniform, tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { setSeed } from '../../util/random.js';
 import { Model } from '../model.js';
+import { loadModel } from '../load-model.js';
 import { Sequential } from '../sequential.js';
-import { loadModel } from './load-model.js';
+import { fileHandler } from './files.js';
+import { openPathsWith } from './io.js';
 import { memoryHandler } from './testing.js';
+
+// Paths are Node's files, as the Node entry (src/index.ts) sets them up.
+openPathsWith(fileHandler);
 
 const memory = memoryHandler;
 

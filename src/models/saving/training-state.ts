@@ -4,10 +4,12 @@
  * uninterrupted run would), and the history so far. It travels in model.json's `userDefinedMetadata`,
  * which TensorFlow.js keeps and otherwise ignores.
  */
-import type { JsonObject, JsonValue } from '../../layers/index.js';
-import { isJsonObject } from '../../layers/index.js';
 import { ValueError, describe } from '../../util/errors.js';
+import type { JsonObject, JsonValue } from '../../util/json.js';
+import { isJsonObject } from '../../util/json.js';
 import type { RandomState } from '../../util/random.js';
+import { getRandomState } from '../../util/random.js';
+import type { History } from '../callbacks/history.js';
 
 export interface TrainingState {
   /** The last epoch completed (0-based); null before any. */
@@ -20,6 +22,23 @@ export interface TrainingState {
 }
 
 const KEY = 'layerwise';
+
+/**
+ * The state of a run now: the epochs its History holds — with the epoch whose end callbacks are running,
+ * which is done though History records it last — and the random generator's position.
+ */
+export function trainingStateOf(history: History | null): TrainingState {
+  const epochs = [...(history?.epoch ?? [])];
+  const logs = Object.fromEntries(Object.entries(history?.history ?? {}).map(([k, v]) => [k, [...v]]));
+  const ending = history?.ending;
+  if (ending && !epochs.includes(ending.epoch)) {
+    for (const key of new Set([...Object.keys(logs), ...Object.keys(ending.logs)])) {
+      (logs[key] ??= epochs.map(() => NaN)).push(ending.logs[key] ?? NaN);
+    }
+    epochs.push(ending.epoch);
+  }
+  return { epoch: epochs.length > 0 ? epochs[epochs.length - 1]! : null, random: getRandomState(), history: { epochs, logs } };
+}
 
 /** JSON has no NaN or Infinity: they are written as null and read back as NaN. */
 const toJson = (v: number): number | null => (Number.isFinite(v) ? v : null);

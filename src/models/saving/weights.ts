@@ -3,11 +3,11 @@
  * bytes, little-endian as TensorFlow.js writes them); decoding checks every spec and the byte count
  * before it makes any tensor, and reads tensorflowjs_converter's quantized weights too.
  */
-import { isJsonObject } from '../../layers/index.js';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { storage } from '../../tensor/tensor.js';
 import { ValueError, describe } from '../../util/errors.js';
+import { isJsonObject } from '../../util/json.js';
 import { sizeOf } from '../../util/shape.js';
 import type { WeightDType, WeightQuantization, WeightSpec } from './format.js';
 import { BYTES_PER_ELEMENT } from './format.js';
@@ -106,7 +106,7 @@ export function decodeWeights(specs: readonly WeightSpec[], bytes: Uint8Array, w
     const size = sizeOf(spec.shape);
     const values = readValues(bytes, offset, size, spec);
     offset += byteLength(spec);
-    return { name: spec.name, tensor: tensor(values, { shape: spec.shape }), ...(spec.group ? { group: spec.group } : {}) };
+    return { name: spec.name, tensor: tensor(values, { shape: spec.shape, dtype: spec.dtype }), ...(spec.group ? { group: spec.group } : {}) };
   });
 }
 

@@ -2,12 +2,12 @@
  * The model doctor's checks of the inputs: values far from the small, homogeneous range networks learn
  * well from (the seed's "value normalization"), missing values, and features that carry no information.
  */
-import type { FeatureStats } from '../data/index.js';
-import { featureStats } from '../data/index.js';
-import { Normalization } from '../layers/index.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { storage } from '../tensor/tensor.js';
-import type { DoctorCheck, DoctorContext } from './doctor.js';
+import type { FeatureStats } from '../../data/index.js';
+import { featureStats } from '../../data/index.js';
+import { Normalization } from '../../layers/index.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { storage } from '../../tensor/tensor.js';
+import type { DoctorCheck, DoctorContext } from './check.js';
 
 /** A typical magnitude (root mean square) above this means the feature was not scaled. */
 const UNSCALED_RMS = 10;

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../ops/tensor-methods.js';
-import { Conv2D, Dense, Flatten, Normalization } from '../layers/index.js';
-import type { LossIdentifier } from '../losses/index.js';
-import type { OptimizerIdentifier } from '../optimizers/index.js';
-import { Adam, SGD } from '../optimizers/index.js';
-import { randomNormal, tensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { setSeed } from '../util/random.js';
-import type { DoctorFinding } from './doctor.js';
-import { Sequential } from './sequential.js';
+import '../../ops/tensor-methods.js';
+import { Conv2D, Dense, Flatten, Normalization } from '../../layers/index.js';
+import type { LossIdentifier } from '../../losses/index.js';
+import type { OptimizerIdentifier } from '../../optimizers/index.js';
+import { Adam, SGD } from '../../optimizers/index.js';
+import { randomNormal, tensor } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { setSeed } from '../../util/random.js';
+import type { DoctorFinding } from './check.js';
+import { Sequential } from '../sequential.js';
 
 interface Setup {
   units?: number;

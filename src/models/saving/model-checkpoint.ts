@@ -1,14 +1,15 @@
 /**
  * ModelCheckpoint: saves the model at the end of every epoch, or only when a monitored value improves,
- * into one folder that a kill at any moment leaves loadable (see saving/checkpoint-files.ts). By default
+ * into one folder that a kill at any moment leaves loadable (see checkpoint-files.ts). By default
  * the checkpoint carries the training state, so `fit(x, y, { resumeFrom: path })` continues the run.
  */
 import { ValueError, describe } from '../../util/errors.js';
-import { Model } from '../model.js';
-import { writeCheckpoint } from '../saving/checkpoint-files.js';
-import type { Callback, Logs, TrainingParams, TrainingTarget } from './callback.js';
-import type { MonitorMode } from './monitor.js';
-import { Monitor } from './monitor.js';
+import type { Callback, Logs, TrainingParams, TrainingTarget } from '../callbacks/callback.js';
+import type { MonitorMode } from '../callbacks/monitor.js';
+import { Monitor } from '../callbacks/monitor.js';
+import type { SavedModel } from './checkpoint-target.js';
+import { savedModel } from './checkpoint-target.js';
+import { writeCheckpoint } from './checkpoint-files.js';
 
 export interface ModelCheckpointOptions {
   /** The checkpoint's folder: model.json and its weights file, in the TensorFlow.js Layers format. */
@@ -32,7 +33,7 @@ export class ModelCheckpoint implements Callback {
   readonly verbose: boolean;
   /** The best monitored value so far (saveBestOnly). */
   best: number;
-  #model: Model | null = null;
+  #model: SavedModel | null = null;
 
   constructor(options: ModelCheckpointOptions) {
     if (typeof options !== 'object' || options === null || typeof options.path !== 'string' || options.path === '') {
@@ -47,8 +48,7 @@ export class ModelCheckpoint implements Callback {
   }
 
   setContext(model: TrainingTarget, _params: TrainingParams): void {
-    if (!(model instanceof Model)) throw new ValueError(`ModelCheckpoint: expected a layerwise Model to save, received ${describe(model)}`);
-    this.#model = model;
+    this.#model = savedModel(model, 'ModelCheckpoint');
   }
 
   /** A resumed run's history already holds the earlier epochs: the best among them still counts. */

@@ -1,5 +1,5 @@
 /** The model doctor's check of the optimizer: a learning rate far outside the range that usually trains. */
-import type { DoctorCheck } from './doctor.js';
+import type { DoctorCheck } from './check.js';
 
 /** Where each optimizer usually trains, and how far outside counts as "far". */
 const USUAL: Record<string, { low: number; high: number; default: number }> = {

@@ -8,10 +8,15 @@ import { Dense, Dropout } from '../../layers/index.js';
 import { randomNormal, randomUniform } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Rng, getRandomState, rng, setRandomState, setSeed } from '../../util/random.js';
-import { loadModel } from '../saving/load-model.js';
+import type { Callback } from '../callbacks/callback.js';
+import { loadModel } from '../load-model.js';
 import { Sequential } from '../sequential.js';
-import type { Callback } from './callback.js';
+import { fileHandler } from './files.js';
+import { openPathsWith } from './io.js';
 import { ModelCheckpoint } from './model-checkpoint.js';
+
+// Paths are Node's files, as the Node entry (src/index.ts) sets them up.
+openPathsWith(fileHandler);
 
 const root = mkdtempSync(join(tmpdir(), 'layerwise-checkpoint-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -96,6 +101,23 @@ describe('resuming', () => {
     assert.deepEqual(model.getWeights().map((w) => w.toArray()), before, 'weights unchanged');
     assert.equal(model.optimizer!.iterations, 0);
     assert.deepEqual(getRandomState(), random, 'the random generator unchanged');
+  });
+
+  test('saved from a callback at an epoch\'s end, the training state counts that epoch with its final logs', async () => {
+    const { x, y } = data();
+    const model = net();
+    const seen: { epoch: number; history: Record<string, number[]> }[] = [];
+    const edits: Callback = { onEpochEnd: (_epoch, logs) => void (logs['note'] = 7) };
+    const saver: Callback = {
+      onEpochEnd: () => {
+        const metadata = model.toArtifacts({ includeTrainingState: true }).userDefinedMetadata as { layerwise: { trainingState: { epoch: number; history: { logs: Record<string, number[]> } } } };
+        seen.push({ epoch: metadata.layerwise.trainingState.epoch, history: metadata.layerwise.trainingState.history.logs });
+      },
+    };
+    const history = await model.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, callbacks: [edits, saver] });
+    assert.deepEqual(seen.map((s) => s.epoch), [0, 1]);
+    assert.deepEqual(seen[1]!.history, { loss: history.history['loss'], note: [7, 7] }, 'the epoch being ended is in, with the logs as callbacks left them');
+    assert.equal(history.ending, null, 'nothing is left pending after fit');
   });
 
   test('resumeFrom needs training state; initialEpoch and resumeFrom exclude each other', async () => {

@@ -2,11 +2,11 @@
  * The model doctor's checks of the labels: their encoding against the loss, class imbalance where
  * accuracy misleads, and a validation split cut from sorted labels.
  */
-import type { Loss } from '../losses/index.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { storage } from '../tensor/tensor.js';
-import { nameKey } from '../util/names.js';
-import type { DoctorCheck, DoctorContext, DoctorFinding } from './doctor.js';
+import type { Loss } from '../../losses/index.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { storage } from '../../tensor/tensor.js';
+import { nameKey } from '../../util/names.js';
+import type { DoctorCheck, DoctorContext, DoctorFinding } from './check.js';
 
 /** Largest / smallest class count from which accuracy is a poor summary. */
 const IMBALANCE_RATIO = 4;

@@ -3,17 +3,18 @@
  * folder, a model.json path or an IO handler. The model is built and every weight checked before any is
  * assigned; a file with a training config comes back compiled, with its optimizer's state when saved.
  */
-import type { JsonObject, LayerFactory } from '../../layers/index.js';
-import { getLoss } from '../../losses/index.js';
-import { checkMetric } from '../../metrics/index.js';
-import { ValueError, describe } from '../../util/errors.js';
-import type { Model } from '../model.js';
-import { checkArtifacts } from './artifacts.js';
-import type { ModelLocation } from './io.js';
-import { loadArtifacts } from './io.js';
-import { optimizerFromConfig, planOptimizerRestore } from './optimizer-state.js';
+import type { LayerFactory } from '../layers/index.js';
+import { getLoss } from '../losses/index.js';
+import { checkMetric } from '../metrics/index.js';
+import { ValueError, describe } from '../util/errors.js';
+import type { JsonObject } from '../util/json.js';
+import type { Model } from './model.js';
+import { checkArtifacts } from './saving/artifacts.js';
+import type { ModelLocation } from './saving/io.js';
+import { loadArtifacts } from './saving/io.js';
+import { optimizerFromConfig, planOptimizerRestore } from './saving/optimizer-state.js';
+import { planWeights } from './saving/weight-matching.js';
 import { modelFromTopology } from './topology-read.js';
-import { planWeights } from './weight-matching.js';
 
 export interface LoadModelOptions {
   /** Your own layer classes by the class name the file uses: `{ MyLayer: (config) => new MyLayer({...}) }`. */

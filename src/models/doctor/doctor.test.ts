@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Dense, Dropout } from '../layers/index.js';
-import type { LossIdentifier } from '../losses/index.js';
-import { BinaryCrossentropy, CategoricalCrossentropy, getLoss } from '../losses/index.js';
-import { getOptimizer } from '../optimizers/index.js';
-import type { DoctorCheck } from './doctor.js';
+import { Dense, Dropout } from '../../layers/index.js';
+import type { LossIdentifier } from '../../losses/index.js';
+import { BinaryCrossentropy, CategoricalCrossentropy, getLoss } from '../../losses/index.js';
+import { getOptimizer } from '../../optimizers/index.js';
+import type { DoctorCheck } from './check.js';
 import { DOCTOR_CHECKS, diagnose } from './doctor.js';
-import { Sequential } from './sequential.js';
+import { Sequential } from '../sequential.js';
 
 function warningsOf(activation: string, loss: LossIdentifier, units = 10, after: 'dropout' | null = null): string[] {
   const model = new Sequential([new Dense({ units: 8, activation: 'relu', inputShape: [4] }), new Dense({ units, activation, name: 'out' })]);

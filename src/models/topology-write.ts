@@ -3,9 +3,9 @@
  * layers } }` for a stack, `{ class_name: 'Model', config: { name, layers (each with inbound_nodes),
  * input_layers, output_layers } }` for a graph of layers.
  */
-import type { BaseLayer, JsonObject, JsonValue, LayerShape, SymbolicTensor } from '../../layers/index.js';
-import { ValueError } from '../../util/errors.js';
-import type { Graph } from '../graph.js';
+import type { BaseLayer, JsonObject, JsonValue, LayerShape, SymbolicTensor } from '../layers/index.js';
+import { ValueError } from '../util/errors.js';
+import type { Graph } from './graph.js';
 
 /** What the file says wrote it (TensorFlow.js ignores both fields; Keras reads them as versions). */
 const WRITER = { keras_version: 'layerwise', backend: 'layerwise' };

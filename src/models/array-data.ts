@@ -1,7 +1,8 @@
 /**
- * Training data as fit, evaluate and trainOnBatch receive it: converted to tensors once, checked against
- * the model (sample counts, input shape, label shape for the loss), split for validation, and cut into
- * batches with one copy per batch.
+ * Training data held in tensors (arrays), as fit, evaluate and trainOnBatch receive it: converted once,
+ * checked against the model (sample counts, input shape, label shape for the loss), split for validation,
+ * and cut into batches with one copy per batch. (Streaming datasets are data/'s; this is Keras's array
+ * data adapter.)
  */
 import { shuffledIndices, sliceRows, takeRows } from '../data/index.js';
 import type { LayerShape } from '../layers/index.js';
@@ -24,13 +25,13 @@ export interface Batch {
  * Samples `offset .. offset + size - 1` of x, y and sampleWeight: the parts of a validationSplit share
  * the caller's arrays instead of copying them.
  */
-export interface Dataset extends Batch {
+export interface ArrayData extends Batch {
   offset: number;
   size: number;
 }
 
 /** Converts and checks that x, y and the sample weights agree on the number of samples. */
-export function toDataset(where: string, x: TensorLike, y: TensorLike, sampleWeight?: TensorLike | null): Dataset {
+export function toArrayData(where: string, x: TensorLike, y: TensorLike, sampleWeight?: TensorLike | null): ArrayData {
   const xs = toTensor(where, 'x', x);
   const ys = toTensor(where, 'y', y);
   if (xs.rank === 0) throw new ShapeError(`${where}: argument 'x' expected samples along the first axis, received a scalar`);
@@ -133,7 +134,7 @@ export function classWeightsToSampleWeights(where: string, y: Tensor, classWeigh
 }
 
 /** Keras's validationSplit: the last fraction of the samples (taken before shuffling) validates. */
-export function splitForValidation(where: string, data: Dataset, fraction: number): [Dataset, Dataset] {
+export function splitForValidation(where: string, data: ArrayData, fraction: number): [ArrayData, ArrayData] {
   if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
     throw new ValueError(`${where}: option 'validationSplit' expected a number in (0, 1), received ${describe(fraction)}`);
   }
@@ -141,19 +142,19 @@ export function splitForValidation(where: string, data: Dataset, fraction: numbe
   if (at === 0 || at === data.size) {
     throw new ValueError(`${where}: validationSplit ${fraction} of ${data.size} samples leaves ${at === 0 ? 'no training' : 'no validation'} samples`);
   }
-  const part = (start: number, end: number): Dataset => ({ ...data, offset: data.offset + start, size: end - start });
+  const part = (start: number, end: number): ArrayData => ({ ...data, offset: data.offset + start, size: end - start });
   return [part(0, at), part(at, data.size)];
 }
 
 /** The rows of an epoch, shuffled or in order: what takeBatch picks batches from. */
-export function epochOrder(data: Dataset, shuffle: boolean): Int32Array {
+export function epochOrder(data: ArrayData, shuffle: boolean): Int32Array {
   const order = shuffle ? shuffledIndices(data.size) : new Int32Array(data.size).map((_, i) => i);
   if (data.offset !== 0) for (let i = 0; i < order.length; i++) order[i]! += data.offset;
   return order;
 }
 
 /** The batch of rows `order[start..end)` (see epochOrder), copied once. */
-export function takeBatch(data: Dataset, order: Int32Array, start: number, end: number): Batch {
+export function takeBatch(data: ArrayData, order: Int32Array, start: number, end: number): Batch {
   return {
     x: takeRows(data.x, order, start, end),
     y: takeRows(data.y, order, start, end),
@@ -162,7 +163,7 @@ export function takeBatch(data: Dataset, order: Int32Array, start: number, end: 
 }
 
 /** Samples start..end-1, in order (evaluate), copied once. */
-export function sliceBatch(data: Dataset, start: number, end: number): Batch {
+export function sliceBatch(data: ArrayData, start: number, end: number): Batch {
   const [from, to] = [data.offset + start, data.offset + end];
   return {
     x: sliceRows(data.x, from, to),

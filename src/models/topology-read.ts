@@ -3,12 +3,14 @@
  * (a list of layers, perhaps led by an InputLayer, or the older bare list) and functional models
  * (`Model` / `Functional`: layers with inbound nodes, in Keras 2's nested lists or Keras 3's `args`).
  */
-import type { BaseLayer, JsonObject, JsonValue, LayerFactory, SymbolicTensor } from '../../layers/index.js';
-import { ConfigReader, Input, Layer, MergeLayer, isJsonObject, layerFromConfig } from '../../layers/index.js';
-import { isDType } from '../../util/dtype.js';
-import { LayerwiseError, ValueError, describe } from '../../util/errors.js';
-import { Model } from '../model.js';
-import { Sequential } from '../sequential.js';
+import type { BaseLayer, LayerFactory, SymbolicTensor } from '../layers/index.js';
+import { ConfigReader, Input, Layer, MergeLayer, layerFromConfig } from '../layers/index.js';
+import { isDType } from '../util/dtype.js';
+import { LayerwiseError, ValueError, describe } from '../util/errors.js';
+import type { JsonObject, JsonValue } from '../util/json.js';
+import { isJsonObject } from '../util/json.js';
+import { Model } from './model.js';
+import { Sequential } from './sequential.js';
 
 const SHAPE_KEYS = ['batch_input_shape', 'batchInputShape', 'batch_shape', 'input_shape', 'inputShape'];
 
