@@ -21,8 +21,8 @@ import { RedisServer, freePort, skipWithoutRedis } from './redis-server.js';
 // dist/test/cluster.test.js -> the repository root, where workers start (modules travel by their path relative to it).
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-const ALLOW = join('dist', 'src', 'workflow', 'cluster');
-const MODELS = new URL('../src/workflow/cluster/testing.js', import.meta.url);
+const ALLOW = join('dist', 'test', 'cluster-models');
+const MODELS = new URL('./cluster-models/models.js', import.meta.url);
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface WorkerProcess {
@@ -263,7 +263,7 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
     const outside = moduleExport(new URL('../src/workflow/testing.js', import.meta.url), 'buildClassifier');
     await assert.rejects(
       gridSearch(outside, { units: [4, 8] }, x, y, { fit: { epochs: 1 }, cluster: redis.url, verbose: 0 }),
-      /^LayerwiseError: gridSearch: trial [12] of 2 \(units=\d\): a worker refused it: worker pool-[12]: module dist\/src\/workflow\/testing\.js \(.*dist\/src\/workflow\/testing\.js\) is outside the folders this worker may import from \(.*dist\/src\/workflow\/cluster\): start the worker with --allow for its folder$/,
+      /^LayerwiseError: gridSearch: trial [12] of 2 \(units=\d\): a worker refused it: worker pool-[12]: module dist\/src\/workflow\/testing\.js \(.*dist\/src\/workflow\/testing\.js\) is outside the folders this worker may import from \(.*dist\/test\/cluster-models\): start the worker with --allow for its folder$/,
     );
     assert.ok(workers.some((w) => w.lines.some((l) => / refused gridSearch-[0-9a-f]+: trial . of 2 \(units=\d\): module dist\/src\/workflow\/testing\.js/.test(l))));
   });
@@ -322,6 +322,7 @@ describe('cluster faults', { skip: skipWithoutRedis }, () => {
     const other = mkdtempSync(join(tmpdir(), 'layerwise-other-'));
     try {
       cpSync(join(ROOT, 'dist', 'src'), join(other, 'dist', 'src'), { recursive: true });
+      cpSync(join(ROOT, ALLOW), join(other, ALLOW), { recursive: true });
       const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
       writeFileSync(join(other, 'package.json'), JSON.stringify({ ...pkg, version: '0.0.1-old' }));
       symlinkSync(join(ROOT, 'node_modules'), join(other, 'node_modules'));

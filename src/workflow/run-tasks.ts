@@ -8,8 +8,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import { getRandomState, setRandomState } from '../util/random.js';
-import type { ClusterOptions } from './cluster/options.js';
-import { checkClusterOption } from './cluster/options.js';
+import type { ClusterOptions } from './cluster-options.js';
+import { checkClusterOption } from './cluster-options.js';
 import type { ExperimentOptions, FoldTask } from './fold-task.js';
 import { resolveExperiment, runFold } from './fold-task.js';
 import { isModuleExport } from './module-export.js';
@@ -77,7 +77,7 @@ export async function runTasks<P>(
   if (experiment.fit !== undefined) sent.fit = experiment.fit;
   if (cluster) {
     // Loaded only here: the queue's client libraries are needed only by cluster runs.
-    const { runOnCluster } = await import('./cluster/caller.js');
+    const { runOnCluster } = await import('./cluster-caller.js');
     await runOnCluster(where, sent, x, y, tasks, cluster, tracker);
   } else if (workers > 1) {
     // Loaded only here, so code that never runs workers does not load node:worker_threads.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { allowedFolders, resolveAllowed, sendExport } from './allow.js';
+import { allowedFolders, resolveAllowed, sendExport } from './cluster-allow.js';
 
 const root = mkdtempSync(join(tmpdir(), 'layerwise-allow-'));
 after(() => rmSync(root, { recursive: true, force: true }));

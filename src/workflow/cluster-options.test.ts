@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkClusterOption, maskUrl, parseRedisUrl } from './options.js';
+import { checkClusterOption, maskUrl, parseRedisUrl } from './cluster-options.js';
 
 test('cluster option: a Redis URL or { url, name, timeout }; bad ones are refused naming the option, passwords masked', () => {
   assert.deepEqual(checkClusterOption('gridSearch', 'redis://host:6379/0'), {

@@ -5,8 +5,8 @@
  * commands meanwhile, and whoever watches hears of the reconnection to check what it may have missed.
  */
 import { Redis } from 'ioredis';
-import { LayerwiseError } from '../../util/errors.js';
-import type { RedisTarget } from './options.js';
+import { LayerwiseError } from '../util/errors.js';
+import type { RedisTarget } from './cluster-options.js';
 
 export interface Connection {
   readonly redis: Redis;

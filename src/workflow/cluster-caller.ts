@@ -9,21 +9,21 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Job, Queue, QueueEvents } from 'bullmq';
-import { backend } from '../../backend/index.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { LayerwiseError, ValueError } from '../../util/errors.js';
-import type { ExperimentOptions, FoldTask } from '../fold-task.js';
-import type { ModuleExport } from '../module-export.js';
-import type { TaskError, TaskTracker } from '../task-tracker.js';
-import { sendExport } from './allow.js';
-import type { Split } from './codec.js';
-import { MAX_VALUE_BYTES, loadOutcome, splitsBytes, tensorBytes } from './codec.js';
-import type { Connection } from './connection.js';
-import { connect } from './connection.js';
-import type { CheckedClusterOptions } from './options.js';
-import type { RunDataMeta, RunManifest, TaskJob, TaskReturn } from './runs.js';
-import { PREFIX, QUEUE_NAME, REFUSED, RUNS_KEY, SETUP_FAILED, dataKey, indexOfJob, jobIdOf, readManifest } from './runs.js';
-import { layerwiseVersion } from './version.js';
+import { backend } from '../backend/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { LayerwiseError, ValueError } from '../util/errors.js';
+import type { ExperimentOptions, FoldTask } from './fold-task.js';
+import type { ModuleExport } from './module-export.js';
+import type { TaskError, TaskTracker } from './task-tracker.js';
+import { sendExport } from './cluster-allow.js';
+import type { Split } from './cluster-codec.js';
+import { MAX_VALUE_BYTES, loadOutcome, splitsBytes, tensorBytes } from './cluster-codec.js';
+import type { Connection } from './cluster-connection.js';
+import { connect } from './cluster-connection.js';
+import type { CheckedClusterOptions } from './cluster-options.js';
+import type { RunDataMeta, RunManifest, TaskJob, TaskReturn } from './cluster-runs.js';
+import { PREFIX, QUEUE_NAME, REFUSED, RUNS_KEY, SETUP_FAILED, dataKey, indexOfJob, jobIdOf, readManifest } from './cluster-runs.js';
+import { layerwiseVersion } from './cluster-version.js';
 
 export async function runOnCluster<P>(
   where: string,

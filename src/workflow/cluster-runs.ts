@@ -8,13 +8,13 @@
  */
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { FoldFitOptions } from '../fold-task.js';
-import type { SentExport } from './allow.js';
-import type { StoredOutcome, TensorMeta } from './codec.js';
-import { loadOutcome } from './codec.js';
-import { connect } from './connection.js';
-import { checkRunName, checkTimeout, parseRedisUrl } from './options.js';
-import { LayerwiseError } from '../../util/errors.js';
+import type { FoldFitOptions } from './fold-task.js';
+import type { SentExport } from './cluster-allow.js';
+import type { StoredOutcome, TensorMeta } from './cluster-codec.js';
+import { loadOutcome } from './cluster-codec.js';
+import { connect } from './cluster-connection.js';
+import { checkRunName, checkTimeout, parseRedisUrl } from './cluster-options.js';
+import { LayerwiseError } from '../util/errors.js';
 
 export const PREFIX = 'layerwise';
 export const QUEUE_NAME = 'tasks';

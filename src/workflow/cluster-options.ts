@@ -2,7 +2,7 @@
  * The `cluster` option of crossValidate and the searches, and the Redis URL every part of the cluster
  * takes, checked before anything connects. Nothing here loads the queue's libraries.
  */
-import { ValueError, describe } from '../../util/errors.js';
+import { ValueError, describe } from '../util/errors.js';
 
 export interface ClusterOptions {
   /** 'redis://host:6379/0', 'redis://:password@host:6379/0', or 'rediss://…' for TLS. */

@@ -11,8 +11,8 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ValueError } from '../../util/errors.js';
-import type { ModuleExport } from '../module-export.js';
+import { ValueError } from '../util/errors.js';
+import type { ModuleExport } from './module-export.js';
 
 /** A module export as a task carries it. */
 export interface SentExport {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import '../../ops/tensor-methods.js';
-import { tensor } from '../../tensor/creation.js';
-import { bytesSplits, bytesTensor, loadOutcome, splitsBytes, storeOutcome, tensorBytes } from './codec.js';
+import '../ops/tensor-methods.js';
+import { tensor } from '../tensor/creation.js';
+import { bytesSplits, bytesTensor, loadOutcome, splitsBytes, storeOutcome, tensorBytes } from './cluster-codec.js';
 
 test('tensors, splits and results survive the trip through Redis exactly', () => {
   for (const t of [

@@ -9,23 +9,23 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { BackendName } from '../../backend/index.js';
-import { availableBackends, backend, setBackend } from '../../backend/index.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { LayerwiseError, ValueError, describe } from '../../util/errors.js';
-import type { ExperimentOptions, ResolvedExperiment } from '../fold-task.js';
-import { resolveExperiment, runFold } from '../fold-task.js';
-import type { ModuleExport } from '../module-export.js';
-import type { SentExport } from './allow.js';
-import { allowedFolders, resolveAllowed } from './allow.js';
-import type { Split } from './codec.js';
-import { bytesSplits, bytesTensor, storeOutcome } from './codec.js';
-import type { Connection } from './connection.js';
-import { connect } from './connection.js';
-import { checkTimeout, parseRedisUrl } from './options.js';
-import type { RunDataMeta, TaskJob, TaskReturn } from './runs.js';
-import { PREFIX, QUEUE_NAME, REFUSED, SETUP_FAILED, dataKey } from './runs.js';
-import { layerwiseVersion } from './version.js';
+import type { BackendName } from '../backend/index.js';
+import { availableBackends, backend, setBackend } from '../backend/index.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { LayerwiseError, ValueError, describe } from '../util/errors.js';
+import type { ExperimentOptions, ResolvedExperiment } from './fold-task.js';
+import { resolveExperiment, runFold } from './fold-task.js';
+import type { ModuleExport } from './module-export.js';
+import type { SentExport } from './cluster-allow.js';
+import { allowedFolders, resolveAllowed } from './cluster-allow.js';
+import type { Split } from './cluster-codec.js';
+import { bytesSplits, bytesTensor, storeOutcome } from './cluster-codec.js';
+import type { Connection } from './cluster-connection.js';
+import { connect } from './cluster-connection.js';
+import { checkTimeout, parseRedisUrl } from './cluster-options.js';
+import type { RunDataMeta, TaskJob, TaskReturn } from './cluster-runs.js';
+import { PREFIX, QUEUE_NAME, REFUSED, SETUP_FAILED, dataKey } from './cluster-runs.js';
+import { layerwiseVersion } from './cluster-version.js';
 
 export interface ClusterWorkerOptions {
   /** Folders whose modules tasks may import (at least one); every other module is refused. */

@@ -3,11 +3,11 @@
  * (little-endian, as typed arrays hold them on every machine Node runs on); results as JSON in which
  * NaN and ±Infinity, which JSON cannot hold, are written as strings and read back exactly.
  */
-import { tensor } from '../../tensor/creation.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import type { DType } from '../../util/dtype.js';
-import { isDType } from '../../util/dtype.js';
-import type { FoldOutcome } from '../fold-task.js';
+import { tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../util/dtype.js';
+import { isDType } from '../util/dtype.js';
+import type { FoldOutcome } from './fold-task.js';
 
 export interface TensorMeta {
   dtype: DType;
