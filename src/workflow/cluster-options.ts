@@ -34,7 +34,7 @@ export interface CheckedClusterOptions {
 }
 
 const KNOWN = ['url', 'name', 'timeout', 'checkInterval'];
-export const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** Checks a Redis URL: redis: or rediss:, a host, and a database number as its path (or none). */
 export function parseRedisUrl(where: string, arg: string, url: unknown): RedisTarget {

@@ -113,7 +113,7 @@ export function readManifest(json: string | null): RunManifest | null {
 }
 
 /** The state of each task's job ('missing' when Redis holds none). */
-export async function jobStates(queue: Queue, run: string, count: number): Promise<ClusterTaskRecord['state'][]> {
+async function jobStates(queue: Queue, run: string, count: number): Promise<ClusterTaskRecord['state'][]> {
   const states = await Promise.all(Array.from({ length: count }, (_, i) => queue.getJobState(jobIdOf(run, i))));
   return states.map((s) =>
     s === 'completed' ? 'done' : s === 'failed' ? 'failed' : s === 'active' ? 'running' : s === 'unknown' ? 'missing' : 'waiting',
