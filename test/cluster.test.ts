@@ -184,6 +184,29 @@ describe('cluster', { skip: skipWithoutRedis }, () => {
     assert.deepEqual((await listClusterRuns(redis.url)).map((r) => r.name).filter((n) => n === 'grid'), []);
   });
 
+  test('a caller killed mid-search: running the search again under its name picks up the finished trials instead of training them again', async () => {
+    const local = await localSearch(61, 40);
+    const caller = spawn(process.execPath, [join(ROOT, 'dist', 'test', 'cluster-caller.js'), redis.url, 'orphan'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    spawned.push(caller);
+    await new Promise<void>((resolve, reject) => {
+      caller.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        if (chunk.split('\n').some((l) => l.startsWith('{') && (JSON.parse(l) as TaskProgress).done >= 2)) resolve();
+      });
+      caller.on('exit', () => reject(new Error('the caller ended before it was killed')));
+    });
+    caller.kill('SIGKILL');
+    const { x, y } = clusters();
+    setSeed(61);
+    const again = await gridSearch(moduleExport(MODELS, 'buildClassifier'), SPACE, x, y, {
+      ...experiment(40), validation: { folds: 2 }, cluster: { url: redis.url, name: 'orphan' }, verbose: 0,
+    });
+    assert.deepEqual(again.trials, local.trials);
+    // The tasks the dead caller saw finish (2 or more), and any that finished since, were not trained again.
+    const started = pool.lines.filter((l) => / started orphan: /.test(l)).map((l) => l.replace(/^\S+ /, ''));
+    assert.equal(started.length, 8, `each of the 8 tasks started once:\n${started.join('\n')}`);
+    assert.equal(new Set(started).size, 8);
+  });
+
   test('a worker killed with SIGKILL mid-trial: its task is retried on another worker after the lock expires; the table equals the local one; nothing counted twice', async () => {
     const { x, y } = clusters();
     const local = await localSearch(21, 20);
