@@ -5,9 +5,10 @@
  *   2.4.5 a baseline and a first model that beats it, 2.4.6 a model that overfits,
  *   2.4.7 regularizing it and tuning it (a small search), then K-fold scores and the test set, once.
  *
- * Run: npm run build && node dist/examples/workflow.js [--workers N]
- * With --workers N the search and the K-fold run their trials and folds on N worker threads; the
- * scores are the same as without it.
+ * Run: npm run build && node dist/examples/workflow.js [--workers N | --cluster redis://host:6379/0]
+ * With --workers N the search and the K-fold run their trials and folds on N worker threads; with
+ * --cluster URL they are jobs on that Redis queue, for `npx layerwise worker URL --allow dist/examples`
+ * processes started in this folder on any number of machines. The scores are the same either way.
  */
 import {
   crossValidate, gridSearch, majorityClassBaseline, metrics, moduleExport, setSeed, trainTestSplit,
@@ -17,7 +18,9 @@ import { compareRegularization } from './overfitting.js';
 import { buildMlp, mnistVectors, pixelPipeline } from './mnist-mlp.js';
 
 const workersAt = process.argv.indexOf('--workers');
-const workers = workersAt > 0 ? Number(process.argv[workersAt + 1]) : 1;
+const clusterAt = process.argv.indexOf('--cluster');
+// Where the trials and folds run: here, on worker threads, or on the workers of a Redis queue.
+const where = clusterAt > 0 ? { cluster: process.argv[clusterAt + 1]! } : { workers: workersAt > 0 ? Number(process.argv[workersAt + 1]) : 1 };
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 setSeed(2024);
@@ -68,7 +71,7 @@ const search = await gridSearch(factory, { units: [128, 512], dropout: [0, 0.5] 
   validation: { testSize: 0.2 },
   stratify: true,
   fit: { epochs: 10, batchSize: 64 },
-  workers,
+  ...where,
 });
 console.log(indent(search.table()));
 const best = search.best;
@@ -83,7 +86,7 @@ const cv = await crossValidate(factory, xDev, yDev, {
   stratify: true,
   preprocess: moduleExport(new URL('./mnist-mlp.js', import.meta.url), 'pixelPipeline'),
   fit: { epochs, batchSize: 64 },
-  workers,
+  ...where,
 });
 console.log(indent(cv.table()));
 console.log(`    (${elapsed()})`);

@@ -2,7 +2,8 @@
  * layerwise: deep learning for TypeScript. This file is the public API in Node: everything that runs
  * anywhere (./browser.ts, also the browser bundle's entry) plus what needs Node — files (MNIST and other
  * IDX files, saving to disk, crash-safe checkpoints), the terminal progress bar, the universal workflow's
- * worker threads and reports. The command line uses only this file.
+ * worker threads, its runs on a Redis queue (cluster workers, listing and removing runs) and reports. The
+ * command line uses only this file.
  */
 import { drawProgressInPlace } from './models/callbacks/progress-bar.js';
 import { terminalLines } from './models/callbacks/terminal-line.js';
@@ -35,7 +36,7 @@ export type { CSVLoggerOptions } from './models/callbacks/csv-logger.js';
 export { TensorBoard } from './models/callbacks/tensorboard.js';
 export type { TensorBoardOptions } from './models/callbacks/tensorboard.js';
 
-// Level 7: the universal workflow (evaluation protocols, cross-validation, baselines, search).
+// Level 7: the universal workflow (evaluation protocols, cross-validation, baselines, search, cluster runs).
 export * from './workflow/index.js';
 
 // Level 7: reports of training runs (self-contained HTML with SVG charts) and loss curves in the terminal.

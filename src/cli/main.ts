@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `layerwise` command line. */
 import { Command } from 'commander';
+import { addClusterCommands } from './cluster.js';
 import { addMnistCommand } from './mnist.js';
 
 const program = new Command()
@@ -8,6 +9,7 @@ const program = new Command()
   .description('Deep learning for TypeScript: Keras-style models, autodiff and fast CPU backends.')
   .showHelpAfterError('(add --help for the options)');
 addMnistCommand(program);
+addClusterCommands(program);
 
 try {
   await program.parseAsync(process.argv);

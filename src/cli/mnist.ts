@@ -4,8 +4,9 @@
  * (TensorFlow.js Layers format), writes an HTML report of the run and plots the loss curves.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { BackendName, Callback } from '../index.js';
+import { fraction, integer, positiveInteger, positiveNumber } from './arguments.js';
 import {
   Conv2D, Dense, Flatten, MaxPooling2D, RMSprop, Sequential, availableBackends, backend, backendInfo, datasets, historyReport, lossChart,
   setBackend, setSeed, toCategorical, writeReport,
@@ -26,30 +27,6 @@ export interface MnistOptions {
 
 /** The validation split a report or plot gets when none was asked for: curves need validation to compare. */
 const REPORT_VALIDATION_SPLIT = 0.1;
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, received "${value}"`);
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`expected an integer, received "${value}"`);
-  return n;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`expected a number between 0 and 1, received "${value}"`);
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, received "${value}"`);
-  return n;
-}
 
 export function addMnistCommand(program: Command): void {
   program

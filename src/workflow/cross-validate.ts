@@ -57,11 +57,24 @@ export async function crossValidate<P = undefined>(
   return summarize(folds, outcomes);
 }
 
-/** Runs one task per fold, each seeded from one draw of the global generator. */
+/** Runs one task per fold, each seeded from one draw of the global generator; any failed fold fails the run. */
 export async function evaluateFolds<P>(where: string, experiment: ExperimentOptions<P> & ParallelOptions, x: Tensor, y: Tensor, folds: readonly Fold[], params: P): Promise<FoldOutcome[]> {
   const base = rng().nextUint32();
   const tasks = folds.map((f, i) => ({ params, train: f.train, test: f.test, seed: taskSeed(base, i) }));
-  return runTasks(where, experiment, x, y, tasks);
+  const repeated = folds.some((f) => f.repeat > 0);
+  const plan = {
+    where,
+    describe: (i: number) => `fold ${repeated ? `${folds[i]!.repeat + 1}.${folds[i]!.fold + 1}` : folds[i]!.fold + 1} of ${folds.length}`,
+    // Every fold counts: one failure stops the run.
+    trialOf: () => 0,
+    maxFailures: 0,
+  };
+  const results = await runTasks(where, experiment, x, y, tasks, plan);
+  return results.map((r) => (r.ok ? r.outcome : unreachable()));
+}
+
+function unreachable(): never {
+  throw new Error('a failed fold was not reported');
 }
 
 export function summarize(folds: readonly Fold[], outcomes: readonly FoldOutcome[]): CrossValidation {

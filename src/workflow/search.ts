@@ -8,7 +8,7 @@ import { Monitor } from '../models/callbacks/monitor.js';
 import type { MonitorMode } from '../models/index.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
-import { ValueError, describe } from '../util/errors.js';
+import { LayerwiseError, ValueError, describe } from '../util/errors.js';
 import { rng } from '../util/random.js';
 import type { FoldResult } from './cross-validate.js';
 import { meanAndStd, summarize } from './cross-validate.js';
@@ -16,6 +16,7 @@ import type { ExperimentOptions, FoldTask, ModelFactory } from './fold-task.js';
 import type { ModuleExport } from './module-export.js';
 import type { ParallelOptions } from './run-tasks.js';
 import { runTasks, taskSeed } from './run-tasks.js';
+import { failureMessage } from './task-tracker.js';
 import type { Fold } from './splits.js';
 import { RepeatedKFold, holdOutIndices } from './splits.js';
 import { formatTable } from './table.js';
@@ -47,6 +48,11 @@ export interface SearchOptions extends Omit<ExperimentOptions<Params>, 'buildMod
   objective?: string;
   /** Whether lower or higher is better; 'auto' (default): higher for accuracy-like names, lower otherwise. */
   mode?: MonitorMode;
+  /**
+   * Failed trials tolerated (default Infinity). A trial that throws is reported with its error and ranked
+   * last, and the search goes on; one failure more than this stops it. A search whose every trial failed throws.
+   */
+  maxFailures?: number;
 }
 
 export interface Trial<P> {
@@ -57,6 +63,8 @@ export interface Trial<P> {
   scores: Record<string, number>;
   std: Record<string, number>;
   folds: FoldResult[];
+  /** Why the trial failed (its scores are then NaN and it ranks last); absent for trials that ran. */
+  error?: string;
 }
 
 export interface SearchResult<P> {
@@ -105,19 +113,45 @@ async function search<P extends object>(where: string, buildModel: ModelFactory<
   const xs = toTensor(where, 'x', x), ys = toTensor(where, 'y', y);
   const n = xs.shape[0] ?? 0;
   if (ys.shape[0] !== n) throw new ValueError(`${where}: arguments 'x' and 'y' expected the same number of samples, received ${n} and ${ys.shape[0] ?? 'a scalar'}`);
+  const maxFailures = options.maxFailures ?? Infinity;
+  if (!(maxFailures === Infinity || (Number.isInteger(maxFailures) && maxFailures >= 0))) {
+    throw new ValueError(`${where}: option 'maxFailures' expected a non-negative integer or Infinity, received ${describe(options.maxFailures)}`);
+  }
   const objective = options.objective ?? 'loss';
   const { direction, key } = new Monitor(where, objective, options.mode ?? 'auto', 0);
   const folds = splitsFor(where, n, options, ys);
   const base = rng().nextUint32();
   const tasks: FoldTask<P>[] = trials.flatMap((params) => folds.map((f, i) => ({ params, train: f.train, test: f.test, seed: taskSeed(base, i) })));
   const experiment = { ...options, buildModel } as ExperimentOptions<P> & ParallelOptions;
-  const outcomes = await runTasks(where, experiment, xs, ys, tasks);
-  const results = trials.map((params, t) => {
-    const cv = summarize(folds, outcomes.slice(t * folds.length, (t + 1) * folds.length));
+  const k = folds.length;
+  const describeTrial = (t: number) => `trial ${t + 1} of ${trials.length} (${Object.entries(trials[t]!).map(([name, v]) => `${name}=${String(v)}`).join(', ')})`;
+  const plan = {
+    where,
+    describe: (i: number) => (k > 1 ? `${describeTrial(Math.floor(i / k))}, fold ${(i % k) + 1}` : describeTrial(i)),
+    trialOf: (i: number) => Math.floor(i / k),
+    maxFailures,
+    objective: { key, direction },
+  };
+  const outcomes = await runTasks(where, experiment, xs, ys, tasks, plan);
+  const failures = trials.map((_, t) => outcomes.slice(t * k, (t + 1) * k).find((r) => !r.ok));
+  const firstGood = failures.findIndex((f) => f === undefined);
+  if (firstGood < 0) {
+    const errors = failures.map((f) => (f && !f.ok ? failureMessage(f.error) : ''));
+    throw new LayerwiseError(`${where}: every trial failed:\n  ${errors.join('\n  ')}`);
+  }
+  const okOutcomes = (t: number) => outcomes.slice(t * k, (t + 1) * k).map((r) => (r.ok ? r.outcome : null!));
+  const reported = Object.keys(summarize(folds, okOutcomes(firstGood)).mean);
+  const results = trials.map((params, t): Trial<P> => {
+    const failure = failures[t];
+    if (failure && !failure.ok) {
+      const nan = Object.fromEntries(reported.map((name) => [name, NaN]));
+      return { rank: 0, params, scores: nan, std: { ...nan }, folds: [], error: failure.error.message };
+    }
+    const cv = summarize(folds, okOutcomes(t));
     return { rank: 0, params, scores: cv.mean, std: cv.std, folds: cv.folds };
   });
-  if (!(key in results[0]!.scores)) {
-    throw new ValueError(`${where}: option 'objective' names '${key}', which the trials do not report (they report ${Object.keys(results[0]!.scores).join(', ')})`);
+  if (!reported.includes(key)) {
+    throw new ValueError(`${where}: option 'objective' names '${key}', which the trials do not report (they report ${reported.join(', ')})`);
   }
   const value = (t: Trial<P>) => t.scores[key]!;
   const sorted = results
@@ -129,7 +163,6 @@ async function search<P extends object>(where: string, buildModel: ModelFactory<
     })
     .map(({ t }, i) => ({ ...t, rank: i + 1 }));
   const names = Object.keys(trials[0] ?? {});
-  const scoreNames = Object.keys(sorted[0]!.scores);
   const spread = folds.length > 1;
   return {
     trials: sorted,
@@ -138,11 +171,13 @@ async function search<P extends object>(where: string, buildModel: ModelFactory<
     direction,
     table: () =>
       formatTable(
-        ['rank', ...names, ...scoreNames.map((s) => (s === key ? `${s} (${direction})` : s))],
+        ['rank', ...names, ...reported.map((s) => (s === key ? `${s} (${direction})` : s))],
         sorted.map((t) => [
           t.rank,
           ...names.map((k) => String((t.params as Record<string, unknown>)[k])),
-          ...scoreNames.map((s) => (spread ? `${t.scores[s]!.toFixed(4)} ± ${t.std[s]!.toFixed(4)}` : t.scores[s]!)),
+          ...(t.error !== undefined
+            ? [`failed: ${t.error}`]
+            : reported.map((s) => (spread ? `${t.scores[s]!.toFixed(4)} ± ${t.std[s]!.toFixed(4)}` : t.scores[s]!))),
         ]),
       ),
   };

@@ -26,3 +26,15 @@ export const preprocess = new StandardScaler();
 export const scoring = { auc: (yTrue: Tensor, yPred: Tensor) => rocAucScore(yTrue, yPred) };
 
 export const notAFunction = 42;
+
+/** Ends the worker thread that builds it with `exit` as its code (a trial that kills its worker); builds the classifier otherwise. */
+export function buildOrExit(params: { units?: number; exit?: number | null }): Sequential {
+  if (typeof params.exit === 'number') process.exit(params.exit);
+  return buildClassifier(params);
+}
+
+/** Throws for `units` 3 (a trial that fails); builds the classifier otherwise. */
+export function buildOrThrow(params: { units?: number; learningRate?: number }): Sequential {
+  if (params.units === 3) throw new RangeError('this factory cannot build 3 units');
+  return buildClassifier(params);
+}

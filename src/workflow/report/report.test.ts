@@ -88,6 +88,11 @@ describe('reports', () => {
     assert.match(html, /learningRate \(log scale\)/);
     assert.match(html, /best hyperparameters<\/div><div class="value">units 16, learningRate 0\.01, activation relu/);
     assert.match(html, /<tr class="best"><td>1<\/td><td>16<\/td><td>0\.01<\/td><td>relu<\/td><td>0\.2 ± 0\.01<\/td>/);
+    assert.ok(!html.includes('<th>error</th>'), 'no error column when every trial ran');
+    const failed = { rank: 4, params: { units: 3, learningRate: 0.1, activation: 'relu' }, scores: { loss: NaN }, std: { loss: NaN }, folds: [], error: 'cannot build <3> units' };
+    const withFailure = await searchReport({ ...result, trials: [...trials, failed] });
+    assert.match(withFailure, /<th>loss<\/th><th>error<\/th>/);
+    assert.match(withFailure, /<tr><td>4<\/td><td>3<\/td><td>0\.1<\/td><td>relu<\/td><td>–<\/td><td>cannot build &lt;3&gt; units<\/td><\/tr>/);
   });
 
   test('the terminal chart: both curves stretched to the width, a legend and the best epoch', () => {

@@ -60,12 +60,15 @@ async function searchCharts<P extends Readonly<Record<string, ParamValue>>>(resu
 function trialTable<P extends Readonly<Record<string, ParamValue>>>(result: SearchResult<P>): string {
   const names = Object.keys(result.best.params);
   const scores = Object.keys(result.best.scores);
+  // Failed trials (ranked last) say why in a column of their own.
+  const failed = result.trials.some((t) => t.error !== undefined);
   const rows = result.trials.map((t) => [
     String(t.rank),
     ...names.map((n) => formatValue(t.params[n])),
-    ...scores.map((s) => `${formatNumber(t.scores[s] ?? NaN)} ± ${formatNumber(t.std[s] ?? NaN)}`),
+    ...scores.map((s) => (t.error !== undefined ? '–' : `${formatNumber(t.scores[s] ?? NaN)} ± ${formatNumber(t.std[s] ?? NaN)}`)),
+    ...(failed ? [t.error ?? ''] : []),
   ]);
-  return table(['rank', ...names, ...scores], rows, 0);
+  return table(['rank', ...names, ...scores, ...(failed ? ['error'] : [])], rows, 0);
 }
 
 export async function searchReport<P extends Readonly<Record<string, ParamValue>>>(result: SearchResult<P>, options: SearchReportOptions = {}): Promise<string> {
