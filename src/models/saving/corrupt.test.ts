@@ -93,7 +93,7 @@ describe('damaged files are rejected with what is wrong and where', () => {
       [(j) => (j['weightsManifest'][0].paths = ['../../etc/passwd']), /paths\[0\] expected a file name relative to model\.json's folder/],
       [(j) => (j['weightsManifest'][0].weights[0].name = 'other/kernel'), /the file has no weight '\w+\/kernel' of Conv2D/],
       [(j) => (j['userDefinedMetadata'].layerwise.trainingState.random.words = [1, 2]), /trainingState\.random expected/],
-      [(j) => (j['trainingConfig'].optimizer_config.class_name = 'Lion'), /optimizer_config\.class_name expected one of/],
+      [(j) => (j['trainingConfig'].optimizer_config.class_name = 'Shampoo'), /optimizer_config\.class_name expected one of/],
       [(j) => (j['modelTopology'] = 'model'), /modelTopology expected an object/],
     ];
     for (const [damage, message] of cases) {
