@@ -13,11 +13,11 @@ import { floatOperand } from './define-op.js';
 import { add, mul, sub } from './elementwise.js';
 import { broadcastTo, gather, reshape } from './shape.js';
 
-export type Interpolation = 'nearest' | 'bilinear';
+export type UpSamplingInterpolation = 'nearest' | 'bilinear';
 
 export interface UpSampling2dOptions {
   /** 'nearest' (default) or 'bilinear'. */
-  interpolation?: Interpolation;
+  interpolation?: UpSamplingInterpolation;
 }
 
 function spatial(where: string, x: TensorLike, rank: 4 | 5): Tensor {

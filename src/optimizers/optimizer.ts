@@ -152,6 +152,8 @@ export abstract class Optimizer {
       if (this.weightDecay) kernels.scaleInPlace(fdata(v), 1 - lr * this.weightDecay);
       const g = clipped[i]!;
       this.updateStep(fdata(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), v, lr, kernels);
+      // Keras projects a constrained weight right after its update (MaxNorm, NonNeg...).
+      if (v.constraint) v.assign(noGrad(() => v.constraint!.apply(v)));
     });
     this.iterations++;
   }

@@ -58,12 +58,12 @@ export function checkPadding(where: string, padding: unknown): Padding {
   return padding;
 }
 
-/** Accepts `3` or `[3, 3, 3]` (n entries); checks positive integers. */
-export function tuple(where: string, arg: string, value: number | readonly number[], n: number): number[] {
+/** Accepts `3` or `[3, 3, 3]` (n entries); checks integers of at least `min` (default 1). */
+export function tuple(where: string, arg: string, value: number | readonly number[], n: number, min = 1): number[] {
   const p = typeof value === 'number' ? new Array<number>(n).fill(value) : Array.isArray(value) ? [...value] : [];
-  if (p.length !== n || !p.every((v) => Number.isInteger(v) && v > 0)) {
-    const many = n === 2 ? 'a pair' : `${n}`;
-    throw new ValueError(`${where}: argument '${arg}' expected a positive integer or ${many} of positive integers, received ${JSON.stringify(value)}`);
+  if (p.length !== n || !p.every((v) => Number.isInteger(v) && v >= min)) {
+    const kind = min === 1 ? 'positive integer' : min === 0 ? 'non-negative integer' : `integer >= ${min}`;
+    throw new ValueError(`${where}: argument '${arg}' expected a ${kind} or ${n === 2 ? 'a pair' : n} of them, received ${JSON.stringify(value)}`);
   }
   return p;
 }
