@@ -87,7 +87,7 @@ export class NonNeg implements Constraint {
   readonly name = 'nonNeg';
 
   apply(w: Tensor): Tensor {
-    return ops.mul(w, ops.cast(ops.greaterEqual(w, 0), w.dtype));
+    return ops.where(ops.greaterEqual(w, 0), w, 0);
   }
 
   getConfig(): JsonObject {
