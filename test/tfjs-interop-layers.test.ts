@@ -18,7 +18,7 @@ import {
   Sequential, Softmax, SpatialDropout1D, ThresholdedReLU, UnitNorm, UpSampling2D, VarianceScaling, ZeroPadding2D, loadModel, randomUniform, setSeed,
   tensor,
 } from '../src/index.js';
-import { loadInTfjs, maxDifference, saveTfjs, tfjsPredict } from './tfjs-helpers.js';
+import { loadInTfjs, maxDifference, saveTfjs, tfjsPredict } from './tfjs-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'layerwise-tfjs-layers-'));
 after(() => rmSync(root, { recursive: true, force: true }));

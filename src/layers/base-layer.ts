@@ -40,8 +40,11 @@ export interface LayerOptions {
 export interface CallOptions {
   /** True inside fit: dropout drops, batch normalization uses batch statistics. */
   training?: boolean;
-  /** Which values count (true) and which are padding (false), for layers that take a mask (Softmax). */
-  mask?: Tensor;
+  /**
+   * The input's mask (bool, [batch, timesteps] for sequences). Layers read it from their input, where the
+   * layer before attached it (see mask.ts); give it here to override that. null: no mask.
+   */
+  mask?: Tensor | null;
 }
 
 export interface WeightOptions {

@@ -290,15 +290,18 @@ export class Orthogonal implements Initializer {
 
 /**
  * The Q of a thin QR decomposition of the row-major [m, n] matrix a (m >= n), by modified Gram-Schmidt in
- * float64; its R has a positive diagonal, which is the sign convention Keras applies.
+ * float64, run twice per column so that Q stays orthonormal to rounding; its R has a positive diagonal,
+ * which is the sign convention Keras applies.
  */
 function orthonormalColumns(a: Float64Array, m: number, n: number): Float64Array {
   const q = Float64Array.from(a);
   for (let j = 0; j < n; j++) {
-    for (let k = 0; k < j; k++) {
-      let dot = 0;
-      for (let i = 0; i < m; i++) dot += q[i * n + k]! * q[i * n + j]!;
-      for (let i = 0; i < m; i++) q[i * n + j]! -= dot * q[i * n + k]!;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += q[i * n + k]! * q[i * n + j]!;
+        for (let i = 0; i < m; i++) q[i * n + j]! -= dot * q[i * n + k]!;
+      }
     }
     let norm = 0;
     for (let i = 0; i < m; i++) norm += q[i * n + j]! ** 2;

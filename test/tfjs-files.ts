@@ -1,7 +1,7 @@
 /**
  * Moving models between TensorFlow.js 4.22 (pure JavaScript, CPU) and layerwise in tests. TensorFlow.js
- * has no file handler in pure-JS Node, so its saves are captured with tf.io.withSaveHandler and written as
- * its Node handler writes them (model.json + weights.bin), and layerwise's files reach it through
+ * has no file handler in pure-JS Node, so its saves are captured with tf.io.withSaveHandler and written
+ * as its Node handler writes them (model.json + weights.bin), and layerwise's files reach it through
  * tf.io.fromMemory.
  */
 import assert from 'node:assert/strict';
@@ -26,13 +26,10 @@ export function writeLikeTfjsNode(artifacts: tf.io.ModelArtifacts, dir: string):
 }
 
 export async function saveTfjs(model: tf.LayersModel, dir: string, includeOptimizer = false): Promise<void> {
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      writeLikeTfjsNode(artifacts, dir);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-    { includeOptimizer },
-  );
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    writeLikeTfjsNode(artifacts, dir);
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }), { includeOptimizer });
 }
 
 /** A folder saved by layerwise, given to TensorFlow.js as tf.io.fromMemory artifacts. */
@@ -40,19 +37,18 @@ export async function loadInTfjs(dir: string): Promise<tf.LayersModel> {
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   const weights = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
   const data = Buffer.concat(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(dir, p)))));
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: weights,
-      weightData: new Uint8Array(data).buffer,
-      trainingConfig: json.trainingConfig,
-      userDefinedMetadata: json.userDefinedMetadata,
-    }),
-  );
+  return tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: weights,
+    weightData: new Uint8Array(data).buffer,
+    trainingConfig: json.trainingConfig,
+    userDefinedMetadata: json.userDefinedMetadata,
+  }));
 }
 
+/** A layerwise tensor as a TensorFlow.js tensor of the same dtype. */
 export function toTfjs(x: Tensor): tf.Tensor {
-  return tf.tensor(x.data() as Float32Array, [...x.shape]);
+  return tf.tensor(x.data() as Float32Array | Int32Array, [...x.shape], x.dtype === 'int32' ? 'int32' : 'float32');
 }
 
 export function tfjsPredict(model: tf.LayersModel, x: Tensor): Float32Array {
@@ -60,7 +56,7 @@ export function tfjsPredict(model: tf.LayersModel, x: Tensor): Float32Array {
 }
 
 export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length, 'same number of values');
+  assert.equal(a.length, b.length);
   let d = 0;
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
