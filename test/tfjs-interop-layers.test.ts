@@ -13,12 +13,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { BaseLayer, Layer, SymbolicTensor, Tensor } from '../src/index.js';
 import {
   ActivityRegularization, Add, AlphaDropout, Average, AveragePooling3D, BatchNormalization, Concatenate, Conv2D, Conv2DTranspose, Conv3D,
-  Conv3DTranspose, Cropping2D, Dense, DepthwiseConv2D, Dot, ELU, Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling2D, Input, LeakyReLU, MaxNorm,
-  MaxPooling3D, Maximum, MinMaxNorm, Minimum, Model, Multiply, NonNeg, Orthogonal, Identity, PReLU, Permute, ReLU, RepeatVector, SeparableConv2D,
-  Sequential, Softmax, SpatialDropout1D, ThresholdedReLU, UnitNorm, UpSampling2D, VarianceScaling, ZeroPadding2D, loadModel, randomUniform, setSeed,
+  Conv3DTranspose, Cropping2D, Dense, DepthwiseConv2D, Dot, ELU, Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling2D, Input, LeakyReLU,
+  MaxPooling3D, Maximum, Minimum, Model, Multiply, PReLU, Permute, ReLU, RepeatVector, SeparableConv2D,
+  Sequential, Softmax, SpatialDropout1D, ThresholdedReLU, UpSampling2D, ZeroPadding2D, constraints, initializers, loadModel, randomUniform, setSeed,
   tensor,
 } from '../src/index.js';
 import { loadInTfjs, maxDifference, saveTfjs, tfjsPredict } from './tfjs-files.js';
+
+const { MaxNorm, MinMaxNorm, NonNeg, UnitNorm } = constraints;
+const { Identity, Orthogonal, VarianceScaling } = initializers;
 
 const root = mkdtempSync(join(tmpdir(), 'layerwise-tfjs-layers-'));
 after(() => rmSync(root, { recursive: true, force: true }));
