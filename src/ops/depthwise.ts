@@ -22,6 +22,11 @@ export interface DepthwiseConv2dOptions {
 
 /** Depthwise convolution of x [batch, h, w, c] with filter [kH, kW, c, multiplier] -> [batch, outH, outW, c * multiplier]. */
 export function depthwiseConv2d(x: TensorLike, filter: TensorLike, options: DepthwiseConv2dOptions = {}): Tensor {
+  return depthwiseConv2dComposed(x, filter, options);
+}
+
+/** depthwiseConv2d composed of gathers, products and sums, one per kernel tap (the oracle of a fused kernel). */
+export function depthwiseConv2dComposed(x: TensorLike, filter: TensorLike, options: DepthwiseConv2dOptions = {}): Tensor {
   const where = 'depthwiseConv2d';
   const [input, w] = operands(where, { x: floatOperand(where, 'x', x), filter }) as [Tensor, Tensor];
   if (w.rank !== 4) {

@@ -57,6 +57,11 @@ function interpolateAxis(t: Tensor, axis: number, factor: number): Tensor {
 
 /** x [batch, h, w, c] -> [batch, h * size[0], w * size[1], c]. */
 export function upSampling2d(x: TensorLike, size: number | readonly [number, number], options: UpSampling2dOptions = {}): Tensor {
+  return upSampling2dComposed(x, size, options);
+}
+
+/** upSampling2d composed of a broadcast (nearest) or gathers and an interpolation per axis (the oracle of a fused kernel). */
+export function upSampling2dComposed(x: TensorLike, size: number | readonly [number, number], options: UpSampling2dOptions = {}): Tensor {
   const where = 'upSampling2d';
   const t = spatial(where, x, 4);
   const [sh, sw] = tuple(where, 'size', size, 2) as [number, number];
