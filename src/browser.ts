@@ -41,10 +41,11 @@ export * as metrics from './metrics/index.js';
 export type { Metric, MetricIdentifier } from './metrics/index.js';
 export {
   Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, getOptimizer, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
+  CosineDecay, CosineDecayRestarts, PolynomialDecay,
 } from './optimizers/index.js';
 export type {
   OptimizerOptions, OptimizerIdentifier, SGDOptions, RMSpropOptions, AdamOptions, AdagradOptions, LearningRateSchedule,
-  ExponentialDecayOptions,
+  ExponentialDecayOptions, InverseTimeDecayOptions, CosineDecayOptions, CosineDecayRestartsOptions, PolynomialDecayOptions,
 } from './optimizers/index.js';
 
 // Data helpers that work on arrays in memory; parseIdx reads IDX bytes the page has fetched.
@@ -88,9 +89,12 @@ export type {
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).
-export { Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, DOCTOR_CHECKS, diagnose, loadModel } from './models/index.js';
+export {
+  Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, LambdaCallback, LearningRateScheduler, DOCTOR_CHECKS, diagnose, loadModel,
+} from './models/index.js';
 export type {
   CompileOptions, FitOptions, EvaluateOptions, PredictOptions, FunctionalOptions, ModelOptions, SequentialOptions, Batch,
-  Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, DoctorCheck, DoctorFinding,
+  Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, LambdaCallbackOptions, LearningRateSchedulerOptions,
+  EpochSchedule, DoctorCheck, DoctorFinding,
   DoctorContext, BestEpoch, OverfittingOptions, LoadModelOptions, IOHandler, ModelArtifacts, ModelJson,
 } from './models/index.js';

@@ -5,7 +5,7 @@ import '../ops/tensor-methods.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { valueAndGrad } from '../tensor/tape.js';
-import { getLoss } from './loss.js';
+import { getLoss } from './lookup.js';
 import {
   binaryCrossentropy, categoricalCrossentropy, huber, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy,
 } from './losses.js';

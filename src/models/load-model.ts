@@ -4,7 +4,7 @@
  * assigned; a file with a training config comes back compiled, with its optimizer's state when saved.
  */
 import type { LayerFactory } from '../layers/index.js';
-import { getLoss } from '../losses/index.js';
+import { lossFromConfig } from '../losses/index.js';
 import { checkMetric } from '../metrics/index.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
@@ -41,11 +41,9 @@ export async function loadModel(location: ModelLocation, options: LoadModelOptio
   const config = options.compile === false ? null : artifacts.trainingConfig;
   if (config) {
     const at = `${where}: trainingConfig`;
-    const loss = config['loss'];
+    const loss = lossFromConfig(config['loss'], `${at}.loss`);
     const metrics = config['metrics'] ?? [];
-    if (typeof loss !== 'string') throw new ValueError(`${at}.loss expected a loss name, received ${describe(loss)}`);
     if (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string')) throw new ValueError(`${at}.metrics expected metric names, received ${describe(metrics)}`);
-    getLoss(loss, `${at}.loss`);
     metrics.forEach((m) => checkMetric(m as string, `${at}.metrics`));
     const optimizer = optimizerFromConfig(config['optimizer_config'], `${at}.optimizer_config`);
     const trainable = new Set(model.trainableWeights);

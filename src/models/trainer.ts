@@ -73,11 +73,13 @@ export abstract class Trainer implements TrainingTarget {
     this.checkTrainingData(train, options.validationSplit !== undefined ? validation : null);
     const ranges = batchRanges(train.size, batchSize);
     const history = new History();
+    const given = options.callbacks ?? [];
     const callbacks = new CallbackList([
       // Restores the checkpoint first, so the other callbacks start from the run it continues.
       ...(options.resumeFrom !== undefined ? [new ResumeFrom(options.resumeFrom)] : []),
+      ...given.filter((c) => c.restoresTraining),
       ...(verbose > 0 ? [new ProgressBar()] : []),
-      ...(options.callbacks ?? []),
+      ...given.filter((c) => !c.restoresTraining),
       history,
     ]);
     const params: TrainingParams = { epochs, initialEpoch: options.initialEpoch ?? 0, steps: ranges.length, samples: train.size, batchSize, verbose };

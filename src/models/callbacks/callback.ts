@@ -31,6 +31,11 @@ export interface TrainingTarget {
 type Hook<A extends unknown[]> = (...args: A) => void | Promise<void>;
 
 export interface Callback {
+  /**
+   * True for a callback that restores a run in onTrainBegin (BackupAndRestore): fit calls it before the
+   * others, so that they start from the restored state (the first epoch, the history).
+   */
+  readonly restoresTraining?: boolean;
   /** Called by fit before training starts. */
   setContext?(model: TrainingTarget, params: TrainingParams): void;
   onTrainBegin?: Hook<[logs: Logs]>;

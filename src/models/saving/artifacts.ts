@@ -5,7 +5,7 @@
  */
 import type { BaseLayer } from '../../layers/index.js';
 import type { LossIdentifier } from '../../losses/index.js';
-import { getLoss } from '../../losses/index.js';
+import { getLoss, lossToConfig } from '../../losses/index.js';
 import type { MetricIdentifier } from '../../metrics/index.js';
 import type { Optimizer } from '../../optimizers/index.js';
 import { ValueError, describe } from '../../util/errors.js';
@@ -35,11 +35,16 @@ export interface ModelSnapshot {
   trainingState: TrainingState | null;
 }
 
-/** The training config TensorFlow.js compiles with: only losses and metrics given by name can be written. */
+/**
+ * The training config TensorFlow.js compiles with: the library's losses (by name, or as Keras's config
+ * when their options differ from the defaults) and the metrics given by name. A loss of your own has no
+ * saved form, so the config is left out.
+ */
 function trainingConfig(setup: CompiledSetup): TrainingConfig | undefined {
-  if (typeof setup.loss !== 'string') return undefined;
+  const loss = lossToConfig(getLoss(setup.loss));
+  if (loss === null) return undefined;
   const metrics = setup.metrics.filter((m): m is string => typeof m === 'string');
-  return { loss: getLoss(setup.loss).name, metrics, optimizer_config: optimizerConfig(setup.optimizer) };
+  return { loss, metrics, optimizer_config: optimizerConfig(setup.optimizer) };
 }
 
 export function toArtifacts(snapshot: ModelSnapshot): ModelArtifacts {

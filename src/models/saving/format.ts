@@ -4,7 +4,7 @@
  * one or more files. `ModelArtifacts` is the same content in memory, shaped like TensorFlow.js's, so its
  * IO handlers (`tf.io.fromMemory`, `tf.io.withSaveHandler`) and layerwise's exchange models directly.
  */
-import type { JsonObject } from '../../util/json.js';
+import type { JsonObject, JsonValue } from '../../util/json.js';
 
 /** Weight dtypes the format defines that layerwise reads (`string` and `complex64` never hold layer weights). */
 export type WeightDType = 'float32' | 'int32' | 'bool';
@@ -33,7 +33,8 @@ export interface WeightsManifestGroup {
 
 /** The training settings TensorFlow.js compiles a loaded model with. */
 export interface TrainingConfig {
-  loss: string;
+  /** A loss name, or Keras's `{ class_name, config }` for a loss with other options than its defaults. */
+  loss: JsonValue;
   metrics?: string[];
   optimizer_config: { class_name: string; config: JsonObject };
 }

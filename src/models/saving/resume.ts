@@ -53,16 +53,20 @@ export class ResumeFrom implements Callback {
   #model: SavedModel | null = null;
   #params: TrainingParams | null = null;
 
-  constructor(readonly location: ModelLocation) {}
+  /** `where` names the restoring callback in messages. */
+  constructor(
+    readonly location: ModelLocation,
+    readonly where = 'fit (resumeFrom)',
+  ) {}
 
   setContext(model: TrainingTarget, params: TrainingParams): void {
-    this.#model = savedModel(model, 'fit (resumeFrom)');
+    this.#model = savedModel(model, this.where);
     this.#params = params;
   }
 
   async onTrainBegin(): Promise<void> {
     const model = this.#model!;
-    const state = await restoreTrainingState(model, this.location, 'fit (resumeFrom)');
+    const state = await restoreTrainingState(model, this.location, this.where);
     this.#params!.initialEpoch = (state.epoch ?? -1) + 1;
     const history = model.history;
     if (history) {
