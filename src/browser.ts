@@ -68,7 +68,7 @@ export type {
 
 export * as layers from './layers/index.js';
 export {
-  BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
+  BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, LayerNode, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization, Add, Concatenate, Normalization,
   ConfigReader,
   Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D, GlobalMaxPooling3D,
@@ -78,7 +78,7 @@ export {
   UnitNormalization, Lambda,
 } from './layers/index.js';
 export type {
-  LayerOptions, CallOptions, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
+  LayerOptions, CallOptions, NodeResult, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
   DropoutOptions, ActivationOptions, BatchNormalizationOptions, ConcatenateOptions, InputOptions, NormalizationOptions, JsonObject, JsonValue,
   LayerConfig, LayerFactory,
   Conv2DTransposeOptions, DepthwiseConv2DOptions, SeparableConv2DOptions, Conv3DOptions, Conv3DTransposeOptions, Pooling3DOptions,
@@ -90,10 +90,11 @@ export type {
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).
 export {
-  Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, LambdaCallback, LearningRateScheduler, DOCTOR_CHECKS, diagnose, loadModel,
+  Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LambdaCallback, LearningRateScheduler, DOCTOR_CHECKS, diagnose, loadModel,
 } from './models/index.js';
 export type {
-  CompileOptions, FitOptions, EvaluateOptions, PredictOptions, FunctionalOptions, ModelOptions, SequentialOptions, Batch,
+  CompileOptions, FitOptions, EvaluateOptions, PredictOptions, OnBatchOptions, FunctionalOptions, ModelOptions, SequentialOptions, SequentialLayer, Batch,
+  TensorData, PerPort, SampleWeights, ValidationData, OutputSetup, TrainingPosition,
   Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, LambdaCallbackOptions, LearningRateSchedulerOptions,
   EpochSchedule, DoctorCheck, DoctorFinding,
   DoctorContext, BestEpoch, OverfittingOptions, LoadModelOptions, IOHandler, ModelArtifacts, ModelJson,

@@ -19,7 +19,7 @@ test('regression metrics: history keys, and evaluate equals the plain functions 
 
   const weights = Array.from({ length: 45 }, (_, i) => 1 + (i % 3));
   const values = await model.evaluate(x, y, { batchSize: 7, sampleWeight: weights, verbose: 0 });
-  const yPred = model.predict(x, { batchSize: 7 }).toArray() as number[][];
+  const yPred = (await model.predict(x, { batchSize: 7 })).toArray() as number[][];
   const yTrue = y.toArray() as number[][];
   const options = { sampleWeight: weights };
   // msle needs values above -1: the targets are near 4 and 6, and so are the fitted predictions' means.
@@ -42,7 +42,7 @@ test('MeanIoU by name on a segmentation model; evaluate equals jaccardScore over
   model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: ['mean_io_u'] });
   await model.fit(x, labels, { epochs: 3, batchSize: 4, verbose: 0 });
   const [, iou] = await model.evaluate(x, labels, { batchSize: 6, verbose: 0 });
-  const predicted = model.predict(x, { batchSize: 6 }).argmax(-1);
+  const predicted = (await model.predict(x, { batchSize: 6 })).argmax(-1);
   const expected = metrics.jaccardScore(Array.from(labels.data()), Array.from(predicted.data()), { average: 'macro' });
   assert.ok(Math.abs(iou! - expected) < 1e-12, `MeanIoU ${iou}, jaccardScore ${expected}`);
 });

@@ -66,7 +66,7 @@ async function bothWays(c: Case): Promise<{ loaded: Model | null; fromTfjs: numb
   randomizeOurs(ours, 7);
   const dirB = nextDir(`${c.name}-ours`);
   await ours.save(dirB);
-  const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), ours.predict(x).data());
+  const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), (await ours.predict(x)).data());
   return { loaded, fromTfjs, toTfjs };
 }
 
@@ -76,7 +76,7 @@ async function fromTfjsTo(c: Case, x: Tensor): Promise<[Model, number]> {
   const dirA = nextDir(`${c.name}-tfjs`);
   await saveTfjs(theirs, dirA);
   const loaded = await loadModel(dirA);
-  return [loaded, maxDifference(loaded.predict(x).data(), tfjsPredict(theirs, x))];
+  return [loaded, maxDifference((await loaded.predict(x)).data(), tfjsPredict(theirs, x))];
 }
 
 const cases: Case[] = [
@@ -206,7 +206,7 @@ async function mergeBothWays(
   randomizeTfjs(theirs, 9);
   const dirA = nextDir(`${name}-tfjs`);
   await saveTfjs(theirs, dirA);
-  const fromTfjs = maxDifference((await loadModel(dirA)).predict(x).data(), tfjsPredict(theirs, x));
+  const fromTfjs = maxDifference((await (await loadModel(dirA)).predict(x)).data(), tfjsPredict(theirs, x));
 
   const i2 = Input({ shape: [4] });
   const c = new Dense({ units: 3 }).apply(i2);
@@ -215,7 +215,7 @@ async function mergeBothWays(
   randomizeOurs(ours, 13);
   const dirB = nextDir(`${name}-ours`);
   await ours.save(dirB);
-  const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), ours.predict(x).data());
+  const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), (await ours.predict(x)).data());
   return [fromTfjs, toTfjs];
 }
 
@@ -256,7 +256,7 @@ describe('TensorFlow.js 4.22 interoperability, whole architectures', () => {
     await saveTfjs(theirs, dirA);
     const loaded = await loadModel(dirA);
     assert.equal(loaded.countParams(), theirs.countParams());
-    const fromTfjs = maxDifference(loaded.predict(x).data(), tfjsPredict(theirs, x));
+    const fromTfjs = maxDifference((await loaded.predict(x)).data(), tfjsPredict(theirs, x));
     assert.ok(fromTfjs < TOLERANCE, `TensorFlow.js -> layerwise: largest difference ${fromTfjs}`);
 
     const ourIn = Input({ shape: [16, 16, 3] });
@@ -272,7 +272,7 @@ describe('TensorFlow.js 4.22 interoperability, whole architectures', () => {
     randomizeOurs(ours, 37);
     const dirB = nextDir('mobilenet-ours');
     await ours.save(dirB);
-    const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), ours.predict(x).data());
+    const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), (await ours.predict(x)).data());
     assert.ok(toTfjs < TOLERANCE, `layerwise -> TensorFlow.js: largest difference ${toTfjs}`);
   });
 
@@ -291,7 +291,7 @@ describe('TensorFlow.js 4.22 interoperability, whole architectures', () => {
     randomizeTfjs(theirs, 43);
     const dirA = nextDir('encoder-decoder-tfjs');
     await saveTfjs(theirs, dirA);
-    const fromTfjs = maxDifference((await loadModel(dirA)).predict(x).data(), tfjsPredict(theirs, x));
+    const fromTfjs = maxDifference((await (await loadModel(dirA)).predict(x)).data(), tfjsPredict(theirs, x));
     assert.ok(fromTfjs < TOLERANCE, `TensorFlow.js -> layerwise: largest difference ${fromTfjs}`);
 
     const ourIn = Input({ shape: [8, 8, 2] });
@@ -305,7 +305,7 @@ describe('TensorFlow.js 4.22 interoperability, whole architectures', () => {
     randomizeOurs(ours, 47);
     const dirB = nextDir('encoder-decoder-ours');
     await ours.save(dirB);
-    const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), ours.predict(x).data());
+    const toTfjs = maxDifference(tfjsPredict(await loadInTfjs(dirB), x), (await ours.predict(x)).data());
     assert.ok(toTfjs < TOLERANCE, `layerwise -> TensorFlow.js: largest difference ${toTfjs}`);
   });
 });
@@ -351,6 +351,6 @@ describe('TensorFlow.js 4.22 interoperability, constraints and initializers', ()
     await assert.rejects(loadInTfjs(dir), /ActivityRegularization/);
     const loaded = await loadModel(dir);
     assert.equal((loaded.layers[1] as ActivityRegularization).l1, 0.01);
-    assert.deepEqual(loaded.predict(tensor([[1, 2, 3]])).data(), model.predict(tensor([[1, 2, 3]])).data());
+    assert.deepEqual((await loaded.predict(tensor([[1, 2, 3]]))).data(), (await model.predict(tensor([[1, 2, 3]]))).data());
   });
 });

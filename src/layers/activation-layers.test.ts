@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../ops/tensor-methods.js';
+import { Model } from '../models/model.js';
+import { notEqual } from '../ops/index.js';
 import { tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Layer } from './layer.js';
+import { Multiply } from './multiply.js';
 import { ELU } from './elu.js';
 import { Input } from './input-layer.js';
 import { LeakyReLU } from './leaky-relu.js';
@@ -77,4 +82,26 @@ test('configs round-trip', () => {
   ]) {
     assertConfigRoundTrip(layer);
   }
+});
+
+/** Makes a mask (true where the input is not 0) and passes values through. */
+class MaskZeros extends Layer {
+  override computeMask(inputs: readonly Tensor[]): Tensor {
+    return notEqual(inputs[0]!, 0);
+  }
+
+  call(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+test('in a model, Softmax takes the mask a layer upstream made, through layers that keep it', async () => {
+  const input = Input({ shape: [3] });
+  const masked = new MaskZeros().apply(input);
+  const model = new Model({ inputs: input, outputs: new Softmax().apply(new LeakyReLU().apply(new Multiply().apply([masked, masked]))) });
+  const y = model.predictOnBatch(tensor([[1, 0, 2], [0, 0, 3]])) as Tensor;
+  const e = Math.exp(1) + Math.exp(4);
+  const rows = y.toArray() as number[][];
+  assert.ok(Math.abs(rows[0]![0]! - Math.exp(1) / e) < 1e-6 && rows[0]![1] === 0);
+  assert.deepEqual(rows[1], [0, 0, 1]);
 });

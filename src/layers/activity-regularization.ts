@@ -28,6 +28,7 @@ export class ActivityRegularization extends Layer {
     super({ ...base, activityRegularizer: new L1L2({ l1: l1 ?? 0, l2: l2 ?? 0 }) });
     this.l1 = l1 ?? 0;
     this.l2 = l2 ?? 0;
+    this.supportsMasking = true;
   }
 
   call(x: Tensor): Tensor {

@@ -39,6 +39,7 @@ export class AlphaDropout extends Layer {
     const o = OPTIONS.parse(this.label, options);
     this.rate = o.rate;
     this.noiseShape = o.noiseShape ?? null;
+    this.supportsMasking = true;
   }
 
   call(x: Tensor, options: CallOptions): Tensor {

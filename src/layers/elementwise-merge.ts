@@ -2,6 +2,7 @@
  * The base of the elementwise merge layers (Subtract, Multiply, Average, Maximum, Minimum): inputs of one
  * rank whose sizes agree or are 1 (broadcast, as Keras allows), combined value by value.
  */
+import { logicalAnd } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { SpecFor } from '../util/checks.js';
 import { optionsSpec } from '../util/checks.js';
@@ -19,6 +20,13 @@ export abstract class ElementwiseMerge extends MergeLayer {
   constructor(options: LayerOptions = {}) {
     super(options);
     OPTIONS.parse(this.label, options);
+    this.supportsMasking = true;
+  }
+
+  /** A value counts where it counts in every input that has a mask (Keras's merge layers). */
+  override computeMask(_inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+    const given = masks.filter((m): m is Tensor => m !== null);
+    return given.length === 0 ? null : given.slice(1).reduce((all, m) => logicalAnd(all, m), given[0]!);
   }
 
   /** Combines two values; the layer folds it over its inputs from the first. */

@@ -20,6 +20,7 @@ export class ELU extends Layer {
   constructor(options: ELUOptions = {}) {
     super(options);
     this.alpha = OPTIONS.parse(this.label, options).alpha ?? 1;
+    this.supportsMasking = true;
   }
 
   override get outputActivation(): string {

@@ -25,6 +25,7 @@ export class GaussianDropout extends Layer {
   constructor(options: GaussianDropoutOptions) {
     super(options);
     this.rate = OPTIONS.parse(this.label, options).rate;
+    this.supportsMasking = true;
   }
 
   call(x: Tensor, options: CallOptions): Tensor {

@@ -21,6 +21,7 @@ export class GaussianNoise extends Layer {
   constructor(options: GaussianNoiseOptions) {
     super(options);
     this.stddev = OPTIONS.parse(this.label, options).stddev;
+    this.supportsMasking = true;
   }
 
   call(x: Tensor, options: CallOptions): Tensor {

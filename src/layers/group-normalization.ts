@@ -86,6 +86,7 @@ export class GroupNormalization extends Layer {
     this.gammaRegularizer = this.regularizerOption(o.gammaRegularizer, 'gammaRegularizer');
     this.betaConstraint = this.constraintOption(o.betaConstraint, 'betaConstraint');
     this.gammaConstraint = this.constraintOption(o.gammaConstraint, 'gammaConstraint');
+    this.supportsMasking = true;
   }
 
   override build(inputShape: LayerShape): void {

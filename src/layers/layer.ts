@@ -11,7 +11,7 @@ import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { fmtLayerShape } from './layer-shape.js';
-import { SymbolicTensor } from './symbolic-tensor.js';
+import { SymbolicTensor } from './base-layer.js';
 
 /** What a built layer accepts: a rank (exact or minimum) and sizes of given axes (negative from the end). */
 export interface InputSpec {
@@ -60,7 +60,7 @@ export abstract class Layer extends BaseLayer {
   apply(x: TensorLike | SymbolicTensor, options: CallOptions = {}): Tensor | SymbolicTensor {
     if (x instanceof SymbolicTensor) {
       this.buildFor([x.shape]);
-      return new SymbolicTensor(this.computeOutputShape(x.shape), x.dtype, { layer: this, inputs: [x] });
+      return this.addNode([x], [{ shape: this.computeOutputShape(x.shape), dtype: x.dtype }])[0]!;
     }
     return this.invoke([toTensor(this.label, 'x', x)], options);
   }

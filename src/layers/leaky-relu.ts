@@ -31,6 +31,7 @@ export class LeakyReLU extends Layer {
       throw new ValueError(`${this.label}: options 'negativeSlope' (${o.negativeSlope}) and 'alpha' (${o.alpha}) name the same slope; give one`);
     }
     this.negativeSlope = o.negativeSlope ?? o.alpha ?? 0.3;
+    this.supportsMasking = true;
   }
 
   override get outputActivation(): string {

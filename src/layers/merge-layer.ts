@@ -5,7 +5,7 @@ import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { withUnknownBatch } from './layer-shape.js';
-import { SymbolicTensor } from './symbolic-tensor.js';
+import { SymbolicTensor } from './base-layer.js';
 
 export abstract class MergeLayer extends BaseLayer {
   abstract call(inputs: readonly Tensor[], options: CallOptions): Tensor;
@@ -21,7 +21,7 @@ export abstract class MergeLayer extends BaseLayer {
     if (inputs.every((x): x is SymbolicTensor => x instanceof SymbolicTensor)) {
       const shapes = inputs.map((x) => x.shape);
       this.buildFor(shapes);
-      return new SymbolicTensor(this.computeOutputShape(shapes), inputs[0]!.dtype, { layer: this, inputs });
+      return this.addNode(inputs, [{ shape: this.computeOutputShape(shapes), dtype: inputs[0]!.dtype }])[0]!;
     }
     if (inputs.some((x) => x instanceof SymbolicTensor)) {
       throw new ValueError(`${this.label}: expected all inputs symbolic or all concrete tensors, received a mix`);

@@ -51,6 +51,7 @@ export class PReLU extends Layer {
     this.alphaRegularizer = this.regularizerOption(o.alphaRegularizer, 'alphaRegularizer');
     this.alphaConstraint = this.constraintOption(o.alphaConstraint, 'alphaConstraint');
     this.sharedAxes = o.sharedAxes === undefined || o.sharedAxes === null ? [] : typeof o.sharedAxes === 'number' ? [o.sharedAxes] : [...o.sharedAxes];
+    this.supportsMasking = true;
   }
 
   override build(inputShape: LayerShape): void {

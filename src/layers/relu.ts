@@ -38,6 +38,7 @@ export class ReLU extends Layer {
     this.maxValue = o.maxValue ?? null;
     this.negativeSlope = o.negativeSlope ?? 0;
     this.threshold = o.threshold ?? 0;
+    this.supportsMasking = true;
   }
 
   override get outputActivation(): string {

@@ -29,6 +29,7 @@ export class Softmax extends Layer {
   constructor(options: SoftmaxOptions = {}) {
     super(options);
     this.axis = OPTIONS.parse(this.label, options).axis ?? -1;
+    this.supportsMasking = true;
   }
 
   override get outputActivation(): string {

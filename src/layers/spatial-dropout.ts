@@ -25,6 +25,7 @@ abstract class SpatialDropout extends Layer {
   constructor(options: SpatialDropoutOptions, readonly spatialRank: 1 | 2 | 3) {
     super(options);
     this.rate = OPTIONS.parse(this.label, options).rate;
+    this.supportsMasking = true;
   }
 
   override build(): void {

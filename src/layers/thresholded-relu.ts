@@ -20,6 +20,7 @@ export class ThresholdedReLU extends Layer {
   constructor(options: ThresholdedReLUOptions = {}) {
     super(options);
     this.theta = OPTIONS.parse(this.label, options).theta ?? 1;
+    this.supportsMasking = true;
   }
 
   call(x: Tensor): Tensor {

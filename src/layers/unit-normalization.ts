@@ -23,6 +23,7 @@ export class UnitNormalization extends Layer {
   constructor(options: UnitNormalizationOptions = {}) {
     super(options);
     this.axis = OPTIONS.parse(this.label, options).axis ?? -1;
+    this.supportsMasking = true;
   }
 
   call(x: Tensor): Tensor {

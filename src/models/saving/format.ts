@@ -33,9 +33,13 @@ export interface WeightsManifestGroup {
 
 /** The training settings TensorFlow.js compiles a loaded model with. */
 export interface TrainingConfig {
-  /** A loss name, or Keras's `{ class_name, config }` for a loss with other options than its defaults. */
+  /**
+   * The loss: a name, or Keras's `{ class_name, config }` for a loss with other options than its defaults;
+   * one for every output, or one per output (a list in output order, or by output name).
+   */
   loss: JsonValue;
-  metrics?: string[];
+  metrics?: string[] | Record<string, string | string[]>;
+  loss_weights?: number[] | Record<string, number>;
   optimizer_config: { class_name: string; config: JsonObject };
 }
 
