@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /** Golden values from Keras's documented examples, or computed by hand where noted. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

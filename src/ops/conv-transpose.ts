@@ -67,18 +67,18 @@ export function conv2dTranspose(x: TensorLike, filter: TensorLike, options: Conv
     [input, w],
     () => {
       const { t } = empty(input.dtype, [c.batch, c.inH, c.inW, c.inC]);
-      k(input).conv2dBackpropInput(fdata(input), fdata(w), fdata(t), c);
+      k(input).conv2dBackpropInput({ dy: fdata(input), filter: fdata(w), dx: fdata(t), conv: c });
       return t;
     },
     (dy) => [
       () => {
         const { t } = empty(input.dtype, input.shape);
-        k(input).conv2d(fdata(dy), fdata(w), fdata(t), c, null);
+        k(input).conv2d({ x: fdata(dy), filter: fdata(w), out: fdata(t), bias: null, conv: c, activation: 'linear', alpha: 0 });
         return t;
       },
       () => {
         const { t } = empty(input.dtype, w.shape);
-        k(input).conv2dBackpropFilter(fdata(dy), fdata(input), fdata(t), c);
+        k(input).conv2dBackpropFilter({ x: fdata(dy), dy: fdata(input), dFilter: fdata(t), conv: c });
         return t;
       },
     ],

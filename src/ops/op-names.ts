@@ -19,7 +19,7 @@ export const DIFFERENTIABLE_OPS = [
   'matmul', 'linear',
   // neural network
   'conv2d', 'maxPool2d', 'avgPool2d', 'globalAvgPool2d', 'globalMaxPool2d', 'softmax', 'logSoftmax',
-  'dropout',
+  'layerNorm', 'dropout',
   'conv2dTranspose', 'depthwiseConv2d', 'conv3d', 'conv3dTranspose', 'maxPool3d', 'avgPool3d',
   'globalAvgPool3d', 'globalMaxPool3d', 'upSampling2d', 'upSampling3d',
 ] as const;
