@@ -201,6 +201,16 @@ const checks: Record<DifferentiableOp, Case[]> = {
     depthwise({ padding: 'valid' }, [2, 4, 5, 3], [3, 3, 3, 1]),
     depthwise({ padding: 'same', strides: 2 }, [1, 5, 4, 2], [3, 3, 2, 2]),
     depthwise({ padding: 'same', dilations: [2, 1] }, [1, 5, 4, 2], [2, 3, 2, 1]),
+    {
+      name: 'fused bias and tanh',
+      inputs: () => [r([2, 4, 3, 2]), r([3, 2, 2, 2]), r([4])],
+      f: (a, b, c) => ops.depthwiseConv2d(a, b, { padding: 'same', bias: c, activation: 'tanh' }),
+    },
+    {
+      name: 'composed form',
+      inputs: () => [r([1, 5, 4, 2]), r([3, 3, 2, 2])],
+      f: (a, b) => ops.depthwiseConv2dComposed(a, b, { padding: 'same', strides: 2 }),
+    },
   ],
   conv3d: [
     volume(ops.conv3d, { padding: 'valid' }, [1, 3, 4, 3, 2], [2, 2, 2, 2, 2]),
@@ -226,6 +236,7 @@ const checks: Record<DifferentiableOp, Case[]> = {
     { name: 'nearest [2, 3]', inputs: () => [r([2, 3, 2, 2])], f: (x) => ops.upSampling2d(x, [2, 3]) },
     { name: 'bilinear 2', inputs: () => [r([1, 3, 4, 2])], f: (x) => ops.upSampling2d(x, 2, { interpolation: 'bilinear' }) },
     { name: 'bilinear [3, 1]', inputs: () => [r([2, 2, 3, 1])], f: (x) => ops.upSampling2d(x, [3, 1], { interpolation: 'bilinear' }) },
+    { name: 'composed forms', inputs: () => [r([1, 3, 2, 2])], f: (x) => ops.add(ops.upSampling2dComposed(x, 2, { interpolation: 'bilinear' }), ops.upSampling2dComposed(x, 2)) },
   ],
   upSampling3d: [{ name: '[2, 1, 3]', inputs: () => [r([1, 2, 3, 2, 2])], f: (x) => ops.upSampling3d(x, [2, 1, 3]) }],
   softmax: [

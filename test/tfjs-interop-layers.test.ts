@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /**
  * Interoperability with TensorFlow.js 4.22 for every layer of the catalogue that TensorFlow.js has: a
  * model built in TensorFlow.js with random weights, saved, loads in layerwise with the same predictions,

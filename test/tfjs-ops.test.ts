@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /**
  * The convolution, pooling and resizing ops behind the catalogue's layers, against TensorFlow.js 4.22's
  * own ops on the same random inputs (an implementation independent of ours): transposed, depthwise and
@@ -8,6 +9,7 @@ import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../src/ops/index.js';
 import { randomUniform } from '../src/tensor/creation.js';
+import { valueAndGrad } from '../src/tensor/tape.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { setSeed } from '../src/util/random.js';
 
@@ -107,5 +109,21 @@ describe('ops against TensorFlow.js 4.22', () => {
     const x = random([2, 3, 4, 2], 5);
     assertClose(ops.upSampling2d(x, [2, 3]), tf.image.resizeNearestNeighbor(tfjs(x) as tf.Tensor4D, [6, 12]), 'nearest');
     assertClose(ops.upSampling2d(x, [3, 2], { interpolation: 'bilinear' }), tf.image.resizeBilinear(tfjs(x) as tf.Tensor4D, [9, 8], false, true), 'bilinear');
+  });
+
+  test('the depthwise and upsampling kernels agree with their composed forms, values and gradients, on the active backend', () => {
+    const x = random([3, 9, 8, 6], 31), w = random([3, 3, 6, 2], 32);
+    const project = (y: Tensor, seed: number) => ops.sum(ops.mul(y, random([...y.shape], seed)));
+    const pairs: [string, (a: Tensor, b: Tensor) => Tensor, (a: Tensor, b: Tensor) => Tensor][] = [
+      ['depthwiseConv2d', (a, b) => ops.depthwiseConv2d(a, b, { strides: 2, padding: 'same' }), (a, b) => ops.depthwiseConv2dComposed(a, b, { strides: 2, padding: 'same' })],
+      ['upSampling2d nearest', (a) => ops.upSampling2d(a, [2, 3]), (a) => ops.upSampling2dComposed(a, [2, 3])],
+      ['upSampling2d bilinear', (a) => ops.upSampling2d(a, [3, 2], { interpolation: 'bilinear' }), (a) => ops.upSampling2dComposed(a, [3, 2], { interpolation: 'bilinear' })],
+    ];
+    for (const [name, kernel, composed] of pairs) {
+      const a = valueAndGrad((p: Tensor, q: Tensor) => project(kernel(p, q), 33))(x, w);
+      const b = valueAndGrad((p: Tensor, q: Tensor) => project(composed(p, q), 33))(x, w);
+      assert.ok(Math.abs(a.value.item() - b.value.item()) < 1e-3, `${name}: ${a.value.item()} vs ${b.value.item()}`);
+      a.grads.forEach((g, i) => assertClose(g, tf.tensor(b.grads[i]!.data() as Float32Array, [...b.grads[i]!.shape]), `${name} gradient ${i}`));
+    }
   });
 });

@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /**
  * The convolution layers beside Conv2D: shapes, the maths against the ops they stand for (the ops are
  * checked against TensorFlow.js in test/tfjs-ops.test.ts), gradients against finite differences, saved

@@ -64,7 +64,11 @@ export class DepthwiseConv2D extends ConvBase {
 
   call(x: Tensor): Tensor {
     const [sh, sw] = this.strides as [number, number], [dh, dw] = this.dilationRate as [number, number];
-    return this.finish(depthwiseConv2d(x, this.#kernel!, { strides: [sh, sw], padding: this.padding, dilations: [dh, dw] }));
+    const { fusable } = this.activation;
+    const y = depthwiseConv2d(x, this.#kernel!, {
+      strides: [sh, sw], padding: this.padding, dilations: [dh, dw], ...(this.bias ? { bias: this.bias } : {}), activation: fusable ?? 'linear',
+    });
+    return fusable ? y : this.activation.apply(y);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

@@ -9,7 +9,8 @@ import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { floatOperand } from './define-op.js';
+import type { UpSamplingInfo } from '../backend/kernels.js';
+import { empty, fdata, floatOperand, k, op } from './define-op.js';
 import { add, mul, sub } from './elementwise.js';
 import { broadcastTo, gather, reshape } from './shape.js';
 
@@ -55,12 +56,36 @@ function interpolateAxis(t: Tensor, axis: number, factor: number): Tensor {
   return add(a, mul(sub(b, a), w));
 }
 
-/** x [batch, h, w, c] -> [batch, h * size[0], w * size[1], c]. */
+/** x [batch, h, w, c] -> [batch, h * size[0], w * size[1], c], on the upsampling kernels. */
 export function upSampling2d(x: TensorLike, size: number | readonly [number, number], options: UpSampling2dOptions = {}): Tensor {
-  return upSampling2dComposed(x, size, options);
+  const where = 'upSampling2d';
+  const t = spatial(where, x, 4);
+  const [factorH, factorW] = tuple(where, 'size', size, 2) as [number, number];
+  const interpolation = options.interpolation ?? 'nearest';
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') {
+    throw new ValueError(`${where}: option 'interpolation' expected "nearest" or "bilinear", received ${describe(interpolation)}`);
+  }
+  const [batch, inH, inW, channels] = t.shape as [number, number, number, number];
+  const u: UpSamplingInfo = { batch, inH, inW, channels, factorH, factorW };
+  return op(
+    where,
+    [t],
+    () => {
+      const { t: out } = empty(t.dtype, [batch, inH * factorH, inW * factorW, channels]);
+      k(t).upSampling2d({ x: fdata(t), out: fdata(out), upSampling: u, interpolation });
+      return out;
+    },
+    (dy) => [
+      () => {
+        const { t: dx } = empty(t.dtype, t.shape);
+        k(t).upSampling2dGrad({ dy: fdata(dy), dx: fdata(dx), upSampling: u, interpolation });
+        return dx;
+      },
+    ],
+  );
 }
 
-/** upSampling2d composed of a broadcast (nearest) or gathers and an interpolation per axis (the oracle of a fused kernel). */
+/** upSampling2d composed of a broadcast (nearest) or gathers and an interpolation per axis: the oracle the kernels are tested against. */
 export function upSampling2dComposed(x: TensorLike, size: number | readonly [number, number], options: UpSampling2dOptions = {}): Tensor {
   const where = 'upSampling2d';
   const t = spatial(where, x, 4);
