@@ -7,7 +7,7 @@
 import type { Kernels, UpSamplingInfo } from '../kernels.js';
 
 /** The source pixels and the weight of the upper one, for every output index of an axis of `n` pixels upsampled `factor` times. */
-export function bilinearTaps(n: number, factor: number): { lower: Int32Array; upper: Int32Array; weight: Float64Array } {
+function bilinearTaps(n: number, factor: number): { lower: Int32Array; upper: Int32Array; weight: Float64Array } {
   const size = n * factor;
   const lower = new Int32Array(size), upper = new Int32Array(size), weight = new Float64Array(size);
   for (let o = 0; o < size; o++) {
