@@ -1,10 +1,13 @@
 /**
- * Times the compute of the catalogue's layers at the shapes of MobileNetV2's blocks (batch 32) and of a
+ * Times the compute of the catalogue's layers at the shapes of MobileNetV2's blocks (batch 32 unless --batch says otherwise) and of a
  * decoder: each op and, where one exists, its composed form (the oracle the op is tested against), forward
  * alone and forward + backward (gradients of the input and the filter). Median milliseconds of a few runs
  * after a warm-up; run it on an otherwise idle machine.
  *
- *   node dist/bench/layer-kernels.js [--runs 5] [--backend native|wasm|reference] [--only depthwise]
+ *   node dist/bench/layer-kernels.js [--runs 5] [--backend native|wasm|reference] [--only depthwise] [--batch 32]
+ *
+ * A smaller --batch keeps the composed depthwise form (which holds every tap's window for the backward pass)
+ * within a shared machine's memory.
  */
 import { parseArgs } from 'node:util';
 import {
@@ -13,9 +16,9 @@ import {
 } from '../src/index.js';
 import type { BackendName, Tensor } from '../src/index.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, backend: { type: 'string' }, only: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, backend: { type: 'string' }, only: { type: 'string', multiple: true }, batch: { type: 'string', default: '32' } } });
 if (values.backend) setBackend(values.backend as BackendName);
-const runs = Number(values.runs);
+const runs = Number(values.runs), batch = Number(values.batch);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,28 +57,28 @@ setSeed(1);
 const rows: Row[] = [];
 const wanted = (name: string) => !values.only || values.only.some((o) => name.includes(o));
 
-// MobileNetV2's depthwise 3x3 convolutions at 224x224 input, batch 32: [h, w, channels, stride].
+// MobileNetV2's depthwise 3x3 convolutions at 224x224 input: [h, w, channels, stride].
 const depthwiseBlocks: [number, number, number, number][] = [[112, 112, 32, 1], [56, 56, 144, 1], [56, 56, 144, 2], [28, 28, 192, 1], [14, 14, 576, 1], [7, 7, 960, 1]];
 for (const [h, w, c, s] of depthwiseBlocks) {
   if (!wanted('depthwise')) break;
-  const x = random([32, h, w, c]), k = random([3, 3, c, 1]);
+  const x = random([batch, h, w, c]), k = random([3, 3, c, 1]);
   const opts = { strides: s, padding: 'same' as const };
-  rows.push(measure(`depthwiseConv2d [32, ${h}, ${w}, ${c}] 3x3 stride ${s}`, (a, b) => depthwiseConv2d(a, b, opts), [x, k]));
+  rows.push(measure(`depthwiseConv2d [${batch}, ${h}, ${w}, ${c}] 3x3 stride ${s}`, (a, b) => depthwiseConv2d(a, b, opts), [x, k]));
   rows.push(measure(`  composed`, (a, b) => depthwiseConv2dComposed(a, b, opts), [x, k]));
 }
 
 // A decoder's transposed convolutions (3x3, stride 2, "same"): [h, w, in, out].
 for (const [h, w, ci, co] of [[28, 28, 64, 32], [14, 14, 128, 64]] as const) {
   if (!wanted('transpose')) break;
-  const x = random([32, h, w, ci]), k = random([3, 3, co, ci]);
-  rows.push(measure(`conv2dTranspose [32, ${h}, ${w}, ${ci}] -> ${co}, 3x3 stride 2`, (a, b) => conv2dTranspose(a, b, { strides: 2, padding: 'same' }), [x, k]));
+  const x = random([batch, h, w, ci]), k = random([3, 3, co, ci]);
+  rows.push(measure(`conv2dTranspose [${batch}, ${h}, ${w}, ${ci}] -> ${co}, 3x3 stride 2`, (a, b) => conv2dTranspose(a, b, { strides: 2, padding: 'same' }), [x, k]));
 }
 
 for (const [h, w, c] of [[28, 28, 64], [14, 14, 128]] as const) {
   for (const interpolation of ['nearest', 'bilinear'] as const) {
     if (!wanted('upSampling')) continue;
-    const x = random([32, h, w, c]);
-    rows.push(measure(`upSampling2d [32, ${h}, ${w}, ${c}] x2 ${interpolation}`, (a) => upSampling2d(a, 2, { interpolation }), [x]));
+    const x = random([batch, h, w, c]);
+    rows.push(measure(`upSampling2d [${batch}, ${h}, ${w}, ${c}] x2 ${interpolation}`, (a) => upSampling2d(a, 2, { interpolation }), [x]));
     rows.push(measure(`  composed`, (a) => upSampling2dComposed(a, 2, { interpolation }), [x]));
   }
 }
