@@ -30,9 +30,11 @@ export { LayerwiseError, ShapeError, ValueError, DTypeError, NumericsError } fro
 export * as activations from './nn/activations.js';
 export * as initializers from './nn/initializers.js';
 export * as regularizers from './nn/regularizers.js';
+export * as constraints from './nn/constraints.js';
 export type { ActivationIdentifier } from './nn/activations.js';
-export type { Initializer, InitializerIdentifier } from './nn/initializers.js';
+export type { Initializer, InitializerIdentifier, OrthogonalOptions, VarianceScalingOptions } from './nn/initializers.js';
 export type { Regularizer, RegularizerIdentifier } from './nn/regularizers.js';
+export type { Constraint, ConstraintIdentifier, MaxNormOptions, UnitNormOptions, MinMaxNormOptions } from './nn/constraints.js';
 export * as losses from './losses/index.js';
 export type { Loss, LossFunction, LossIdentifier } from './losses/index.js';
 export * as metrics from './metrics/index.js';
@@ -69,11 +71,21 @@ export {
   BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, LayerNode, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization, Add, Concatenate, Normalization,
   ConfigReader,
+  Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D, GlobalMaxPooling3D,
+  GlobalAveragePooling3D, UpSampling2D, UpSampling3D, ZeroPadding2D, ZeroPadding3D, Cropping2D, Cropping3D, Permute, RepeatVector,
+  Subtract, Multiply, Average, Maximum, Minimum, Dot, ReLU, LeakyReLU, PReLU, ELU, Softmax, ThresholdedReLU, SpatialDropout1D,
+  SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization, GroupNormalization,
+  UnitNormalization, Lambda,
 } from './layers/index.js';
 export type {
   LayerOptions, CallOptions, NodeResult, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
   DropoutOptions, ActivationOptions, BatchNormalizationOptions, ConcatenateOptions, InputOptions, NormalizationOptions, JsonObject, JsonValue,
   LayerConfig, LayerFactory,
+  Conv2DTransposeOptions, DepthwiseConv2DOptions, SeparableConv2DOptions, Conv3DOptions, Conv3DTransposeOptions, Pooling3DOptions,
+  GlobalPooling3DOptions, UpSampling2DOptions, UpSampling3DOptions, ZeroPaddingOptions, CroppingOptions, PermuteOptions, RepeatVectorOptions,
+  DotOptions, ReLUOptions, LeakyReLUOptions, PReLUOptions, ELUOptions, SoftmaxOptions, ThresholdedReLUOptions, SpatialDropoutOptions,
+  GaussianNoiseOptions, GaussianDropoutOptions, AlphaDropoutOptions, ActivityRegularizationOptions, GroupNormalizationOptions,
+  UnitNormalizationOptions, LambdaOptions, LambdaFunction,
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).

@@ -43,6 +43,30 @@ const conv = (opts: ops.Conv2dOptions, x: number[], w: number[]): Case => ({
   f: (a, b, c) => ops.conv2d(a, b, { ...opts, bias: c }),
 });
 
+const transposed = (opts: ops.Conv2dTransposeOptions, x: number[], w: number[]): Case => ({
+  name: JSON.stringify({ ...opts, x, w }),
+  inputs: () => [r(x), r(w)],
+  f: (a, b) => ops.conv2dTranspose(a, b, opts),
+});
+
+const depthwise = (opts: ops.DepthwiseConv2dOptions, x: number[], w: number[]): Case => ({
+  name: JSON.stringify({ ...opts, x, w }),
+  inputs: () => [r(x), r(w)],
+  f: (a, b) => ops.depthwiseConv2d(a, b, opts),
+});
+
+const volume = (f: typeof ops.conv3dTranspose, opts: ops.Conv3dTransposeOptions, x: number[], w: number[]): Case => ({
+  name: JSON.stringify({ ...opts, x, w }),
+  inputs: () => [r(x), r(w)],
+  f: (a, b) => f(a, b, opts),
+});
+
+const pool3 = (f: typeof ops.maxPool3d, opts: ops.Pool3dOptions, x: number[]): Case => ({
+  name: JSON.stringify({ ...opts, x }),
+  inputs: () => [r(x)],
+  f: (a) => f(a, opts),
+});
+
 const pool = (f: typeof ops.maxPool2d, opts: ops.Pool2dOptions, x: number[]): Case => ({
   name: JSON.stringify({ ...opts, x }),
   inputs: () => [r(x)],
@@ -82,6 +106,12 @@ const checks: Record<DifferentiableOp, Case[]> = {
   sigmoid: unary(ops.sigmoid),
   tanh: unary(ops.tanh),
   softplus: unary(ops.softplus),
+  relu6: unary(ops.relu6, (s) => r(s, [0, 6])).concat([{ name: 'around 6', inputs: () => [rand([3, 4], { low: 4, high: 8, kinks: [6] })], f: ops.relu6 }]),
+  swish: unary(ops.swish),
+  mish: unary(ops.mish),
+  hardSigmoid: unary(ops.hardSigmoid, (s) => rand(s, { low: -5, high: 5, kinks: [-3, 3] })),
+  hardSwish: unary(ops.hardSwish, (s) => rand(s, { low: -5, high: 5, kinks: [-3, 3] })),
+  softsign: unary(ops.softsign),
   sum: [
     { name: 'all', inputs: () => [r([2, 3, 4])], f: (x) => ops.sum(x) },
     { name: 'axes [0, 2] keepDims', inputs: () => [r([2, 3, 4])], f: (x) => ops.sum(x, [0, 2], { keepDims: true }) },
@@ -136,6 +166,7 @@ const checks: Record<DifferentiableOp, Case[]> = {
   })),
   conv2d: [
     conv({ padding: 'valid' }, [2, 5, 6, 2], [3, 3, 2, 3]),
+    conv({ padding: 'same', groups: 2, activation: 'tanh' }, [1, 4, 5, 4], [3, 2, 2, 6]),
     conv({ padding: 'same' }, [1, 5, 4, 2], [3, 2, 2, 2]),
     conv({ padding: 'valid', strides: 2 }, [1, 7, 6, 2], [3, 3, 2, 2]),
     conv({ padding: 'same', strides: [2, 3] }, [1, 6, 7, 1], [2, 3, 1, 2]),
@@ -159,6 +190,55 @@ const checks: Record<DifferentiableOp, Case[]> = {
   ],
   globalAvgPool2d: [{ name: 'non-square', inputs: () => [r([2, 3, 4, 2])], f: (x) => ops.globalAvgPool2d(x) }],
   globalMaxPool2d: [{ name: 'non-square', inputs: () => [r([2, 3, 4, 2])], f: (x) => ops.globalMaxPool2d(x) }],
+  conv2dTranspose: [
+    transposed({ padding: 'valid' }, [2, 3, 4, 2], [3, 3, 3, 2]),
+    transposed({ padding: 'same', strides: 2 }, [1, 3, 2, 2], [3, 3, 2, 2]),
+    transposed({ padding: 'valid', strides: [2, 3] }, [1, 2, 3, 1], [2, 2, 2, 1]),
+    transposed({ padding: 'same', strides: 2, outputPadding: 0 }, [1, 3, 3, 1], [3, 3, 1, 1]),
+    transposed({ padding: 'valid', dilations: 2 }, [1, 3, 2, 1], [2, 2, 2, 1]),
+  ],
+  depthwiseConv2d: [
+    depthwise({ padding: 'valid' }, [2, 4, 5, 3], [3, 3, 3, 1]),
+    depthwise({ padding: 'same', strides: 2 }, [1, 5, 4, 2], [3, 3, 2, 2]),
+    depthwise({ padding: 'same', dilations: [2, 1] }, [1, 5, 4, 2], [2, 3, 2, 1]),
+    {
+      name: 'fused bias and tanh',
+      inputs: () => [r([2, 4, 3, 2]), r([3, 2, 2, 2]), r([4])],
+      f: (a, b, c) => ops.depthwiseConv2d(a, b, { padding: 'same', bias: c, activation: 'tanh' }),
+    },
+    {
+      name: 'composed form',
+      inputs: () => [r([1, 5, 4, 2]), r([3, 3, 2, 2])],
+      f: (a, b) => ops.depthwiseConv2dComposed(a, b, { padding: 'same', strides: 2 }),
+    },
+  ],
+  conv3d: [
+    volume(ops.conv3d, { padding: 'valid' }, [1, 3, 4, 3, 2], [2, 2, 2, 2, 2]),
+    volume(ops.conv3d, { padding: 'same', strides: [2, 1, 2] }, [2, 3, 3, 4, 1], [3, 2, 3, 1, 2]),
+    volume(ops.conv3d, { padding: 'valid', dilations: [2, 1, 1] }, [1, 4, 3, 3, 1], [2, 2, 2, 1, 1]),
+  ],
+  conv3dTranspose: [
+    volume(ops.conv3dTranspose, { padding: 'valid' }, [1, 2, 3, 2, 2], [2, 2, 2, 2, 2]),
+    volume(ops.conv3dTranspose, { padding: 'same', strides: [2, 1, 2] }, [1, 2, 2, 3, 1], [3, 2, 3, 2, 1]),
+    volume(ops.conv3dTranspose, { padding: 'same', strides: 2, outputPadding: [1, 0, 1] }, [1, 2, 2, 2, 1], [3, 3, 3, 1, 1]),
+  ],
+  maxPool3d: [
+    pool3(ops.maxPool3d, { poolSize: 2 }, [2, 4, 4, 2, 2]),
+    pool3(ops.maxPool3d, { poolSize: [3, 2, 2], strides: [2, 1, 2], padding: 'same' }, [1, 5, 3, 4, 2]),
+  ],
+  avgPool3d: [
+    pool3(ops.avgPool3d, { poolSize: 2 }, [2, 4, 4, 2, 2]),
+    pool3(ops.avgPool3d, { poolSize: [3, 2, 2], strides: [2, 1, 2], padding: 'same' }, [1, 5, 3, 4, 2]),
+  ],
+  globalAvgPool3d: [{ name: 'non-cubic', inputs: () => [r([2, 2, 3, 4, 2])], f: (x) => ops.globalAvgPool3d(x) }],
+  globalMaxPool3d: [{ name: 'non-cubic', inputs: () => [r([2, 2, 3, 4, 2])], f: (x) => ops.globalMaxPool3d(x) }],
+  upSampling2d: [
+    { name: 'nearest [2, 3]', inputs: () => [r([2, 3, 2, 2])], f: (x) => ops.upSampling2d(x, [2, 3]) },
+    { name: 'bilinear 2', inputs: () => [r([1, 3, 4, 2])], f: (x) => ops.upSampling2d(x, 2, { interpolation: 'bilinear' }) },
+    { name: 'bilinear [3, 1]', inputs: () => [r([2, 2, 3, 1])], f: (x) => ops.upSampling2d(x, [3, 1], { interpolation: 'bilinear' }) },
+    { name: 'composed forms', inputs: () => [r([1, 3, 2, 2])], f: (x) => ops.add(ops.upSampling2dComposed(x, 2, { interpolation: 'bilinear' }), ops.upSampling2dComposed(x, 2)) },
+  ],
+  upSampling3d: [{ name: '[2, 1, 3]', inputs: () => [r([1, 2, 3, 2, 2])], f: (x) => ops.upSampling3d(x, [2, 1, 3]) }],
   softmax: [
     { name: 'last axis', inputs: () => [r([3, 4])], f: (x) => ops.softmax(x) },
     { name: 'axis 0', inputs: () => [r([3, 4])], f: (x) => ops.softmax(x, 0) },

@@ -198,7 +198,7 @@ describe('options the library does not know are refused, naming them', () => {
     ['SelectFeatures', () => new lw.SelectFeatures({ keep: [0], drop: [1] } as never), "SelectFeatures: expected exactly one of the options 'keep' and 'drop' (feature indices), received an object with keys keep, drop"],
     ['sum with a positional keepDims', () => lw.sum(lw.ones([2, 2]), 1, true as never), "sum: argument 'options' expected an options object { keepDims }, received true"],
     ['mean keepdims', () => lw.mean(lw.ones([2, 2]), 1, { keepdims: true } as never), "mean: unknown option 'keepdims' (did you mean 'keepDims'?); known options: keepDims"],
-    ['Variable', () => new lw.Variable(lw.ones([2]), { trainabel: false } as never), "Variable: unknown option 'trainabel' (did you mean 'trainable'?); known options: trainable, name"],
+    ['Variable', () => new lw.Variable(lw.ones([2]), { trainabel: false } as never), "Variable: unknown option 'trainabel' (did you mean 'trainable'?); known options: trainable, name, constraint"],
     ['Variable from a non-tensor', () => new lw.Variable('w' as never), 'Variable: argument \'initial\' expected a Tensor, number, (nested) array or typed array, received "w"'],
     ['toCategorical', () => lw.toCategorical([0, 1], 1.5), "toCategorical: argument 'numClasses' expected a positive integer, received 1.5"],
   ];

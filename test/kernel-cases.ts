@@ -8,8 +8,8 @@
 import type { Term } from '../src/backend/expression.js';
 import { compile, operands } from '../src/backend/expression.js';
 import type { KernelArgs, KernelName } from '../src/backend/kernels.js';
-import { ARG_REDUCE_OPS, BINARY_OPS, COMPARE_OPS, DIFFERENTIABLE_UNARY_OPS, FUSABLE_ACTIVATIONS, REDUCE_OPS, UNARY_OPS } from '../src/backend/kernel-table.js';
-import type { BinaryOp, Broadcast, UnaryOp } from '../src/backend/kernels.js';
+import { ARG_REDUCE_OPS, BINARY_OPS, COMPARE_OPS, DIFFERENTIABLE_UNARY_OPS, FUSABLE_ACTIVATIONS, INTERPOLATIONS, REDUCE_OPS, UNARY_OPS } from '../src/backend/kernel-table.js';
+import type { BinaryOp, Broadcast, UnaryOp, UpSamplingInfo } from '../src/backend/kernels.js';
 import { referenceKernels as ref } from '../src/backend/reference/index.js';
 import type { Tolerance } from '../src/backend/testing.js';
 import { uniform } from '../src/backend/testing.js';
@@ -147,6 +147,43 @@ const poolInfo = (c: PoolCase): PoolInfo => poolGeometry('test', c.x, c.window, 
 const poolLabel = (c: PoolCase) => `x [${c.x}] window ${c.window} strides ${c.strides} ${c.padding}`;
 const poolIn = (p: PoolInfo) => p.batch * p.inH * p.inW * p.channels;
 const poolOut = (p: PoolInfo) => p.batch * p.outH * p.outW * p.channels;
+
+/** Depthwise convolutions: x [batch, h, w, channels] and a [kH, kW, channels, multiplier] filter. */
+const DEPTHWISE: ConvCase[] = [
+  // MobileNet's 3x3 blocks (small), stride 1 and 2, channel counts that are and are not multiples of 4, 8 and 16.
+  { x: [2, 9, 9, 32], filter: [3, 3, 32, 1], padding: 'same' },
+  { x: [2, 10, 9, 24], filter: [3, 3, 24, 1], strides: [2, 2], padding: 'same' },
+  { x: [3, 7, 8, 5], filter: [3, 3, 5, 1], padding: 'valid' },
+  { x: [1, 9, 11, 17], filter: [3, 3, 17, 1], strides: [2, 2], padding: 'valid' },
+  // Depth multipliers above 1, uneven windows, dilations, strides along one axis.
+  { x: [2, 8, 7, 3], filter: [3, 3, 3, 2], padding: 'same' },
+  { x: [1, 10, 10, 6], filter: [2, 3, 6, 3], strides: [1, 2], padding: 'same' },
+  { x: [1, 12, 11, 4], filter: [3, 3, 4, 1], padding: 'same', dilations: [2, 2] },
+  { x: [2, 9, 12, 7], filter: [5, 5, 7, 1], padding: 'same' },
+  { x: [1, 5, 6, 33], filter: [1, 1, 33, 1], padding: 'valid' },
+  // Big enough to be split across threads.
+  { x: [8, 28, 28, 48], filter: [3, 3, 48, 1], padding: 'same' },
+  { x: [4, 30, 30, 20], filter: [3, 3, 20, 2], strides: [2, 2], padding: 'same' },
+  // One-pixel outputs (one element), an empty batch, no channels.
+  { x: [1, 3, 3, 2], filter: [3, 3, 2, 1], padding: 'valid' },
+  { x: [1, 1, 1, 1], filter: [1, 1, 1, 1], padding: 'valid' },
+  { x: [0, 6, 6, 3], filter: [3, 3, 3, 1], padding: 'same' },
+  { x: [1, 4, 4, 0], filter: [3, 3, 0, 1], padding: 'same' },
+];
+
+/** The depthwise geometry: a ConvInfo whose outC is channels * multiplier. */
+const depthwiseInfo = (c: ConvCase): ConvInfo =>
+  ({ ...convGeometry('test', c.x, [c.filter[0], c.filter[1], c.filter[2], c.filter[3]], c.strides ?? [1, 1], c.padding, c.dilations ?? [1, 1]), outC: c.filter[2] * c.filter[3] });
+const depthwiseFilterSize = (g: ConvInfo) => g.kH * g.kW * g.outC;
+
+/** Upsampling: [batch, h, w, channels] and factors. */
+const UPSAMPLINGS: [number, number, number, number, number, number][] = [
+  [2, 5, 6, 3, 2, 2], [1, 3, 4, 17, 2, 3], [2, 4, 3, 8, 3, 1], [1, 1, 1, 5, 4, 4], [3, 7, 5, 1, 1, 2], [1, 6, 6, 33, 1, 1],
+  [16, 28, 28, 16, 2, 2], [1, 1, 1, 1, 1, 1], [0, 4, 4, 3, 2, 2], [1, 4, 4, 0, 2, 2],
+];
+const upInfo = ([batch, inH, inW, channels, factorH, factorW]: (typeof UPSAMPLINGS)[number]): UpSamplingInfo => ({ batch, inH, inW, channels, factorH, factorW });
+const upLabel = (u: UpSamplingInfo) => `[${u.batch}, ${u.inH}, ${u.inW}, ${u.channels}] x [${u.factorH}, ${u.factorW}]`;
+const upIn = (u: UpSamplingInfo) => u.batch * u.inH * u.inW * u.channels;
 
 /** Values on a coarse grid, so windows often hold ties (the gradient must go to the first maximum). */
 function coarse(rng: Rng, n: number): Float32Array {
@@ -418,6 +455,57 @@ export const CASES: CaseGenerators = {
     return POOLS.map((c) => {
       const p = poolInfo(c);
       return { label: poolLabel(c), args: { dy: uniform(rng, poolOut(p)), dx: f32(poolIn(p)), pool: p }, tolerance: { rtol: 1e-6, atol: 1e-7 } };
+    });
+  },
+  depthwiseConv2d(rng) {
+    const cases: Case<'depthwiseConv2d'>[] = [];
+    for (const c of DEPTHWISE) {
+      const g = depthwiseInfo(c);
+      const x = uniform(rng, imageSize(g)), filter = uniform(rng, depthwiseFilterSize(g));
+      const epilogues = [
+        { bias: null, activation: 'linear', alpha: 0 },
+        { bias: uniform(rng, g.outC), activation: 'relu', alpha: 0 },
+      ] as const;
+      for (const e of epilogues) cases.push({ label: `${convLabel(c)} ${e.activation}${e.bias ? '+bias' : ''}`, args: { x, filter, out: f32(outSize(g)), conv: g, ...e }, tolerance: sums(g.kH * g.kW) });
+    }
+    const g = depthwiseInfo({ x: [2, 6, 5, 6], filter: [3, 3, 6, 2], padding: 'same' });
+    for (const activation of FUSABLE_ACTIVATIONS) {
+      cases.push({
+        label: `every activation: ${activation}`,
+        args: { x: uniform(rng, imageSize(g)), filter: uniform(rng, depthwiseFilterSize(g)), out: f32(outSize(g)), bias: uniform(rng, g.outC), conv: g, activation, alpha: 0.3 },
+        tolerance: sums(9),
+      });
+    }
+    return cases;
+  },
+  depthwiseConv2dBackpropInput(rng) {
+    return DEPTHWISE.map((c) => {
+      const g = depthwiseInfo(c);
+      return { label: convLabel(c), args: { dy: uniform(rng, outSize(g)), filter: uniform(rng, depthwiseFilterSize(g)), dx: f32(imageSize(g)), conv: g }, tolerance: sums(g.kH * g.kW * (g.outC / Math.max(g.inC, 1))) };
+    });
+  },
+  depthwiseConv2dBackpropFilter(rng) {
+    return DEPTHWISE.map((c) => {
+      const g = depthwiseInfo(c);
+      return { label: convLabel(c), args: { x: uniform(rng, imageSize(g)), dy: uniform(rng, outSize(g)), dFilter: f32(depthwiseFilterSize(g)), conv: g }, tolerance: sums(g.batch * g.outH * g.outW) };
+    });
+  },
+  upSampling2d(rng) {
+    return UPSAMPLINGS.flatMap((shape) => {
+      const u = upInfo(shape);
+      const x = uniform(rng, upIn(u));
+      return INTERPOLATIONS.map((interpolation) => ({
+        label: `${upLabel(u)} ${interpolation}`, args: { x, out: f32(upIn(u) * u.factorH * u.factorW), upSampling: u, interpolation }, tolerance: { rtol: 1e-6, atol: 1e-6 },
+      }));
+    });
+  },
+  upSampling2dGrad(rng) {
+    return UPSAMPLINGS.flatMap((shape) => {
+      const u = upInfo(shape);
+      const dy = uniform(rng, upIn(u) * u.factorH * u.factorW);
+      return INTERPOLATIONS.map((interpolation) => ({
+        label: `${upLabel(u)} ${interpolation}`, args: { dy, dx: f32(upIn(u)), upSampling: u, interpolation }, tolerance: sums(4 * u.factorH * u.factorW),
+      }));
     });
   },
   softmax: (rng) => lastAxis(rng),

@@ -109,6 +109,22 @@ export interface GatherInfo {
 }
 const gather = struct<GatherInfo>()('GatherInfo', { outer: int, axisSize: int, inner: int });
 
+/** Upsampling of [batch, inH, inW, channels] by whole factors along height and width. */
+export interface UpSamplingInfo {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly channels: number;
+  readonly factorH: number;
+  readonly factorW: number;
+}
+const upSampling = struct<UpSamplingInfo>()('UpSamplingInfo', { batch: int, inH: int, inW: int, channels: int, factorH: positive, factorW: positive });
+
+/** How upsampling fills new pixels: repeating (nearest) or interpolating with half-pixel centers (bilinear, as Keras). */
+export const INTERPOLATIONS = ['nearest', 'bilinear'] as const;
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+const interpolation = oneOf('Interpolation', INTERPOLATIONS);
+
 const conv = struct<ConvInfo>()('ConvInfo', {
   batch: int, inH: int, inW: int, inC: int, outH: int, outW: int, outC: int, kH: int, kW: int,
   strideH: positive, strideW: positive, dilationH: positive, dilationW: positive, padTop: int, padLeft: int,
@@ -131,6 +147,10 @@ function reach(shape: readonly number[], strides: readonly number[]): { min: num
 const image = (c: ConvInfo): number => c.batch * c.inH * c.inW * c.inC;
 const convOut = (c: ConvInfo): number => c.batch * c.outH * c.outW * c.outC;
 const filter = (c: ConvInfo): number => c.kH * c.kW * c.inC * c.outC;
+/** A depthwise filter [kH, kW, inC, outC / inC]. */
+const depthwiseFilter = (c: ConvInfo): number => c.kH * c.kW * c.outC;
+const upIn = (u: UpSamplingInfo): number => u.batch * u.inH * u.inW * u.channels;
+const upOut = (u: UpSamplingInfo): number => upIn(u) * u.factorH * u.factorW;
 const poolIn = (p: PoolInfo): number => p.batch * p.inH * p.inW * p.channels;
 const poolOut = (p: PoolInfo): number => p.batch * p.outH * p.outW * p.channels;
 const batched = (batch: number, stride: number, size: number): { min: number } => ({ min: batch === 0 ? 0 : (batch - 1) * stride + size });
@@ -241,6 +261,32 @@ export const KERNELS = {
   conv2dBackpropFilter: kernel(
     { x: input('float'), dy: input('float'), dFilter: output('float'), conv },
     ({ conv: c }) => ({ x: image(c), dy: convOut(c), dFilter: filter(c) }),
+  ),
+  /**
+   * Depthwise convolution (`conv.outC` is a multiple m of `conv.inC`): input channel ci convolved with
+   * filter[:, :, ci, j] gives output channel ci * m + j; out = activation(that + bias).
+   */
+  depthwiseConv2d: kernel(
+    { x: input('float'), filter: input('float'), out: output('float'), bias: optionalInput('float'), conv, activation, alpha: float },
+    ({ conv: c }) => ({ x: image(c), filter: depthwiseFilter(c), out: convOut(c), bias: c.outC }),
+  ),
+  depthwiseConv2dBackpropInput: kernel(
+    { dy: input('float'), filter: input('float'), dx: output('float'), conv },
+    ({ conv: c }) => ({ dy: convOut(c), filter: depthwiseFilter(c), dx: image(c) }),
+  ),
+  depthwiseConv2dBackpropFilter: kernel(
+    { x: input('float'), dy: input('float'), dFilter: output('float'), conv },
+    ({ conv: c }) => ({ x: image(c), dy: convOut(c), dFilter: depthwiseFilter(c) }),
+  ),
+  /** NHWC upsampling by whole factors: each pixel repeated, or interpolated between the nearest source pixels. */
+  upSampling2d: kernel(
+    { x: input('float'), out: output('float'), upSampling, interpolation },
+    ({ upSampling: u }) => ({ x: upIn(u), out: upOut(u) }),
+  ),
+  /** The adjoint of upSampling2d: each output gradient sent back to the source pixels it came from, by their weights. */
+  upSampling2dGrad: kernel(
+    { dy: input('float'), dx: output('float'), upSampling, interpolation },
+    ({ upSampling: u }) => ({ dy: upOut(u), dx: upIn(u) }),
   ),
   maxPool2d: kernel({ x: input('float'), out: output('float'), pool }, ({ pool: p }) => ({ x: poolIn(p), out: poolOut(p) })),
   /** Routes each output gradient to the first maximum of its window (ties go to the first, as in TensorFlow). */

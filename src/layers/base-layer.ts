@@ -3,6 +3,8 @@
  * trainable switch, regularization losses and the lazy build from the first input's shape. Layers with
  * one input extend `Layer`; layers that combine several (Add, Concatenate) extend `MergeLayer`.
  */
+import type { Constraint, ConstraintIdentifier } from '../nn/constraints.js';
+import { getConstraint } from '../nn/constraints.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import { getInitializer } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
@@ -100,6 +102,8 @@ export interface WeightOptions {
   regularizer?: RegularizerIdentifier | null;
   /** False for state that training does not optimize (batch normalization's moving statistics). */
   trainable?: boolean;
+  /** Applied after every optimizer update of the weight (MaxNorm, NonNeg...). */
+  constraint?: ConstraintIdentifier | null;
 }
 
 interface OwnedWeight {
@@ -232,6 +236,11 @@ export abstract class BaseLayer {
     return getInitializer(id ?? fallback, this.label, arg);
   }
 
+  /** A constraint option resolved once, in the constructor; null without one. */
+  protected constraintOption(id: ConstraintIdentifier | null | undefined, arg: string): Constraint | null {
+    return id === undefined || id === null ? null : getConstraint(id, this.label, arg);
+  }
+
   /** A regularizer option resolved once, in the constructor; null without one. */
   protected regularizerOption(id: RegularizerIdentifier | null | undefined, arg: string): Regularizer | null {
     return id === undefined || id === null ? null : getRegularizer(id, this.label, arg);
@@ -242,9 +251,11 @@ export abstract class BaseLayer {
     const where = `${this.label}.addWeight`;
     const initializer: Initializer = getInitializer(options.initializer ?? 'glorotUniform', where, 'initializer');
     const trainable = options.trainable ?? true;
+    const constraint = options.constraint ? getConstraint(options.constraint, where, 'constraint') : null;
     const variable = new Variable(initializer.init(options.shape, this.dtype), {
       name: `${this.name}/${options.name}`,
       trainable: trainable && this.#trainable,
+      constraint,
     });
     const regularizer = options.regularizer ? getRegularizer(options.regularizer, where, 'regularizer') : null;
     this.#weights.push({ variable, trainable, regularizer });

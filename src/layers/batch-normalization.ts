@@ -4,6 +4,7 @@
  * in place; inference, and a frozen layer (trainable = false), use the moving averages. Keras's
  * defaults: momentum 0.99, epsilon 1e-3.
  */
+import type { Constraint, ConstraintIdentifier } from '../nn/constraints.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import * as ops from '../ops/index.js';
@@ -14,7 +15,7 @@ import { ValueError, describe } from '../util/errors.js';
 import { normalizeAxis } from '../util/shape.js';
 import type { CallOptions, LayerConfig, LayerOptions } from './base-layer.js';
 import type { ConfigReader } from './config.js';
-import { initializerConfig, regularizerConfig } from './config.js';
+import { constraintConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
 
@@ -33,6 +34,8 @@ export interface BatchNormalizationOptions extends LayerOptions {
   movingVarianceInitializer?: InitializerIdentifier;
   betaRegularizer?: RegularizerIdentifier;
   gammaRegularizer?: RegularizerIdentifier;
+  betaConstraint?: ConstraintIdentifier;
+  gammaConstraint?: ConstraintIdentifier;
 }
 
 export class BatchNormalization extends Layer {
@@ -47,6 +50,8 @@ export class BatchNormalization extends Layer {
   readonly movingVarianceInitializer: Initializer;
   readonly betaRegularizer: Regularizer | null;
   readonly gammaRegularizer: Regularizer | null;
+  readonly betaConstraint: Constraint | null;
+  readonly gammaConstraint: Constraint | null;
   #gamma: Variable | null = null;
   #beta: Variable | null = null;
   #movingMean: Variable | null = null;
@@ -74,6 +79,8 @@ export class BatchNormalization extends Layer {
     this.movingVarianceInitializer = this.initializerOption(options.movingVarianceInitializer, 'ones', 'movingVarianceInitializer');
     this.betaRegularizer = this.regularizerOption(options.betaRegularizer, 'betaRegularizer');
     this.gammaRegularizer = this.regularizerOption(options.gammaRegularizer, 'gammaRegularizer');
+    this.betaConstraint = this.constraintOption(options.betaConstraint, 'betaConstraint');
+    this.gammaConstraint = this.constraintOption(options.gammaConstraint, 'gammaConstraint');
   }
 
   override build(inputShape: LayerShape): void {
@@ -83,8 +90,8 @@ export class BatchNormalization extends Layer {
       throw new ValueError(`${this.label}: the size of the feature axis ${this.axis} must be known, received shape [${inputShape.join(', ')}]`);
     }
     const shape = [size];
-    if (this.scale) this.#gamma = this.addWeight({ name: 'gamma', shape, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer });
-    if (this.center) this.#beta = this.addWeight({ name: 'beta', shape, initializer: this.betaInitializer, regularizer: this.betaRegularizer });
+    if (this.scale) this.#gamma = this.addWeight({ name: 'gamma', shape, initializer: this.gammaInitializer, regularizer: this.gammaRegularizer, constraint: this.gammaConstraint });
+    if (this.center) this.#beta = this.addWeight({ name: 'beta', shape, initializer: this.betaInitializer, regularizer: this.betaRegularizer, constraint: this.betaConstraint });
     this.#movingMean = this.addWeight({ name: 'moving_mean', shape, initializer: this.movingMeanInitializer, trainable: false });
     this.#movingVariance = this.addWeight({ name: 'moving_variance', shape, initializer: this.movingVarianceInitializer, trainable: false });
     this.inputSpec = { rank: inputShape.length, axes: { [this.#featureAxis]: size } };
@@ -104,6 +111,8 @@ export class BatchNormalization extends Layer {
       moving_variance_initializer: initializerConfig(this.movingVarianceInitializer, label, 'movingVarianceInitializer'),
       beta_regularizer: regularizerConfig(this.betaRegularizer, label, 'betaRegularizer'),
       gamma_regularizer: regularizerConfig(this.gammaRegularizer, label, 'gammaRegularizer'),
+      beta_constraint: constraintConfig(this.betaConstraint, label, 'betaConstraint'),
+      gamma_constraint: constraintConfig(this.gammaConstraint, label, 'gammaConstraint'),
       ...super.getConfig(),
     };
   }
@@ -124,6 +133,8 @@ export class BatchNormalization extends Layer {
       movingVarianceInitializer: c.initializer('moving_variance_initializer'),
       betaRegularizer: c.regularizer('beta_regularizer'),
       gammaRegularizer: c.regularizer('gamma_regularizer'),
+      betaConstraint: c.constraint('beta_constraint'),
+      gammaConstraint: c.constraint('gamma_constraint'),
     });
   }
 

@@ -6,6 +6,8 @@
  */
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
+import type { Constraint, ConstraintIdentifier } from '../nn/constraints.js';
+import { constraintFromConfig, getConstraint, serializeConstraint } from '../nn/constraints.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import { getInitializer, initializerFromConfig, serializeInitializer } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
@@ -45,6 +47,11 @@ export function regularizerConfig(id: RegularizerIdentifier | null | undefined, 
   return serializeRegularizer(id === null || id === undefined ? null : getRegularizer(id, label, arg), label, arg);
 }
 
+/** `{ class_name: 'MaxNorm', config: {...} }`, or null without a constraint. */
+export function constraintConfig(id: ConstraintIdentifier | null | undefined, label: string, arg: string): JsonObject | null {
+  return serializeConstraint(id === null || id === undefined ? null : getConstraint(id, label, arg), label, arg);
+}
+
 /**
  * Reads one layer's config. `where` says where it sits in the file, for messages:
  * `model.json: modelTopology.config.layers[2].config`.
@@ -71,6 +78,37 @@ export class ConfigReader extends JsonReader {
   /** A `{ class_name, config }` initializer (Keras 2, Keras 3 or TensorFlow.js), a bare name, or undefined. */
   initializer(key: string): Initializer | undefined {
     return initializerFromConfig(this.get(key), `${this.where}.${key}`);
+  }
+
+  /** A MaxNorm, NonNeg, UnitNorm or MinMaxNorm constraint, or undefined. */
+  constraint(key: string): Constraint | undefined {
+    return constraintFromConfig(this.get(key), `${this.where}.${key}`);
+  }
+
+  /** An integer or a tuple of `n` integers (3-D kernel sizes, strides): `3` or `[3, 3, 3]`. */
+  intOrTuple(key: string, n: number, fallback?: number): number | number[] {
+    const v = this.get(key);
+    if ((v === undefined || v === null) && fallback !== undefined) return fallback;
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (Array.isArray(v) && v.length === 1 && Number.isInteger(v[0])) return v[0] as number;
+    if (Array.isArray(v) && v.length === n && v.every(Number.isInteger)) return v as number[];
+    throw this.fail(key, `an integer or ${n} integers`);
+  }
+
+  /**
+   * Amounts before and after each of `n` axes (paddings, croppings): an integer for all, one per axis, or
+   * [before, after] per axis, as Keras and TensorFlow.js write them; read as [before, after] pairs.
+   */
+  amounts(key: string, n: number, fallback: number): [number, number][] {
+    const v = this.get(key);
+    const isCount = (a: unknown): a is number => typeof a === 'number' && Number.isInteger(a) && a >= 0;
+    if (v === undefined || v === null) return Array.from({ length: n }, () => [fallback, fallback]);
+    if (isCount(v)) return Array.from({ length: n }, () => [v, v]);
+    if (Array.isArray(v) && v.length === n && v.every(isCount)) return v.map((a) => [a, a]);
+    if (Array.isArray(v) && v.length === n && v.every((p) => Array.isArray(p) && p.length === 2 && p.every(isCount))) {
+      return v.map((p) => [(p as number[])[0]!, (p as number[])[1]!]);
+    }
+    throw this.fail(key, `a non-negative integer, ${n} of them, or ${n} pairs [before, after]`);
   }
 
   /** An L1, L2 or L1L2 regularizer, or undefined. */

@@ -4,6 +4,7 @@
  */
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
+import type { Constraint, ConstraintIdentifier } from '../nn/constraints.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { conv2d } from '../ops/index.js';
@@ -11,12 +12,14 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair } from '../util/conv-geometry.js';
-import { ValueError, describe } from '../util/errors.js';
+import { checkOption, is } from '../util/checks.js';
+import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
 import type { ConfigReader } from './config.js';
-import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
+import { activationConfig, constraintConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer, checkInputSpec, lastDimension } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
+import { fmtLayerShape } from './layer-shape.js';
 
 export interface Conv2DOptions extends LayerOptions {
   filters: number;
@@ -24,12 +27,20 @@ export interface Conv2DOptions extends LayerOptions {
   strides?: number | readonly [number, number];
   padding?: Padding;
   dilationRate?: number | readonly [number, number];
+  /**
+   * Groups of input channels convolved separately (default 1): each of `groups` groups of filters sees
+   * channels / groups of the input, and the kernel is [kH, kW, channels / groups, filters].
+   */
+  groups?: number;
   activation?: ActivationIdentifier;
   useBias?: boolean;
   kernelInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier;
   biasRegularizer?: RegularizerIdentifier;
+  /** Applied to the kernel after every optimizer step (MaxNorm, NonNeg, UnitNorm, MinMaxNorm). */
+  kernelConstraint?: ConstraintIdentifier;
+  biasConstraint?: ConstraintIdentifier;
 }
 
 /**
@@ -58,12 +69,15 @@ export class Conv2D extends Layer {
   readonly strides: [number, number];
   readonly padding: Padding;
   readonly dilationRate: [number, number];
+  readonly groups: number;
   readonly activation: Activation;
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   #kernel: Variable | null = null;
   #bias: Variable | null = null;
 
@@ -77,12 +91,18 @@ export class Conv2D extends Layer {
     this.strides = pair(this.label, 'strides', options.strides ?? 1);
     this.padding = checkPadding(this.label, options.padding ?? 'valid');
     this.dilationRate = pair(this.label, 'dilationRate', options.dilationRate ?? 1);
+    this.groups = checkOption(this.label, 'groups', options.groups, is.positiveInteger.default(1));
+    if (this.filters % this.groups !== 0) {
+      throw new ValueError(`${this.label}: option 'filters' (${this.filters}) must be divisible by option 'groups' (${this.groups})`);
+    }
     this.activation = getActivation(options.activation, this.label);
     this.useBias = options.useBias ?? true;
     this.kernelInitializer = this.initializerOption(options.kernelInitializer, 'glorotUniform', 'kernelInitializer');
     this.biasInitializer = this.initializerOption(options.biasInitializer, 'zeros', 'biasInitializer');
     this.kernelRegularizer = this.regularizerOption(options.kernelRegularizer, 'kernelRegularizer');
     this.biasRegularizer = this.regularizerOption(options.biasRegularizer, 'biasRegularizer');
+    this.kernelConstraint = this.constraintOption(options.kernelConstraint, 'kernelConstraint');
+    this.biasConstraint = this.constraintOption(options.biasConstraint, 'biasConstraint');
   }
 
   override get outputActivation(): string {
@@ -92,15 +112,18 @@ export class Conv2D extends Layer {
   override build(inputShape: LayerShape): void {
     checkInputSpec(this.label, { rank: 4 }, inputShape);
     const channels = lastDimension(this.label, inputShape);
-    this.#kernel = this.addWeight({ name: 'kernel', shape: [...this.kernelSize, channels, this.filters], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
-    if (this.useBias) this.#bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+    if (channels % this.groups !== 0) {
+      throw new ShapeError(`${this.label}: the input's ${channels} channels must be divisible by option 'groups' (${this.groups}), received shape ${fmtLayerShape(inputShape)}`);
+    }
+    this.#kernel = this.addWeight({ name: 'kernel', shape: [...this.kernelSize, channels / this.groups, this.filters], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint });
+    if (this.useBias) this.#bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
     this.inputSpec = { rank: 4, axes: { [-1]: channels } };
   }
 
   call(x: Tensor): Tensor {
     const { fusable } = this.activation;
     const y = conv2d(x, this.#kernel!, {
-      strides: this.strides, padding: this.padding, dilations: this.dilationRate,
+      strides: this.strides, padding: this.padding, dilations: this.dilationRate, groups: this.groups,
       ...(this.#bias ? { bias: this.#bias } : {}), activation: fusable ?? 'linear',
     });
     return fusable ? y : this.activation.apply(y);
@@ -119,19 +142,21 @@ export class Conv2D extends Layer {
       padding: this.padding,
       data_format: 'channels_last',
       dilation_rate: [...this.dilationRate],
+      groups: this.groups,
       activation: activationConfig(this.activation, label),
       use_bias: this.useBias,
       kernel_initializer: initializerConfig(this.kernelInitializer, label, 'kernelInitializer'),
       bias_initializer: initializerConfig(this.biasInitializer, label, 'biasInitializer'),
       kernel_regularizer: regularizerConfig(this.kernelRegularizer, label, 'kernelRegularizer'),
       bias_regularizer: regularizerConfig(this.biasRegularizer, label, 'biasRegularizer'),
+      kernel_constraint: constraintConfig(this.kernelConstraint, label, 'kernelConstraint'),
+      bias_constraint: constraintConfig(this.biasConstraint, label, 'biasConstraint'),
       ...super.getConfig(),
     };
   }
 
   static fromConfig(c: ConfigReader): Conv2D {
     c.channelsLast();
-    if (c.integer('groups', 1) !== 1) throw c.fail('groups', '1 (grouped convolutions are not supported)');
     return new Conv2D({
       ...c.base(),
       filters: c.integer('filters'),
@@ -139,12 +164,15 @@ export class Conv2D extends Layer {
       strides: c.intOrPair('strides', 1),
       padding: c.choice('padding', { valid: 'valid', same: 'same' } as const, 'valid'),
       dilationRate: c.intOrPair('dilation_rate', 1),
+      groups: c.integer('groups', 1),
       activation: c.activation('activation'),
       useBias: c.boolean('use_bias', true),
       kernelInitializer: c.initializer('kernel_initializer'),
       biasInitializer: c.initializer('bias_initializer'),
       kernelRegularizer: c.regularizer('kernel_regularizer'),
       biasRegularizer: c.regularizer('bias_regularizer'),
+      kernelConstraint: c.constraint('kernel_constraint'),
+      biasConstraint: c.constraint('bias_constraint'),
     });
   }
 }

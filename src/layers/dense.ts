@@ -1,6 +1,7 @@
 /** Dense: activation(x @ kernel + bias) over the last axis, computed by the fused `linear` op. */
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
+import type { Constraint, ConstraintIdentifier } from '../nn/constraints.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { linear } from '../ops/index.js';
@@ -9,7 +10,7 @@ import type { Variable } from '../tensor/variable.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
 import type { ConfigReader } from './config.js';
-import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
+import { activationConfig, constraintConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer, lastDimension } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
 
@@ -21,6 +22,9 @@ export interface DenseOptions extends LayerOptions {
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier;
   biasRegularizer?: RegularizerIdentifier;
+  /** Applied to the kernel after every optimizer step (MaxNorm, NonNeg, UnitNorm, MinMaxNorm). */
+  kernelConstraint?: ConstraintIdentifier;
+  biasConstraint?: ConstraintIdentifier;
 }
 
 export class Dense extends Layer {
@@ -31,6 +35,8 @@ export class Dense extends Layer {
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   #kernel: Variable | null = null;
   #bias: Variable | null = null;
 
@@ -47,6 +53,8 @@ export class Dense extends Layer {
     this.biasInitializer = this.initializerOption(options.biasInitializer, 'zeros', 'biasInitializer');
     this.kernelRegularizer = this.regularizerOption(options.kernelRegularizer, 'kernelRegularizer');
     this.biasRegularizer = this.regularizerOption(options.biasRegularizer, 'biasRegularizer');
+    this.kernelConstraint = this.constraintOption(options.kernelConstraint, 'kernelConstraint');
+    this.biasConstraint = this.constraintOption(options.biasConstraint, 'biasConstraint');
   }
 
   override get outputActivation(): string {
@@ -55,8 +63,8 @@ export class Dense extends Layer {
 
   override build(inputShape: LayerShape): void {
     const inputDim = lastDimension(this.label, inputShape);
-    this.#kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
-    if (this.useBias) this.#bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+    this.#kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint });
+    if (this.useBias) this.#bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint });
     this.inputSpec = { minRank: 2, axes: { [-1]: inputDim } };
   }
 
@@ -80,6 +88,8 @@ export class Dense extends Layer {
       bias_initializer: initializerConfig(this.biasInitializer, label, 'biasInitializer'),
       kernel_regularizer: regularizerConfig(this.kernelRegularizer, label, 'kernelRegularizer'),
       bias_regularizer: regularizerConfig(this.biasRegularizer, label, 'biasRegularizer'),
+      kernel_constraint: constraintConfig(this.kernelConstraint, label, 'kernelConstraint'),
+      bias_constraint: constraintConfig(this.biasConstraint, label, 'biasConstraint'),
       ...super.getConfig(),
     };
   }
@@ -94,6 +104,8 @@ export class Dense extends Layer {
       biasInitializer: c.initializer('bias_initializer'),
       kernelRegularizer: c.regularizer('kernel_regularizer'),
       biasRegularizer: c.regularizer('bias_regularizer'),
+      kernelConstraint: c.constraint('kernel_constraint'),
+      biasConstraint: c.constraint('bias_constraint'),
     });
   }
 }

@@ -20,6 +20,40 @@ import { GlobalMaxPooling2D } from './global-max-pooling-2d.js';
 import { MaxPooling2D } from './max-pooling-2d.js';
 import { Normalization } from './normalization.js';
 import { Reshape } from './reshape.js';
+import { ActivityRegularization } from './activity-regularization.js';
+import { AlphaDropout } from './alpha-dropout.js';
+import { Average } from './average.js';
+import { AveragePooling3D } from './average-pooling-3d.js';
+import { Conv2DTranspose } from './conv2d-transpose.js';
+import { Conv3D } from './conv3d.js';
+import { Conv3DTranspose } from './conv3d-transpose.js';
+import { Cropping2D, Cropping3D } from './cropping.js';
+import { DepthwiseConv2D } from './depthwise-conv2d.js';
+import { Dot } from './dot.js';
+import { ELU } from './elu.js';
+import { GaussianDropout } from './gaussian-dropout.js';
+import { GaussianNoise } from './gaussian-noise.js';
+import { GlobalAveragePooling3D } from './global-average-pooling-3d.js';
+import { GlobalMaxPooling3D } from './global-max-pooling-3d.js';
+import { GroupNormalization } from './group-normalization.js';
+import { Lambda } from './lambda.js';
+import { LeakyReLU } from './leaky-relu.js';
+import { MaxPooling3D } from './max-pooling-3d.js';
+import { Maximum } from './maximum.js';
+import { Minimum } from './minimum.js';
+import { Multiply } from './multiply.js';
+import { PReLU } from './prelu.js';
+import { Permute } from './permute.js';
+import { ReLU } from './relu.js';
+import { RepeatVector } from './repeat-vector.js';
+import { SeparableConv2D } from './separable-conv2d.js';
+import { Softmax } from './softmax.js';
+import { SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from './spatial-dropout.js';
+import { Subtract } from './subtract.js';
+import { ThresholdedReLU } from './thresholded-relu.js';
+import { UnitNormalization } from './unit-normalization.js';
+import { UpSampling2D, UpSampling3D } from './up-sampling.js';
+import { ZeroPadding2D, ZeroPadding3D } from './zero-padding.js';
 
 /** Makes a layer from its config (for layer classes of your own, passed to loadModel). */
 export type LayerFactory = (config: ConfigReader) => BaseLayer;
@@ -39,12 +73,61 @@ const BUILT_IN = {
   Add: (c) => Add.fromConfig(c),
   Concatenate: (c) => Concatenate.fromConfig(c),
   Normalization: (c) => Normalization.fromConfig(c),
+  // Convolution and pooling
+  Conv2DTranspose: (c) => Conv2DTranspose.fromConfig(c),
+  DepthwiseConv2D: (c) => DepthwiseConv2D.fromConfig(c),
+  SeparableConv2D: (c) => SeparableConv2D.fromConfig(c),
+  Conv3D: (c) => Conv3D.fromConfig(c),
+  Conv3DTranspose: (c) => Conv3DTranspose.fromConfig(c),
+  MaxPooling3D: (c) => MaxPooling3D.fromConfig(c),
+  AveragePooling3D: (c) => AveragePooling3D.fromConfig(c),
+  GlobalMaxPooling3D: (c) => GlobalMaxPooling3D.fromConfig(c),
+  GlobalAveragePooling3D: (c) => GlobalAveragePooling3D.fromConfig(c),
+  // Reshaping
+  UpSampling2D: (c) => UpSampling2D.fromConfig(c),
+  UpSampling3D: (c) => UpSampling3D.fromConfig(c),
+  ZeroPadding2D: (c) => ZeroPadding2D.fromConfig(c),
+  ZeroPadding3D: (c) => ZeroPadding3D.fromConfig(c),
+  Cropping2D: (c) => Cropping2D.fromConfig(c),
+  Cropping3D: (c) => Cropping3D.fromConfig(c),
+  Permute: (c) => Permute.fromConfig(c),
+  RepeatVector: (c) => RepeatVector.fromConfig(c),
+  // Merging
+  Subtract: (c) => Subtract.fromConfig(c),
+  Multiply: (c) => Multiply.fromConfig(c),
+  Average: (c) => Average.fromConfig(c),
+  Maximum: (c) => Maximum.fromConfig(c),
+  Minimum: (c) => Minimum.fromConfig(c),
+  Dot: (c) => Dot.fromConfig(c),
+  // Activations
+  ReLU: (c) => ReLU.fromConfig(c),
+  LeakyReLU: (c) => LeakyReLU.fromConfig(c),
+  PReLU: (c) => PReLU.fromConfig(c),
+  ELU: (c) => ELU.fromConfig(c),
+  Softmax: (c) => Softmax.fromConfig(c),
+  ThresholdedReLU: (c) => ThresholdedReLU.fromConfig(c),
+  // Regularization
+  SpatialDropout1D: (c) => SpatialDropout1D.fromConfig(c),
+  SpatialDropout2D: (c) => SpatialDropout2D.fromConfig(c),
+  SpatialDropout3D: (c) => SpatialDropout3D.fromConfig(c),
+  GaussianNoise: (c) => GaussianNoise.fromConfig(c),
+  GaussianDropout: (c) => GaussianDropout.fromConfig(c),
+  AlphaDropout: (c) => AlphaDropout.fromConfig(c),
+  ActivityRegularization: (c) => ActivityRegularization.fromConfig(c),
+  // Normalization and code
+  GroupNormalization: (c) => GroupNormalization.fromConfig(c),
+  UnitNormalization: (c) => UnitNormalization.fromConfig(c),
+  Lambda: (c) => Lambda.refuse(c),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */
 const ALIASES: Readonly<Record<string, keyof typeof BUILT_IN>> = {
   Convolution2D: 'Conv2D', MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D',
   GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalMaxPool2D: 'GlobalMaxPooling2D',
+  Convolution2DTranspose: 'Conv2DTranspose', Deconvolution2D: 'Conv2DTranspose', Deconv2D: 'Conv2DTranspose',
+  Convolution3D: 'Conv3D', Convolution3DTranspose: 'Conv3DTranspose', Deconvolution3D: 'Conv3DTranspose', Deconv3D: 'Conv3DTranspose',
+  SeparableConvolution2D: 'SeparableConv2D', MaxPool3D: 'MaxPooling3D', AvgPool3D: 'AveragePooling3D',
+  GlobalMaxPool3D: 'GlobalMaxPooling3D', GlobalAvgPool3D: 'GlobalAveragePooling3D',
 };
 
 /** The Keras class names layerwise reads. */
@@ -59,8 +142,10 @@ export function layerClassNames(): string[] {
 export function layerFromConfig(className: string, config: JsonObject, where: string, custom: Readonly<Record<string, LayerFactory>> = {}): BaseLayer {
   const factory: LayerFactory | undefined = custom[className] ?? (BUILT_IN as Record<string, LayerFactory>)[ALIASES[className] ?? className];
   if (!factory) {
+    const name = typeof config['name'] === 'string' ? ` of layer '${config['name']}'` : '';
     throw new ValueError(
-      `${where}: unknown layer class '${className}' (layerwise reads ${[...layerClassNames(), ...Object.keys(custom)].join(', ')}; pass your own classes as loadModel's 'customLayers')`,
+      `${where}: unknown layer class '${className}'${name} (layerwise reads ${[...layerClassNames(), ...Object.keys(custom)].join(', ')}); ` +
+        `a layer class of your own is given to loadModel as customLayers: { ${className}: (config) => ${className}.fromConfig(config) }`,
     );
   }
   try {

@@ -7,9 +7,12 @@ import * as ops from '../ops/index.js';
 import { randomUniform } from '../tensor/creation.js';
 import { valueAndGrad, variableGrads } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../tensor/variable.js';
 import { storage } from '../tensor/tensor.js';
 import { setSeed } from '../util/random.js';
 import type { BaseLayer, CallOptions } from './base-layer.js';
+import type { LayerShape } from './layer-shape.js';
+import { layerFromConfig } from './serialization.js';
 
 const STEP = 1e-6;
 const TOLERANCE = 1e-5;
@@ -59,4 +62,27 @@ export function checkLayerGradients(layer: BaseLayer, input: Tensor | readonly T
   const weights = layer.trainableWeights;
   const weightGrads = variableGrads(() => loss(...inputs), weights).grads;
   for (const w of weights) checkAgainstDifferences(storage(w) as Float64Array, storage(weightGrads.get(w)!), value, `${layer.label}: d/d${w.name}`);
+}
+
+/**
+ * The layer rebuilt from its saved config (through the table loadModel uses) writes the same config, and
+ * (once built from the same input shape) has weights of the same names and shapes.
+ */
+export function assertConfigRoundTrip(layer: BaseLayer, inputShapes?: readonly LayerShape[]): BaseLayer {
+  const config = layer.getConfig();
+  const copy = layerFromConfig(layer.className, JSON.parse(JSON.stringify(config)), 'config');
+  const { name: _a, ...mine } = config;
+  const { name: _b, ...theirs } = copy.getConfig();
+  assert.deepEqual(theirs, mine, `${layer.label}: the config survives a round trip`);
+  if (inputShapes) {
+    copy.buildFor(inputShapes);
+    assert.deepEqual(copy.weights.map((w) => [w.name.split('/').pop(), w.shape]), layer.weights.map((w) => [w.name.split('/').pop(), w.shape]));
+  }
+  return copy;
+}
+
+/** The first three weights of a layer, for tests that know the layer has them. */
+export function weightsOf(layer: BaseLayer): [Variable, Variable, Variable] {
+  const [a, b, c] = layer.weights;
+  return [a!, b!, c!];
 }

@@ -36,10 +36,12 @@ const ACTIVATIONS = {
   gelu: separate('gelu', ops.gelu),
   softmax: separate('softmax', (x) => ops.softmax(x)),
   logSoftmax: separate('logSoftmax', (x) => ops.logSoftmax(x)),
-  relu6: separate('relu6', (x) => ops.clip(x, 0, 6)),
-  swish: separate('swish', (x) => ops.mul(x, ops.sigmoid(x))),
-  softsign: separate('softsign', (x) => ops.div(x, ops.add(ops.abs(x), 1))),
-  hardSigmoid: separate('hardSigmoid', (x) => ops.clip(ops.add(ops.div(x, 6), 0.5), 0, 1)),
+  relu6: separate('relu6', ops.relu6),
+  swish: separate('swish', ops.swish),
+  mish: separate('mish', ops.mish),
+  softsign: separate('softsign', ops.softsign),
+  hardSigmoid: separate('hardSigmoid', ops.hardSigmoid),
+  hardSwish: separate('hardSwish', ops.hardSwish),
   exponential: separate('exponential', ops.exp),
 } satisfies Record<string, Activation>;
 
@@ -49,7 +51,7 @@ export type ActivationName = keyof typeof ACTIVATIONS;
 export type ActivationIdentifier = ActivationName | (string & {}) | Activation | ((x: Tensor) => Tensor);
 
 /** The names getActivation accepts besides the table's own (Keras spellings). */
-const ALIASES = { silu: 'swish', leaky_relu: 'leakyRelu', hard_sigmoid: 'hardSigmoid', log_softmax: 'logSoftmax' };
+const ALIASES = { silu: 'swish', hard_silu: 'hardSwish', leaky_relu: 'leakyRelu', hard_sigmoid: 'hardSigmoid', log_softmax: 'logSoftmax' };
 
 /** Resolves an activation; `undefined` and `null` mean linear, as in Keras. */
 export function getActivation(id: ActivationIdentifier | null | undefined, where = 'getActivation'): Activation {

@@ -6,8 +6,11 @@
  * Each built-in initializer is a class that writes itself as Keras and TensorFlow.js files do
  * (`{ class_name: 'VarianceScaling', config: { scale, mode: 'fan_avg', ... } }`) and reads itself back.
  */
-import { fill, randomNormal, randomUniform, truncatedNormal } from '../tensor/creation.js';
+import { fill, randomNormal, randomUniform, tensor, truncatedNormal } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { storage } from '../tensor/tensor.js';
+import type { SpecFor } from '../util/checks.js';
+import { is, optionsSpec } from '../util/checks.js';
 import type { DType } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { JsonObject, JsonReader, JsonValue } from '../util/json.js';
@@ -50,7 +53,20 @@ export interface VarianceScalingOptions {
 /** The stddev of a standard normal truncated at ±2 (what Keras divides by to keep the requested variance). */
 const TRUNCATED_STD = 0.87962566103423978;
 
-/** Draws with variance scale / fan (Keras's VarianceScaling: glorot, he and lecun are instances). */
+const VARIANCE_SCALING = optionsSpec({
+  scale: is.positive.default(1),
+  mode: is.oneOf(['fanIn', 'fanOut', 'fanAvg', 'fan_in', 'fan_out', 'fan_avg']).to((m): FanMode => (m === 'fan_in' ? 'fanIn' : m === 'fan_out' ? 'fanOut' : m === 'fan_avg' ? 'fanAvg' : m)).default('fanIn'),
+  distribution: is
+    .oneOf(['truncatedNormal', 'untruncatedNormal', 'uniform', 'truncated_normal', 'untruncated_normal', 'normal'])
+    .to((d): Distribution => (d === 'truncated_normal' || d === 'normal' ? 'truncatedNormal' : d === 'untruncated_normal' ? 'untruncatedNormal' : d))
+    .default('truncatedNormal'),
+} satisfies SpecFor<VarianceScalingOptions>);
+
+/**
+ * Draws with variance scale / fan (Keras's VarianceScaling: glorot, he and lecun are instances). `mode`
+ * picks the fan (fanIn, fanOut or their average fanAvg), `distribution` the draw: a normal truncated at two
+ * standard deviations (rescaled to keep the variance), a plain normal, or a uniform.
+ */
 export class VarianceScaling implements Initializer {
   readonly className = 'VarianceScaling';
   readonly scale: number;
@@ -58,15 +74,12 @@ export class VarianceScaling implements Initializer {
   readonly distribution: Distribution;
 
   constructor(options: VarianceScalingOptions = {}, readonly name = 'varianceScaling') {
-    this.scale = options.scale ?? 1;
-    this.mode = options.mode ?? 'fanIn';
-    this.distribution = options.distribution ?? 'truncatedNormal';
-    if (!(this.scale > 0)) throw new ValueError(`${name}: option 'scale' expected a positive number, received ${describe(this.scale)}`);
+    ({ scale: this.scale, mode: this.mode, distribution: this.distribution } = VARIANCE_SCALING.parse('VarianceScaling', options));
   }
 
   init(shape: readonly number[], dtype: DType): Tensor {
     const { fanIn, fanOut } = computeFans(shape);
-    const fan = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+    const fan = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : this.mode === 'fanAvg' ? (fanIn + fanOut) / 2 : (this.mode satisfies never);
     const variance = this.scale / Math.max(1, fan);
     switch (this.distribution) {
       case 'uniform': {
@@ -236,12 +249,99 @@ export function truncatedNormalInitializer(options: { mean?: number; stddev?: nu
   return new TruncatedNormal(options);
 }
 
+export interface OrthogonalOptions {
+  /** Multiplies the orthogonal matrix (default 1). */
+  gain?: number;
+}
+
+const GAIN = optionsSpec({ gain: is.finite.default(1) } satisfies SpecFor<OrthogonalOptions>);
+
+/**
+ * A random orthogonal matrix (Saxe et al. 2014, Keras's Orthogonal): the Q of a normal matrix's QR
+ * decomposition with R's diagonal made positive, so Q is uniformly distributed. Kernels of rank > 2 are
+ * flattened to [product of leading axes, last axis]; with more columns than rows the rows are orthonormal.
+ */
+export class Orthogonal implements Initializer {
+  readonly className = 'Orthogonal';
+  readonly name = 'orthogonal';
+  readonly gain: number;
+
+  constructor(options: OrthogonalOptions = {}) {
+    ({ gain: this.gain } = GAIN.parse('Orthogonal', options));
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    if (shape.length < 2) throw new ValueError(`Orthogonal: expected a shape of rank 2 or more, received [${shape.join(', ')}]`);
+    const rows = sizeOf(shape.slice(0, -1)), cols = shape[shape.length - 1]!;
+    const [tall, narrow] = rows >= cols ? [rows, cols] : [cols, rows];
+    const a = storage(randomNormal([tall, narrow], { dtype: 'float64' })) as Float64Array;
+    const q = orthonormalColumns(a, tall, narrow);
+    const out = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) out[i * cols + j] = this.gain * (rows >= cols ? q[i * narrow + j]! : q[j * narrow + i]!);
+    }
+    return tensor(out, { shape: [...shape], dtype });
+  }
+
+  getConfig(): JsonObject {
+    return { gain: this.gain, seed: null };
+  }
+}
+
+/**
+ * The Q of a thin QR decomposition of the row-major [m, n] matrix a (m >= n), by modified Gram-Schmidt in
+ * float64, run twice per column so that Q stays orthonormal to rounding; its R has a positive diagonal,
+ * which is the sign convention Keras applies.
+ */
+function orthonormalColumns(a: Float64Array, m: number, n: number): Float64Array {
+  const q = Float64Array.from(a);
+  for (let j = 0; j < n; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += q[i * n + k]! * q[i * n + j]!;
+        for (let i = 0; i < m; i++) q[i * n + j]! -= dot * q[i * n + k]!;
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += q[i * n + j]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < m; i++) q[i * n + j]! /= norm;
+  }
+  return q;
+}
+
+/** gain times the identity matrix (2-D shapes; a non-square one gets ones on its main diagonal). */
+export class Identity implements Initializer {
+  readonly className = 'Identity';
+  readonly name = 'identity';
+  readonly gain: number;
+
+  constructor(options: OrthogonalOptions = {}) {
+    ({ gain: this.gain } = GAIN.parse('Identity', options));
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    if (shape.length !== 2) throw new ValueError(`Identity: expected a 2-D shape, received [${shape.join(', ')}]`);
+    const [rows, cols] = shape as [number, number];
+    const out = new Float64Array(rows * cols);
+    for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = this.gain;
+    return tensor(out, { shape: [rows, cols], dtype });
+  }
+
+  getConfig(): JsonObject {
+    return { gain: this.gain };
+  }
+}
+
 const BY_NAME = {
   glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal, zeros, ones,
   randomNormal: randomNormalInitializer,
   randomUniform: randomUniformInitializer,
   truncatedNormal: truncatedNormalInitializer,
   varianceScaling: () => varianceScaling(),
+  orthogonal: () => new Orthogonal(),
+  identity: () => new Identity(),
 } satisfies Record<string, () => Initializer>;
 
 export type InitializerName = keyof typeof BY_NAME;
@@ -282,6 +382,11 @@ const FROM_CONFIG: Readonly<Record<string, (c: JsonReader) => Initializer>> = {
   RandomNormal: (c) => new RandomNormal({ mean: c.number('mean', 0), stddev: c.number('stddev', 0.05) }),
   RandomUniform: (c) => new RandomUniform({ minval: c.number('minval', -0.05), maxval: c.number('maxval', 0.05) }),
   TruncatedNormal: (c) => new TruncatedNormal({ mean: c.number('mean', 0), stddev: c.number('stddev', 0.05) }),
+  // Keras 3 names the classes OrthogonalInitializer and IdentityInitializer; Keras 2 and TensorFlow.js without the suffix.
+  Orthogonal: (c) => new Orthogonal({ gain: c.number('gain', 1) }),
+  OrthogonalInitializer: (c) => new Orthogonal({ gain: c.number('gain', 1) }),
+  Identity: (c) => new Identity({ gain: c.number('gain', 1) }),
+  IdentityInitializer: (c) => new Identity({ gain: c.number('gain', 1) }),
 };
 
 /**

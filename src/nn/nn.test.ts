@@ -24,6 +24,8 @@ describe('activations', () => {
     swish: (v) => v * sig(v),
     softsign: (v) => v / (1 + Math.abs(v)),
     hardSigmoid: (v) => Math.min(Math.max(v / 6 + 0.5, 0), 1),
+    hardSwish: (v) => v * Math.min(Math.max(v / 6 + 0.5, 0), 1),
+    mish: (v) => v * Math.tanh(Math.log1p(Math.exp(v))),
     exponential: Math.exp,
   };
 
@@ -53,6 +55,8 @@ describe('activations', () => {
     assert.equal(getActivation('softmax').fusable, null);
     assert.equal(getActivation(undefined).name, 'linear');
     assert.equal(getActivation('silu').name, 'swish');
+    assert.equal(getActivation('hard_silu').name, 'hardSwish');
+    assert.equal(getActivation('hard_swish').name, 'hardSwish');
     const custom = getActivation(function double(x) {
       return x.mul(2);
     });

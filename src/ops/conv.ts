@@ -2,13 +2,14 @@
 import type { FusableActivation } from '../backend/kernels.js';
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair, poolGeometry } from '../util/conv-geometry.js';
-import { ShapeError, fmtShape } from '../util/errors.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { shapesEqual } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { empty, fdata, floatOperand, k, op, operands } from './define-op.js';
 import { fusedOutput, isReluOutput, markReluMasked, unaryGradFromOutput } from './fused.js';
 import { max, mean, sum } from './reduce.js';
+import { concat, slice } from './shape.js';
 
 export interface Conv2dOptions {
   strides?: number | readonly [number, number];
@@ -19,12 +20,18 @@ export interface Conv2dOptions {
   /** Applied in the same pass (default linear). */
   activation?: FusableActivation;
   alpha?: number;
+  /**
+   * Groups of input channels convolved separately (Keras's `groups`): the filter is [kH, kW, inC / groups,
+   * outC] and each group of outC / groups filters sees one group of inC / groups channels.
+   */
+  groups?: number;
 }
 
 /** 2-D convolution of x [batch, h, w, inC] with filter [kH, kW, inC, outC], optionally fused with bias and activation. */
 export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions = {}): Tensor {
   const where = 'conv2d';
   const [input, w] = operands(where, { x: floatOperand(where, 'x', x), filter }) as [Tensor, Tensor];
+  if (options.groups !== undefined && options.groups !== 1) return groupedConv2d(input, w, options.groups, options);
   const bias = options.bias === undefined ? undefined : floatOperand(where, 'bias', options.bias);
   const c = convGeometry(
     where,
@@ -65,6 +72,35 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions
       ];
     },
   );
+}
+
+/**
+ * conv2d in groups, composed of one conv2d per group (the oracle for a grouped kernel): bias and activation
+ * act per output channel, so each group applies its own share.
+ */
+function groupedConv2d(x: Tensor, w: Tensor, groups: number, options: Conv2dOptions): Tensor {
+  const where = 'conv2d';
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${where}: option 'groups' expected a positive integer, received ${describe(groups)}`);
+  if (x.rank !== 4 || w.rank !== 4) {
+    throw new ShapeError(`${where}: expected x [batch, height, width, channels] and filter [kH, kW, inC / groups, outC], received ${fmtShape(x.shape)} and ${fmtShape(w.shape)}`);
+  }
+  const inC = x.shape[3]!, outC = w.shape[3]!;
+  if (inC % groups !== 0 || outC % groups !== 0 || w.shape[2]! * groups !== inC) {
+    throw new ShapeError(
+      `${where}: with ${groups} groups, x's ${inC} channels and the filter's ${outC} outputs must divide by ${groups} and the filter must be [kH, kW, ${inC / groups}, outC], received filter ${fmtShape(w.shape)}`,
+    );
+  }
+  const bias = options.bias === undefined ? undefined : floatOperand(where, 'bias', options.bias);
+  if (bias && !shapesEqual(bias.shape, [outC])) throw new ShapeError(`${where}: argument 'bias' expected shape [${outC}] (one per filter), received ${fmtShape(bias.shape)}`);
+  const cIn = inC / groups, cOut = outC / groups;
+  const { groups: _, bias: __, ...rest } = options;
+  const parts = Array.from({ length: groups }, (_, g) =>
+    conv2d(slice(x, [0, 0, 0, g * cIn], [-1, -1, -1, cIn]), slice(w, [0, 0, 0, g * cOut], [-1, -1, -1, cOut]), {
+      ...rest,
+      ...(bias ? { bias: slice(bias, [g * cOut], [cOut]) } : {}),
+    }),
+  );
+  return concat(parts, 3);
 }
 
 export interface Pool2dOptions {

@@ -9,6 +9,7 @@ export const DIFFERENTIABLE_OPS = [
   'reciprocal', 'maximum', 'minimum', 'clip', 'where', 'cast', 'squaredDifference',
   // activations
   'relu', 'leakyRelu', 'elu', 'selu', 'gelu', 'sigmoid', 'tanh', 'softplus',
+  'relu6', 'swish', 'mish', 'hardSigmoid', 'hardSwish', 'softsign',
   // reductions
   'sum', 'mean', 'max', 'min', 'prod', 'logSumExp', 'variance',
   // shape
@@ -19,6 +20,8 @@ export const DIFFERENTIABLE_OPS = [
   // neural network
   'conv2d', 'maxPool2d', 'avgPool2d', 'globalAvgPool2d', 'globalMaxPool2d', 'softmax', 'logSoftmax',
   'layerNorm', 'dropout',
+  'conv2dTranspose', 'depthwiseConv2d', 'conv3d', 'conv3dTranspose', 'maxPool3d', 'avgPool3d',
+  'globalAvgPool3d', 'globalMaxPool3d', 'upSampling2d', 'upSampling3d',
 ] as const;
 
 export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];

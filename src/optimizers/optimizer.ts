@@ -164,6 +164,8 @@ export abstract class Optimizer {
       const slots = this.#slots.get(v)!;
       const arrays = [fdata(v), fdata(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), ...names.map((n) => fdata(slots[n]!))];
       kernelsFor(v.dtype).expression({ operands: arrays, program: code, constants });
+      // Keras projects a constrained weight right after its update (MaxNorm, NonNeg...).
+      if (v.constraint) v.assign(noGrad(() => v.constraint!.apply(v)));
     });
     this.iterations++;
   }

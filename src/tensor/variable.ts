@@ -11,21 +11,34 @@ import { Tensor, storage } from './tensor.js';
 
 let nextId = 0;
 
+/** A projection applied to the variable after every optimizer step (a weight constraint, nn/constraints). */
+export interface VariableConstraint {
+  apply(value: Tensor): Tensor;
+}
+
 export interface VariableOptions {
   /** Whether gradients flow to it and optimizers update it (default true). */
   trainable?: boolean;
   name?: string;
+  /** Applied to the new value after each optimizer update, as Keras does (e.g. MaxNorm). */
+  constraint?: VariableConstraint | null;
 }
 
-const OPTIONS = optionsSpec({ trainable: is.boolean.default(true), name: is.nonEmptyString.optional() } satisfies SpecFor<VariableOptions>);
+const OPTIONS = optionsSpec({
+  trainable: is.boolean.default(true),
+  name: is.nonEmptyString.optional(),
+  constraint: is.satisfying('an object with an apply(value) method', (v): v is VariableConstraint | null => v === null || (typeof v === 'object' && typeof (v as VariableConstraint).apply === 'function')).optional(),
+} satisfies SpecFor<VariableOptions>);
 
 export class Variable extends Tensor {
   readonly name: string;
+  /** Applied by optimizers after each update of this variable; null without one. */
+  readonly constraint: VariableConstraint | null;
   #trainable: boolean;
 
   /** Creates a variable holding a copy of `initial`'s values (a tensor, or anything tensor() reads). */
   constructor(initial: TensorLike, options: VariableOptions = {}) {
-    const { trainable, name } = OPTIONS.parse('Variable', options);
+    const { trainable, name, constraint } = OPTIONS.parse('Variable', options);
     const values = toTensor('Variable', 'initial', initial);
     // Storage comes from the active backend (WebAssembly memory when that backend is active) so that
     // optimizer kernels update weights in place without copying them in and out.
@@ -35,6 +48,7 @@ export class Variable extends Tensor {
     this.#trainable = trainable;
     this.requiresGrad = trainable;
     this.name = name ?? `variable_${nextId++}`;
+    this.constraint = constraint ?? null;
   }
 
   get trainable(): boolean {

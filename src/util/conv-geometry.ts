@@ -58,13 +58,38 @@ export function checkPadding(where: string, padding: unknown): Padding {
   return padding;
 }
 
-function outputSize(inSize: number, effK: number, stride: number, padding: Padding): { out: number; padBefore: number } {
+/** Accepts `3` or `[3, 3, 3]` (n entries); checks integers of at least `min` (default 1). */
+export function tuple(where: string, arg: string, value: number | readonly number[], n: number, min = 1): number[] {
+  const p = typeof value === 'number' ? new Array<number>(n).fill(value) : Array.isArray(value) ? [...value] : [];
+  if (p.length !== n || !p.every((v) => Number.isInteger(v) && v >= min)) {
+    const kind = min === 1 ? 'positive integer' : min === 0 ? 'non-negative integer' : `integer >= ${min}`;
+    throw new ValueError(`${where}: argument '${arg}' expected a ${kind} or ${n === 2 ? 'a pair' : n} of them, received ${JSON.stringify(value)}`);
+  }
+  return p;
+}
+
+/**
+ * One spatial axis of a sliding window: its output size and the padding before it (TensorFlow's rule:
+ * for "same", the extra pixel goes after). `effK` is the window size with dilation.
+ */
+export function outputSize(inSize: number, effK: number, stride: number, padding: Padding): { out: number; padBefore: number } {
   if (padding === 'same') {
     const out = Math.ceil(inSize / stride);
     const total = Math.max((out - 1) * stride + effK - inSize, 0);
     return { out, padBefore: Math.floor(total / 2) };
   }
   return { out: Math.max(Math.floor((inSize - effK) / stride) + 1, 0), padBefore: 0 };
+}
+
+/**
+ * Keras's output length of a transposed convolution along one axis (`deconv_output_length`): without
+ * `outputPadding`, the largest input a forward convolution maps to `inSize`; with it, PyTorch's formula.
+ */
+export function transposedOutputSize(inSize: number, kernel: number, stride: number, padding: Padding, dilation: number, outputPadding: number | null): number {
+  const effK = (kernel - 1) * dilation + 1;
+  if (outputPadding === null) return padding === 'valid' ? inSize * stride + Math.max(effK - stride, 0) : inSize * stride;
+  const pad = padding === 'same' ? Math.floor(effK / 2) : 0;
+  return (inSize - 1) * stride + effK - 2 * pad + outputPadding;
 }
 
 export function convGeometry(

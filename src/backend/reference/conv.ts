@@ -4,7 +4,7 @@ import type { Kernels } from '../kernels.js';
 import { applyEpilogue } from './linalg.js';
 
 /** Calls visit(b, oy, ox, iy, ix, ky, kx) for every in-bounds (output pixel, filter tap) pair. */
-function forEachTap(
+export function forEachTap(
   c: ConvInfo,
   visit: (b: number, oy: number, ox: number, iy: number, ix: number, ky: number, kx: number) => void,
 ): void {

@@ -5,12 +5,14 @@
  */
 import type { Backend, Kernels } from '../kernels.js';
 import { convKernels } from './conv.js';
+import { depthwiseKernels } from './depthwise.js';
 import { elementwiseKernels } from './elementwise.js';
 import { layoutKernels } from './layout.js';
 import { linalgKernels } from './linalg.js';
 import { nnKernels } from './nn.js';
 import { poolKernels } from './pool.js';
 import { reduceKernels } from './reduce.js';
+import { upSamplingKernels } from './upsampling.js';
 
 export const referenceKernels: Kernels = {
   ...elementwiseKernels,
@@ -18,6 +20,8 @@ export const referenceKernels: Kernels = {
   ...layoutKernels,
   ...linalgKernels,
   ...convKernels,
+  ...depthwiseKernels,
+  ...upSamplingKernels,
   ...poolKernels,
   ...nnKernels,
 };

@@ -202,11 +202,29 @@ export const SCHEDULES: { readonly [K in KernelName]?: Schedule<K> } = {
       return true;
     },
   },
+  // Depthwise convolutions: output rows, input rows (each gathers its gradient), groups of four channels.
+  depthwiseConv2d: { run: (a, x) => units(a.conv.batch * a.conv.outH, depthwiseFlops(a.conv), x) },
+  depthwiseConv2dBackpropInput: { run: (a, x) => units(a.conv.batch * a.conv.inH, depthwiseFlops(a.conv), x) },
+  depthwiseConv2dBackpropFilter: { run: (a, x) => units(Math.ceil(a.conv.outC / 4), depthwiseFlops(a.conv), x) },
+  // Upsampling: output rows forward; whole images backward, where neighbouring outputs add into one pixel.
+  upSampling2d: { run: (a, x) => units(a.upSampling.batch * a.upSampling.inH * a.upSampling.factorH, 4 * a.out.length, x) },
+  upSampling2dGrad: { run: (a, x) => units(a.upSampling.batch, 4 * a.dy.length, x) },
   maxPool2d: { run: (a, x) => pooling(a.pool, false, x) },
   maxPool2dGrad: { run: (a, x) => pooling(a.pool, true, x) },
   avgPool2d: { run: (a, x) => pooling(a.pool, false, x) },
   avgPool2dGrad: { run: (a, x) => pooling(a.pool, true, x) },
 };
+
+/** Floating-point operations of a depthwise convolution (or of either of its gradients). */
+function depthwiseFlops(c: KernelArgs<'depthwiseConv2d'>['conv']): number {
+  return 2 * c.batch * c.outH * c.outW * c.outC * c.kH * c.kW;
+}
+
+/** Splits `count` independent units of a kernel worth `flops` in all. */
+function units(count: number, flops: number, x: Runner): boolean {
+  if (count > 0) x.run(splitRange(count, x.pool.chunksFor(flops, x.minChunk.flops)));
+  return true;
+}
 
 /** Splits rows of a last-axis kernel. */
 function rows(count: number, cols: number, x: Runner): boolean {
