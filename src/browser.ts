@@ -67,12 +67,15 @@ export * as layers from './layers/index.js';
 export {
   BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization, Add, Concatenate, Normalization,
-  ConfigReader,
+  ConfigReader, Embedding, Masking, RNNCell, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, RNN, SimpleRNN, LSTM, GRU, Bidirectional,
+  TimeDistributed, getMask,
 } from './layers/index.js';
 export type {
   LayerOptions, CallOptions, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
   DropoutOptions, ActivationOptions, BatchNormalizationOptions, ConcatenateOptions, InputOptions, NormalizationOptions, JsonObject, JsonValue,
-  LayerConfig, LayerFactory,
+  LayerConfig, LayerFactory, LayerNode, NestedLayerReader, EmbeddingOptions, MaskingOptions, CellOptions, CellCallOptions, CellOutput,
+  SimpleRNNCellOptions, LSTMCellOptions, GRUCellOptions, StackedRNNCellsOptions, RecurrentOptions, RecurrentCallOptions, WithState, RNNOptions,
+  SimpleRNNOptions, LSTMOptions, GRUOptions, BidirectionalOptions, MergeMode, TimeDistributedOptions,
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).

@@ -16,6 +16,7 @@ export class Activation extends Layer {
 
   constructor(options: ActivationOptions) {
     super(options);
+    this.supportsMasking = true;
     this.activation = getActivation(options.activation, this.label);
   }
 

@@ -38,6 +38,11 @@ export interface LayerOptions {
 export interface CallOptions {
   /** True inside fit: dropout drops, batch normalization uses batch statistics. */
   training?: boolean;
+  /**
+   * The input's mask (bool, [batch, timesteps] for sequences). Layers read it from their input, where the
+   * layer before attached it (see mask.ts); give it here to override that. null: no mask.
+   */
+  mask?: Tensor | null;
 }
 
 export interface WeightOptions {
@@ -61,10 +66,19 @@ export abstract class BaseLayer {
   /** [null, ...inputShape] when the layer was given an input shape, else null. */
   readonly batchInputShape: LayerShape | null;
   readonly activityRegularizer: Regularizer | null;
+  /**
+   * Whether the layer passes its input's mask on to its output (Keras's `supports_masking`): true for
+   * layers that keep the timesteps (Dense, Dropout, Activation...); a layer without it drops the mask.
+   */
+  supportsMasking = false;
   #trainable: boolean;
   #built = false;
   #weights: OwnedWeight[] = [];
   #activityLosses: Tensor[] = [];
+  /** Layers this one runs inside it (a wrapper's layer, an RNN's cell): their weights are its weights. */
+  #sublayers: BaseLayer[] = [];
+  /** Set by the layer that owns this one: the prefix of this layer's weight names, read when they are made. */
+  #scope: (() => string) | null = null;
 
   constructor(options: LayerOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -110,6 +124,7 @@ export abstract class BaseLayer {
   set trainable(value: boolean) {
     this.#trainable = value;
     for (const w of this.#weights) w.variable.trainable = value && w.trainable;
+    for (const l of this.#sublayers) l.trainable = value;
   }
 
   /** The activation applied to the output, when the layer has one (the model doctor reads it). */
@@ -117,20 +132,37 @@ export abstract class BaseLayer {
     return null;
   }
 
+  /** Its own weights in creation order, then those of the layers it runs inside it. */
   get weights(): Variable[] {
-    return this.#weights.map((w) => w.variable);
+    return [...this.#weights.map((w) => w.variable), ...this.#sublayers.flatMap((l) => l.weights)];
   }
 
   get trainableWeights(): Variable[] {
-    return this.#weights.filter((w) => w.variable.trainable).map((w) => w.variable);
+    return this.weights.filter((v) => v.trainable);
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this.#weights.filter((w) => !w.variable.trainable).map((w) => w.variable);
+    return this.weights.filter((v) => !v.trainable);
   }
 
   countParams(): number {
-    return this.#weights.reduce((n, w) => n + w.variable.size, 0);
+    return this.weights.reduce((n, v) => n + v.size, 0);
+  }
+
+  /**
+   * What its weight names start with: its name (`dense/kernel`), or what the layer that owns it says
+   * (`bidirectional/forward_lstm/kernel`, as TensorFlow.js names a wrapped layer's weights).
+   */
+  get weightScope(): string {
+    return this.#scope ? this.#scope() : this.name;
+  }
+
+  /**
+   * The mask of the output, from the input and its mask (Keras's `compute_mask`): by default the input's
+   * mask when the layer supports masking, else none. Layers that make masks (Embedding) override it.
+   */
+  computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
+    return this.supportsMasking ? mask : null;
   }
 
   /** Copies of the weights' values, in creation order. */
@@ -183,7 +215,7 @@ export abstract class BaseLayer {
     const initializer: Initializer = getInitializer(options.initializer ?? 'glorotUniform', where, 'initializer');
     const trainable = options.trainable ?? true;
     const variable = new Variable(initializer.init(options.shape, this.dtype), {
-      name: `${this.name}/${options.name}`,
+      name: `${this.weightScope}/${options.name}`,
       trainable: trainable && this.#trainable,
     });
     const regularizer = options.regularizer ? getRegularizer(options.regularizer, where, 'regularizer') : null;
@@ -191,15 +223,27 @@ export abstract class BaseLayer {
     return variable;
   }
 
+  /**
+   * Makes `layer` part of this one (a wrapped layer, a cell): its weights count as this layer's, and its
+   * weight names start with `scope()` (read when it builds). Call it from the constructor.
+   */
+  protected track<L extends BaseLayer>(layer: L, scope: () => string): L {
+    if (layer === (this as BaseLayer) || this.#sublayers.includes(layer)) throw new ValueError(`${this.label}: ${layer.label} is already part of it`);
+    layer.#scope = scope;
+    this.#sublayers.push(layer);
+    return layer;
+  }
+
   /** The weight penalties and, after a training call, the activity penalties: terms of the training loss. */
   regularizationLosses(): Tensor[] {
     const weightTerms = this.#weights.filter((w) => w.regularizer && w.variable.trainable).map((w) => w.regularizer!.apply(w.variable));
-    return [...weightTerms, ...this.#activityLosses];
+    return [...weightTerms, ...this.#activityLosses, ...this.#sublayers.flatMap((l) => l.regularizationLosses())];
   }
 
   /** Forgets the activity penalties of earlier calls; models do it before every training forward pass. */
   clearActivityLosses(): void {
     this.#activityLosses = [];
+    for (const l of this.#sublayers) l.clearActivityLosses();
   }
 
   /** Records the activity penalty of an output computed in training mode. */
@@ -219,6 +263,19 @@ export abstract class BaseLayer {
 
   /** Runs the layer on concrete inputs (one per input), building it first if needed. */
   abstract invoke(inputs: readonly Tensor[], options: CallOptions): Tensor;
+
+  /**
+   * Runs one node of a layer graph: every input of the node, every output (a recurrent layer with
+   * `returnState` has its output and its states). Most layers have one output.
+   */
+  invokeNode(inputs: readonly Tensor[], options: CallOptions): Tensor[] {
+    return [this.invoke(inputs, options)];
+  }
+
+  /** The shapes of every output of a node with inputs of these shapes. */
+  outputShapesFor(inputShapes: readonly LayerShape[]): LayerShape[] {
+    return [this.outputShapeFor(inputShapes)];
+  }
 
   /** Builds the layer for inputs of these shapes (no-op once built). */
   abstract buildFor(inputShapes: readonly LayerShape[]): void;

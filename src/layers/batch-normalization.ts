@@ -55,6 +55,7 @@ export class BatchNormalization extends Layer {
 
   constructor(options: BatchNormalizationOptions = {}) {
     super(options);
+    this.supportsMasking = true;
     this.axis = options.axis ?? -1;
     this.momentum = options.momentum ?? 0.99;
     this.epsilon = options.epsilon ?? 1e-3;

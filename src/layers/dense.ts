@@ -36,6 +36,7 @@ export class Dense extends Layer {
 
   constructor(options: DenseOptions) {
     super(options);
+    this.supportsMasking = true;
     if (!Number.isInteger(options.units) || options.units < 1) {
       throw new ValueError(`${this.label}: option 'units' expected a positive integer, received ${describe(options.units)}`);
     }

@@ -21,6 +21,7 @@ export class Dropout extends Layer {
 
   constructor(options: DropoutOptions) {
     super(options);
+    this.supportsMasking = true;
     if (typeof options.rate !== 'number' || !(options.rate >= 0 && options.rate < 1)) {
       throw new ValueError(`${this.label}: option 'rate' expected a number in [0, 1), received ${describe(options.rate)}`);
     }

@@ -1,6 +1,7 @@
 /** Level 5: the layer base classes and one file per layer. */
 export * from './layer-shape.js';
 export * from './symbolic-tensor.js';
+export * from './mask.js';
 export * from './base-layer.js';
 export * from './layer.js';
 export * from './merge-layer.js';
@@ -23,3 +24,19 @@ export * from './concatenate.js';
 export * from './config.js';
 export * from './serialization.js';
 export * from './normalization.js';
+export * from './embedding.js';
+export * from './masking.js';
+export * from './rnn-cell.js';
+export { BuiltInCell } from './built-in-cell.js';
+export type { CellOptions } from './built-in-cell.js';
+export * from './simple-rnn-cell.js';
+export * from './lstm-cell.js';
+export * from './gru-cell.js';
+export * from './stacked-rnn-cells.js';
+export * from './recurrent-layer.js';
+export * from './rnn.js';
+export * from './simple-rnn.js';
+export * from './lstm.js';
+export * from './gru.js';
+export * from './bidirectional.js';
+export * from './time-distributed.js';

@@ -11,6 +11,7 @@ import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { fmtLayerShape } from './layer-shape.js';
+import { getMask, setMask } from './mask.js';
 import { SymbolicTensor } from './symbolic-tensor.js';
 
 /** What a built layer accepts: a rank (exact or minimum) and sizes of given axes (negative from the end). */
@@ -60,9 +61,18 @@ export abstract class Layer extends BaseLayer {
   apply(x: TensorLike | SymbolicTensor, options: CallOptions = {}): Tensor | SymbolicTensor {
     if (x instanceof SymbolicTensor) {
       this.buildFor([x.shape]);
-      return new SymbolicTensor(this.computeOutputShape(x.shape), x.dtype, { layer: this, inputs: [x] });
+      return new SymbolicTensor(this.computeOutputShape(x.shape), this.dtype, { layer: this, inputs: [x] });
     }
     return this.invoke([toTensor(this.label, 'x', x)], options);
+  }
+
+  /**
+   * Records a node on symbolic inputs as a saved model lists them and returns every output of it; a
+   * recurrent layer also takes its initial states and gives its states.
+   */
+  connect(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
+    if (inputs.length !== 1) throw new ValueError(`${this.label}: takes one input, received ${inputs.length}`);
+    return [this.apply(inputs[0]!)];
   }
 
   buildFor(inputShapes: readonly LayerShape[]): void {
@@ -82,10 +92,27 @@ export abstract class Layer extends BaseLayer {
     }
     this.ensureBuilt(() => this.build(x.shape));
     if (this.inputSpec) checkInputSpec(this.label, this.inputSpec, x.shape);
-    const y = this.call(x, options);
+    const mask = options.mask !== undefined ? options.mask : getMask(x);
+    const y = this.call(x, mask === options.mask ? options : { ...options, mask });
     this.recordActivity(y, options);
+    this.attachMask(x, y, mask);
     return y;
   }
+
+  /** Attaches the output's mask (computeMask) to `y`; says once when a mask stops at a layer that cannot pass it on. */
+  protected attachMask(x: Tensor, y: Tensor, mask: Tensor | null): void {
+    if (mask && !this.supportsMasking && !this.#warnedMaskDropped) {
+      this.#warnedMaskDropped = true;
+      console.warn(
+        `layerwise: ${this.label} was given an input with a mask, but it does not support masking, so the layers after it will not see the mask`,
+      );
+    }
+    const out = this.computeMask(x, mask);
+    // A layer that returns its input unchanged shares its mask; only a new tensor gets one of its own.
+    if (y !== x || out) setMask(y, out);
+  }
+
+  #warnedMaskDropped = false;
 
   #single(inputShapes: readonly LayerShape[]): LayerShape {
     if (inputShapes.length !== 1) {

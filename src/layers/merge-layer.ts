@@ -1,10 +1,12 @@
-/** The base of layers that combine several inputs (Add, Concatenate) in functional models. */
+/** The base of layers that combine several inputs (Add, Concatenate) in functional models; they combine masks too. */
+import { logicalAnd } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { withUnknownBatch } from './layer-shape.js';
+import { getMask, setMask } from './mask.js';
 import { SymbolicTensor } from './symbolic-tensor.js';
 
 export abstract class MergeLayer extends BaseLayer {
@@ -42,6 +44,16 @@ export abstract class MergeLayer extends BaseLayer {
     this.buildFor(inputs.map((x) => withUnknownBatch(x.shape)));
     const y = this.call(inputs, options);
     this.recordActivity(y, options);
+    setMask(y, this.computeMasks(inputs, inputs.map(getMask)));
     return y;
+  }
+
+  /**
+   * The output's mask from the inputs' masks: a timestep is kept where every input that has a mask keeps
+   * it (Keras's merge layers, and TensorFlow.js's), none when no input has one.
+   */
+  computeMasks(_inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+    const present = masks.filter((m): m is Tensor => m !== null);
+    return present.length === 0 ? null : present.slice(1).reduce((a, m) => logicalAnd(a, m), present[0]!);
   }
 }

@@ -20,6 +20,8 @@ export class SymbolicTensor {
     readonly dtype: DType,
     /** The layer application that produces this tensor. */
     readonly node: LayerNode,
+    /** Which output of the node it is (a recurrent layer with `returnState` has its states after its output). */
+    readonly index = 0,
   ) {}
 
   get rank(): number {
@@ -27,6 +29,6 @@ export class SymbolicTensor {
   }
 
   toString(): string {
-    return `SymbolicTensor ${this.dtype} ${formatLayerShape(this.shape)} from '${this.node.layer.name}'`;
+    return `SymbolicTensor ${this.dtype} ${formatLayerShape(this.shape)} from '${this.node.layer.name}'${this.index > 0 ? ` (output ${this.index})` : ''}`;
   }
 }

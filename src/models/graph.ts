@@ -2,7 +2,7 @@
  * The graph of a functional model: the layer applications (nodes) between its inputs and outputs, in an
  * order where every node comes after the nodes it reads. Running it maps each symbolic tensor to a value.
  */
-import type { BaseLayer, CallOptions } from '../layers/index.js';
+import type { BaseLayer, CallOptions, LayerNode } from '../layers/index.js';
 import { InputLayer, SymbolicTensor } from '../layers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
@@ -32,10 +32,17 @@ export class Graph {
   /** Computes the outputs from concrete input values. */
   run(values: readonly Tensor[], options: CallOptions): Tensor[] {
     const computed = new Map<SymbolicTensor, Tensor>();
+    // A node with several outputs (a recurrent layer's states) runs once for all of them.
+    const nodes = new Map<LayerNode, Tensor[]>();
     this.inputs.forEach((t, i) => computed.set(t, t.node.layer.invoke([values[i]!], options)));
     for (const t of this.order) {
       if (computed.has(t)) continue;
-      computed.set(t, t.node.layer.invoke(t.node.inputs.map((i) => computed.get(i)!), options));
+      let outputs = nodes.get(t.node);
+      if (!outputs) {
+        outputs = t.node.layer.invokeNode(t.node.inputs.map((i) => computed.get(i)!), options);
+        nodes.set(t.node, outputs);
+      }
+      computed.set(t, outputs[t.index]!);
     }
     return this.outputs.map((t) => computed.get(t)!);
   }

@@ -74,7 +74,7 @@ function isRef(v: JsonValue): boolean {
   return Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]) && Number.isInteger(v[2]);
 }
 
-/** The tensors one node reads: Keras 2 `[[name, node, tensor, kwargs], ...]`, Keras 3 `{ args: [keras tensors] }`. */
+/** The tensors one node reads: Keras 2 `[[name, node, tensor, kwargs], ...]`, Keras 3 `{ args: [keras tensors], kwargs }`. */
 function nodeInputs(node: JsonValue, where: string): TensorRef[] {
   if (Array.isArray(node) && node.every((r) => isRef(r))) return node.map((r) => (r as JsonValue[]).slice(0, 3) as TensorRef);
   if (isJsonObject(node) && Array.isArray(node['args'])) {
@@ -86,6 +86,9 @@ function nodeInputs(node: JsonValue, where: string): TensorRef[] {
       }
     };
     visit(node['args']);
+    // A recurrent layer's initial states come after its input, as Keras 2 and TensorFlow.js list them.
+    const kwargs = node['kwargs'];
+    if (isJsonObject(kwargs) && kwargs['initial_state'] !== undefined) visit(kwargs['initial_state']);
     if (refs.length > 0) return refs;
   }
   throw new ValueError(`${where} expected an inbound node ([[layer name, node index, tensor index, {}], ...] or { args: [...] }), received ${describe(node)}`);
@@ -101,8 +104,8 @@ function endpoints(v: JsonValue | undefined, where: string): TensorRef[] {
 function functionalFrom(config: JsonObject, where: string, custom: Readonly<Record<string, LayerFactory>>): Model {
   const list = config['layers'];
   if (!Array.isArray(list)) throw new ValueError(`${where}.layers expected an array of layers, received ${describe(list)}`);
-  // Each layer's outputs, one per node (call), as they get computed.
-  const outputs = new Map<string, SymbolicTensor[]>();
+  // Each layer's nodes (calls) as they get computed, each with its outputs.
+  const outputs = new Map<string, SymbolicTensor[][]>();
   const pending: { layer: BaseLayer; name: string; nodes: TensorRef[][]; where: string }[] = [];
   list.forEach((v, i) => {
     const e = entry(v, `${where}.layers[${i}]`);
@@ -113,7 +116,7 @@ function functionalFrom(config: JsonObject, where: string, custom: Readonly<Reco
       const shape = c.inputShape();
       if (!shape) throw new ValueError(`${e.where}.config expected batch_input_shape (or batch_shape), received none`);
       const dtype = c.get('dtype');
-      outputs.set(name, [Input({ shape, name, ...(isDType(dtype) ? { dtype } : {}) })]);
+      outputs.set(name, [[Input({ shape, name, ...(isDType(dtype) ? { dtype } : {}) })]]);
       return;
     }
     const nodes = e.raw['inbound_nodes'];
@@ -130,8 +133,9 @@ function functionalFrom(config: JsonObject, where: string, custom: Readonly<Reco
         const refs = p.nodes[produced.length]!;
         const inputs = refs.map(([layer, node, index]) => {
           if (!outputs.has(layer)) throw new ValueError(`${p.where}: an inbound node reads layer '${layer}', which the file does not define`);
-          if (index !== 0) throw new ValueError(`${p.where}: an inbound node reads output ${index} of '${layer}'; layerwise layers have one output`);
-          return outputs.get(layer)![node];
+          const produced = outputs.get(layer)![node];
+          if (produced && index >= produced.length) throw new ValueError(`${p.where}: an inbound node reads output ${index} of '${layer}', which has ${produced.length}`);
+          return produced?.[index];
         });
         if (inputs.some((t) => t === undefined)) break;
         produced.push(applyLayer(p.layer, inputs as SymbolicTensor[], p.where));
@@ -143,9 +147,9 @@ function functionalFrom(config: JsonObject, where: string, custom: Readonly<Reco
   if (stuck) throw new ValueError(`${stuck.where}: its inputs are never computed (a cycle, or a node index the file does not define)`);
   const tensor = (refs: TensorRef[], key: string): SymbolicTensor => {
     if (refs.length !== 1) throw new ValueError(`${where}.${key}: layerwise models have one input and one output, this file lists ${refs.length}`);
-    const [layer, node] = refs[0]!;
-    const t = outputs.get(layer)?.[node];
-    if (!t) throw new ValueError(`${where}.${key} names '${layer}' node ${node}, which the file does not define`);
+    const [layer, node, index] = refs[0]!;
+    const t = outputs.get(layer)?.[node]?.[index];
+    if (!t) throw new ValueError(`${where}.${key} names '${layer}' node ${node} output ${index}, which the file does not define`);
     return t;
   };
   const name = typeof config['name'] === 'string' ? config['name'] : undefined;
@@ -156,10 +160,10 @@ function functionalFrom(config: JsonObject, where: string, custom: Readonly<Reco
   });
 }
 
-function applyLayer(layer: BaseLayer, inputs: SymbolicTensor[], where: string): SymbolicTensor {
+function applyLayer(layer: BaseLayer, inputs: SymbolicTensor[], where: string): SymbolicTensor[] {
   try {
-    if (layer instanceof MergeLayer) return layer.apply(inputs);
-    if (layer instanceof Layer && inputs.length === 1) return layer.apply(inputs[0]!);
+    if (layer instanceof MergeLayer) return [layer.apply(inputs)];
+    if (layer instanceof Layer) return layer.connect(inputs);
   } catch (error) {
     if (error instanceof LayerwiseError) throw new ValueError(`${where}: ${error.message}`);
     throw error;

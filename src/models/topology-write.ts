@@ -3,7 +3,7 @@
  * layers } }` for a stack, `{ class_name: 'Model', config: { name, layers (each with inbound_nodes),
  * input_layers, output_layers } }` for a graph of layers.
  */
-import type { BaseLayer, JsonObject, JsonValue, LayerShape, SymbolicTensor } from '../layers/index.js';
+import type { BaseLayer, JsonObject, JsonValue, LayerNode, LayerShape, SymbolicTensor } from '../layers/index.js';
 import { ValueError } from '../util/errors.js';
 import type { Graph } from './graph.js';
 
@@ -27,20 +27,21 @@ export function sequentialTopology(name: string, layers: readonly BaseLayer[], i
 
 /** A functional model: every layer once, with the nodes (calls) that feed it, in an order where inputs come first. */
 export function functionalTopology(name: string, graph: Graph): JsonObject {
-  // A layer called several times (shared weights) has one node per call: [layer name, node index, 0].
-  const nodeIndex = new Map<SymbolicTensor, number>();
-  const calls = new Map<BaseLayer, SymbolicTensor[]>();
+  // A layer called several times (shared weights) has one node per call: [layer name, node index, output index].
+  const nodeIndex = new Map<LayerNode, number>();
+  const calls = new Map<BaseLayer, LayerNode[]>();
   for (const t of graph.order) {
+    if (nodeIndex.has(t.node)) continue;
     const list = calls.get(t.node.layer) ?? [];
-    nodeIndex.set(t, list.length);
-    list.push(t);
+    nodeIndex.set(t.node, list.length);
+    list.push(t.node);
     calls.set(t.node.layer, list);
   }
-  const ref = (t: SymbolicTensor): JsonValue[] => [t.node.layer.name, nodeIndex.get(t)!, 0];
-  const layers = [...calls].map(([layer, tensors]): JsonObject => ({
+  const ref = (t: SymbolicTensor): JsonValue[] => [t.node.layer.name, nodeIndex.get(t.node)!, t.index];
+  const layers = [...calls].map(([layer, nodes]): JsonObject => ({
     name: layer.name,
     ...layerEntry(layer),
-    inbound_nodes: tensors.filter((t) => t.node.inputs.length > 0).map((t) => t.node.inputs.map((i) => [...ref(i), {}])),
+    inbound_nodes: nodes.filter((n) => n.inputs.length > 0).map((n) => n.inputs.map((i) => [...ref(i), {}])),
   }));
   return {
     class_name: 'Model',

@@ -6,6 +6,7 @@
  */
 import { batchRanges, sliceRows } from '../data/index.js';
 import type { BaseLayer, CallOptions, LayerShape } from '../layers/index.js';
+import { getMask } from '../layers/index.js';
 import type { Loss } from '../losses/index.js';
 import { computeLoss } from '../losses/index.js';
 import type { MetricIdentifier } from '../metrics/index.js';
@@ -180,7 +181,7 @@ export abstract class Trainer implements TrainingTarget {
 
   #totalLoss(loss: Loss, batch: Batch, yPred: Tensor): Tensor {
     const penalties = this.layers.flatMap((l) => l.regularizationLosses());
-    return penalties.reduce((total, p) => ops.add(total, p), computeLoss(loss, batch.y, yPred, batch.sampleWeight));
+    return penalties.reduce((total, p) => ops.add(total, p), computeLoss(loss, batch.y, yPred, batch.sampleWeight, getMask(yPred)));
   }
 
   /** Converts and checks data against the model, building it first when its input shape was not known. */

@@ -39,7 +39,9 @@ const ACTIVATIONS = {
   relu6: separate('relu6', (x) => ops.clip(x, 0, 6)),
   swish: separate('swish', (x) => ops.mul(x, ops.sigmoid(x))),
   softsign: separate('softsign', (x) => ops.div(x, ops.add(ops.abs(x), 1))),
-  hardSigmoid: separate('hardSigmoid', (x) => ops.clip(ops.add(ops.div(x, 6), 0.5), 0, 1)),
+  // As TensorFlow.js and Keras 2 define it, so that "hard_sigmoid" in a model file (TensorFlow.js's LSTM
+  // default) means what its writer computed; Keras 3 changed the slope to 1/6.
+  hardSigmoid: separate('hardSigmoid', (x) => ops.clip(ops.add(ops.mul(x, 0.2), 0.5), 0, 1)),
   exponential: separate('exponential', ops.exp),
 } satisfies Record<string, Activation>;
 

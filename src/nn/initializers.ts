@@ -6,7 +6,7 @@
  * Each built-in initializer is a class that writes itself as Keras and TensorFlow.js files do
  * (`{ class_name: 'VarianceScaling', config: { scale, mode: 'fan_avg', ... } }`) and reads itself back.
  */
-import { fill, randomNormal, randomUniform, truncatedNormal } from '../tensor/creation.js';
+import { fill, randomNormal, randomUniform, tensor, truncatedNormal } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
@@ -224,6 +224,68 @@ export class TruncatedNormal implements Initializer {
   }
 }
 
+/**
+ * A (semi-)orthogonal matrix times `gain` (Keras's Orthogonal, the default for recurrent kernels): the Q
+ * of the QR decomposition of a normal draw, with R's diagonal made positive so that Q is unique. Leading
+ * axes are flattened into rows; with fewer rows than columns the rows are orthonormal.
+ */
+export class Orthogonal implements Initializer {
+  readonly className = 'Orthogonal';
+  readonly name = 'orthogonal';
+  readonly gain: number;
+
+  constructor(options: { gain?: number } = {}) {
+    this.gain = options.gain ?? 1;
+    if (typeof this.gain !== 'number' || !Number.isFinite(this.gain)) {
+      throw new ValueError(`orthogonal: option 'gain' expected a finite number, received ${describe(options.gain)}`);
+    }
+  }
+
+  init(shape: readonly number[], dtype: DType): Tensor {
+    if (shape.length < 2) throw new ValueError(`orthogonal: expected a shape of rank 2 or more, received [${shape.join(', ')}]`);
+    const cols = shape[shape.length - 1]!;
+    const rows = sizeOf(shape) / Math.max(cols, 1);
+    const [m, n] = [Math.max(rows, cols), Math.min(rows, cols)];
+    const q = orthonormalColumns(randomNormal([m, n], { dtype: 'float64' }).data() as Float64Array, m, n);
+    // q is [m, n] with orthonormal columns; with fewer rows than columns the weight is its transpose.
+    const out = new Float64Array(rows * cols);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) out[rows >= cols ? i * n + j : j * m + i] = this.gain * q[i * n + j]!;
+    }
+    return tensor(out, { shape: [...shape], dtype: dtype === 'float64' ? 'float64' : 'float32' });
+  }
+
+  getConfig(): JsonObject {
+    return { gain: this.gain, seed: null };
+  }
+}
+
+/**
+ * The Q of A = QR (A is m x n, m >= n, row-major) with diag(R) > 0: modified Gram-Schmidt, run twice per
+ * column so that Q stays orthonormal to rounding.
+ */
+function orthonormalColumns(a: Float64Array, m: number, n: number): Float64Array {
+  const q = a.slice();
+  for (let j = 0; j < n; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0;
+        for (let i = 0; i < m; i++) dot += q[i * n + k]! * q[i * n + j]!;
+        for (let i = 0; i < m; i++) q[i * n + j]! -= dot * q[i * n + k]!;
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += q[i * n + j]! ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < m; i++) q[i * n + j]! /= norm;
+  }
+  return q;
+}
+
+export function orthogonal(options: { gain?: number } = {}): Initializer {
+  return new Orthogonal(options);
+}
+
 export function randomNormalInitializer(options: { mean?: number; stddev?: number } = {}): Initializer {
   return new RandomNormal(options);
 }
@@ -242,6 +304,7 @@ const BY_NAME = {
   randomUniform: randomUniformInitializer,
   truncatedNormal: truncatedNormalInitializer,
   varianceScaling: () => varianceScaling(),
+  orthogonal: () => orthogonal(),
 } satisfies Record<string, () => Initializer>;
 
 export type InitializerName = keyof typeof BY_NAME;
@@ -282,6 +345,7 @@ const FROM_CONFIG: Readonly<Record<string, (c: JsonReader) => Initializer>> = {
   RandomNormal: (c) => new RandomNormal({ mean: c.number('mean', 0), stddev: c.number('stddev', 0.05) }),
   RandomUniform: (c) => new RandomUniform({ minval: c.number('minval', -0.05), maxval: c.number('maxval', 0.05) }),
   TruncatedNormal: (c) => new TruncatedNormal({ mean: c.number('mean', 0), stddev: c.number('stddev', 0.05) }),
+  Orthogonal: (c) => new Orthogonal({ gain: c.number('gain', 1) }),
 };
 
 /**
