@@ -54,7 +54,8 @@ export class Bidirectional extends RecurrentLayer {
   constructor(options: BidirectionalOptions) {
     const label = preLabel(new.target.name, options);
     const { layer, mergeMode, backwardLayer, ...base } = SPEC.parse(label, options);
-    super(base);
+    // It computes in its layer's dtype (float64 for gradient checks) unless told otherwise.
+    super({ ...base, dtype: base.dtype ?? layer.dtype });
     this.layer = layer;
     this.mergeMode = mergeMode === undefined ? 'concat' : mergeMode;
     this.forwardLayer = layer.cloneWith({ name: `forward_${layer.name}`, goBackwards: layer.goBackwards });

@@ -28,7 +28,7 @@ export class TimeDistributed extends Layer {
 
   constructor(options: TimeDistributedOptions) {
     const { layer, ...base } = SPEC.parse(preLabel(new.target.name, options), options);
-    super(base);
+    super({ ...base, dtype: base.dtype ?? layer.dtype });
     this.layer = this.track(layer, () => this.weightScope);
     this.supportsMasking = true;
   }
