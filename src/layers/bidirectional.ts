@@ -140,7 +140,8 @@ export class Bidirectional extends RecurrentLayer {
       if (!(layer instanceof RNN)) throw new ValueError(`${c.where}.${key} expected a recurrent layer (LSTM, GRU, SimpleRNN, RNN), received ${describe(layer.className)}`);
       return layer;
     };
-    const mode = c.get('merge_mode');
+    // null (keep both outputs) is a value here, not a missing key.
+    const mode = c.config['merge_mode'] !== undefined ? c.config['merge_mode'] : c.get('merge_mode');
     if (mode !== undefined && mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode as string)) throw c.fail('merge_mode', '"concat", "sum", "mul", "ave" or null');
     const backward = c.get('backward_layer');
     return new Bidirectional({
