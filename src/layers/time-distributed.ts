@@ -33,6 +33,11 @@ export class TimeDistributed extends Layer {
     this.supportsMasking = true;
   }
 
+  /** The wrapped layer's (the model doctor checks a TimeDistributed softmax like a Dense one). */
+  override get outputActivation(): string | null {
+    return this.layer.outputActivation;
+  }
+
   override build(inputShape: LayerShape): void {
     this.#check(inputShape);
     this.layer.buildFor([this.#stepShape(inputShape)]);
