@@ -24,6 +24,9 @@ interface Case {
 
 const pos = (shape: number[]) => rand(shape, { low: 0.3, high: 2 });
 const r = (shape: number[], kinks: number[] = []) => rand(shape, { kinks });
+/** Small values keep hard-sigmoid gates away from their kinks at +-2.5. */
+const small = (shape: number[]) => rand(shape, { low: -0.8, high: 0.8 });
+const stepMask = tensor([[true, false, true, true], [false, true, true, false]]);
 
 const unary = (f: (x: Tensor) => Tensor, make = (s: number[]) => r(s, [0])): Case[] => [
   { name: '[3, 4]', inputs: () => [make([3, 4])], f },
@@ -166,6 +169,23 @@ const checks: Record<DifferentiableOp, Case[]> = {
   logSoftmax: [
     { name: 'last axis', inputs: () => [r([3, 4])], f: (x) => ops.logSoftmax(x) },
     { name: 'axis 1 of 3-D', inputs: () => [r([2, 3, 2])], f: (x) => ops.logSoftmax(x, 1) },
+  ],
+  lstmSequence: [
+    { name: 'sigmoid gates', inputs: () => [small([2, 4, 12]), small([3, 12]), small([2, 3]), small([2, 3])], f: (xp, k, h, c) => ops.lstmSequence(xp, k, h, c) },
+    {
+      name: 'masked, hard sigmoid gates',
+      inputs: () => [small([2, 4, 12]), small([3, 12]), small([2, 3]), small([2, 3])],
+      f: (xp, k, h, c) => ops.lstmSequence(xp, k, h, c, { mask: stepMask, recurrentActivation: 'hardSigmoid' }),
+    },
+  ],
+  gruSequence: [
+    { name: 'reset after', inputs: () => [small([2, 4, 9]), small([3, 9]), small([9]), small([2, 3])], f: (xp, k, b, h) => ops.gruSequence(xp, k, b, h) },
+    { name: 'reset after, masked', inputs: () => [small([2, 4, 9]), small([3, 9]), small([9]), small([2, 3])], f: (xp, k, b, h) => ops.gruSequence(xp, k, b, h, { mask: stepMask }) },
+    {
+      name: 'reset before, masked, hard sigmoid gates',
+      inputs: () => [small([2, 4, 9]), small([3, 9]), small([2, 3])],
+      f: (xp, k, h) => ops.gruSequence(xp, k, null, h, { resetAfter: false, mask: stepMask, recurrentActivation: 'hardSigmoid' }),
+    },
   ],
   dropout: [
     {

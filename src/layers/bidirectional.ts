@@ -9,8 +9,7 @@
  * `bidirectional/forward_lstm/kernel`. With returnSequences, masked timesteps output zeros (Keras sets
  * zeroOutputForMask on both layers; TensorFlow.js repeats the last unmasked output instead).
  */
-import { add, concat, gather, mul } from '../ops/index.js';
-import { tensor } from '../tensor/creation.js';
+import { add, concat, mul } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { is, optionsSpec } from '../util/checks.js';
 import type { SpecFor } from '../util/checks.js';
@@ -21,7 +20,7 @@ import { LAYER_OPTIONS, preLabel } from './layer-options.js';
 import type { LayerShape } from './layer-shape.js';
 import type { RecurrentCallOptions } from './recurrent-layer.js';
 import { RecurrentLayer } from './recurrent-layer.js';
-import { RNN } from './rnn.js';
+import { RNN, reverseTime } from './rnn.js';
 import type { NestedLayerReader } from './stacked-rnn-cells.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
@@ -168,8 +167,3 @@ function merge(mode: MergeMode, a: Tensor, b: Tensor): Tensor {
   }
 }
 
-/** The sequence [batch, timesteps, ...] with its timesteps in reverse order. */
-export function reverseTime(x: Tensor): Tensor {
-  const steps = x.shape[1]!;
-  return gather(x, tensor(Int32Array.from({ length: steps }, (_, i) => steps - 1 - i)), 1);
-}

@@ -10,7 +10,8 @@ import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import { getInitializer } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { getRegularizer } from '../nn/regularizers.js';
-import { mul, slice } from '../ops/index.js';
+import { expandDims, mul, slice } from '../ops/index.js';
+import type { GateActivation } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import type { SpecFor } from '../util/checks.js';
@@ -127,14 +128,29 @@ export abstract class BuiltInCell extends RNNCell {
 
   /** The input with this sequence's dropout applied (training only). */
   protected droppedInput(x: Tensor, training: boolean | undefined): Tensor {
-    const mask = this.sequenceDropout('input', x, this.dropout, training);
+    const mask = this.sequenceDropout('input', x.shape, this.dropout, training);
     return mask ? mul(x, mask) : x;
+  }
+
+  /** A whole sequence [batch, steps, features] with the input dropout of its steps applied (training only). */
+  protected droppedSequence(x: Tensor, training: boolean | undefined): Tensor {
+    const mask = this.sequenceDropout('input', [x.shape[0]!, x.shape[2]!], this.dropout, training);
+    return mask ? mul(x, expandDims(mask, 1)) : x;
   }
 
   /** The state with this sequence's recurrent dropout applied (training only). */
   protected droppedState(h: Tensor, training: boolean | undefined): Tensor {
-    const mask = this.sequenceDropout('recurrent', h, this.recurrentDropout, training);
+    const mask = this.sequenceDropout('recurrent', h.shape, this.recurrentDropout, training);
     return mask ? mul(h, mask) : h;
+  }
+
+  /**
+   * The gates' activation as the fused sequence ops take it, when the whole sequence can run as one op:
+   * tanh activation, sigmoid or hard sigmoid gates, no recurrent dropout in this call. Else null.
+   */
+  protected fusedGates(recurrentActivation: Activation, training: boolean | undefined): GateActivation | null {
+    if (this.activation !== getActivation('tanh') || (training && this.recurrentDropout > 0)) return null;
+    return recurrentActivation === getActivation('sigmoid') ? 'sigmoid' : recurrentActivation === getActivation('hardSigmoid') ? 'hardSigmoid' : null;
   }
 
   /** The `gate`-th block of `units` columns of z [batch, gates * units]. */

@@ -9,7 +9,7 @@
  */
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
-import { add, linear, matmul, mul, slice, squeeze, sub } from '../ops/index.js';
+import { add, gruSequence, linear, matmul, mul, reshape, slice, squeeze, sub } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { is, optionsSpec } from '../util/checks.js';
@@ -20,7 +20,7 @@ import { BuiltInCell, CELL_OPTIONS } from './built-in-cell.js';
 import type { ConfigReader } from './config.js';
 import { activationConfig } from './config.js';
 import { LAYER_OPTIONS, check, preLabel } from './layer-options.js';
-import type { CellCallOptions, CellOutput } from './rnn-cell.js';
+import type { CellCallOptions, CellOutput, SequenceCallOptions, SequenceOutput } from './rnn-cell.js';
 
 export interface GRUCellOptions extends LayerOptions, CellOptions {
   /** Of the gates (default sigmoid; TensorFlow.js's default is hardSigmoid). */
@@ -84,6 +84,19 @@ export class GRUCell extends BuiltInCell {
 
   override cellOptions(): GRUCellOptions {
     return { ...super.cellOptions(), recurrentActivation: this.recurrentActivation, resetAfter: this.resetAfter };
+  }
+
+  /** The whole sequence as one input product and one gruSequence op, when the settings allow. */
+  override runSequence(x: Tensor, [h0]: readonly Tensor[], options: SequenceCallOptions): SequenceOutput | null {
+    const recurrentActivation = this.fusedGates(this.recurrentActivation, options.training);
+    if (!recurrentActivation) return null;
+    const [batch, steps] = x.shape as [number, number];
+    const units = this.units, bias = this.bias;
+    const row = (r: number) => squeeze(slice(bias!, [r, 0], [1, 3 * units]), 0);
+    const inputBias = bias && this.resetAfter ? row(0) : bias;
+    const xp = linear(this.droppedSequence(x, options.training), this.kernel!, inputBias ? { bias: inputBias } : {});
+    const hs = gruSequence(xp, this.recurrentKernel!, bias && this.resetAfter ? row(1) : null, h0!, { mask: options.mask, resetAfter: this.resetAfter, recurrentActivation });
+    return { states: hs, final: [reshape(slice(hs, [0, steps - 1, 0], [batch, 1, units]), [batch, units])] };
   }
 
   override clone(): GRUCell {

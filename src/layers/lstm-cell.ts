@@ -5,7 +5,7 @@
  */
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
-import { add, concat, linear, matmul, mul } from '../ops/index.js';
+import { add, concat, linear, lstmSequence, matmul, mul, reshape, slice } from '../ops/index.js';
 import { ones } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
@@ -17,7 +17,7 @@ import { BuiltInCell, CELL_OPTIONS } from './built-in-cell.js';
 import type { ConfigReader } from './config.js';
 import { activationConfig } from './config.js';
 import { LAYER_OPTIONS, check, preLabel } from './layer-options.js';
-import type { CellCallOptions, CellOutput } from './rnn-cell.js';
+import type { CellCallOptions, CellOutput, SequenceCallOptions, SequenceOutput } from './rnn-cell.js';
 
 export interface LSTMCellOptions extends LayerOptions, CellOptions {
   /** Of the gates (default sigmoid; TensorFlow.js's default is hardSigmoid). */
@@ -76,6 +76,18 @@ export class LSTMCell extends BuiltInCell {
 
   override cellOptions(): LSTMCellOptions {
     return { ...super.cellOptions(), recurrentActivation: this.recurrentActivation, unitForgetBias: this.unitForgetBias };
+  }
+
+  /** The whole sequence as one input product and one lstmSequence op, when the settings allow. */
+  override runSequence(x: Tensor, [h0, c0]: readonly Tensor[], options: SequenceCallOptions): SequenceOutput | null {
+    const recurrentActivation = this.fusedGates(this.recurrentActivation, options.training);
+    if (!recurrentActivation) return null;
+    const [batch, steps] = x.shape as [number, number];
+    const units = this.units;
+    const xp = linear(this.droppedSequence(x, options.training), this.kernel!, this.bias ? { bias: this.bias } : {});
+    const out = lstmSequence(xp, this.recurrentKernel!, h0!, c0!, { mask: options.mask, recurrentActivation });
+    const last = (offset: number) => reshape(slice(out, [0, steps - 1, offset], [batch, 1, units]), [batch, units]);
+    return { states: slice(out, [0, 0, 0], [batch, steps, units]), final: [last(0), last(units)] };
   }
 
   override clone(): LSTMCell {

@@ -35,6 +35,18 @@ export interface CellOutput {
   states: Tensor[];
 }
 
+/** A whole sequence run at once: the output state h after every step, and the final states. */
+export interface SequenceOutput {
+  /** [batch, steps, outputSize], in the order the steps ran; a masked step repeats the row's state. */
+  states: Tensor;
+  final: Tensor[];
+}
+
+export interface SequenceCallOptions extends CellCallOptions {
+  /** [batch, steps] bool, in the order the steps run: false keeps the row's states. */
+  mask: Tensor | null;
+}
+
 export abstract class RNNCell extends BaseLayer {
   #dropoutMasks = new Map<string, Tensor>();
 
@@ -52,6 +64,14 @@ export abstract class RNNCell extends BaseLayer {
   /** One timestep: x [batch, features] and the states [batch, size] before it. */
   abstract call(x: Tensor, states: readonly Tensor[], options: CellCallOptions): CellOutput;
 
+  /**
+   * The whole sequence [batch, steps, features] (in the order the steps run) in one fused op, where the
+   * cell has one and its settings allow; null to run step by step. Built-in LSTM and GRU cells have one.
+   */
+  runSequence(_x: Tensor, _states: readonly Tensor[], _options: SequenceCallOptions): SequenceOutput | null {
+    return null;
+  }
+
   /** The states a sequence starts from: zeros. */
   initialState(batchSize: number): Tensor[] {
     return this.stateSize.map((size) => zeros([batchSize, size], this.dtype));
@@ -68,13 +88,14 @@ export abstract class RNNCell extends BaseLayer {
 
   /**
    * The dropout mask for `key` ('input', 'recurrent'...), drawn at the first step of a sequence and kept
-   * for its other steps: 0, or 1 / (1 - rate), shaped like `like`. Null outside training or at rate 0.
+   * for its other steps: 0, or 1 / (1 - rate), of `shape` ([batch, features]). Null outside training or
+   * at rate 0.
    */
-  protected sequenceDropout(key: string, like: Tensor, rate: number, training: boolean | undefined): Tensor | null {
+  protected sequenceDropout(key: string, shape: readonly number[], rate: number, training: boolean | undefined): Tensor | null {
     if (!training || rate === 0) return null;
     let mask = this.#dropoutMasks.get(key);
     if (!mask) {
-      mask = dropout(ones(like.shape, like.dtype), rate);
+      mask = dropout(ones(shape, this.dtype), rate);
       this.#dropoutMasks.set(key, mask);
     }
     return mask;

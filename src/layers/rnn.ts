@@ -9,8 +9,9 @@
  * and the returned sequence is in that reversed order. `stateful` carries the final states of a batch
  * into the next (resetStates() starts over). Dropout masks are drawn once per sequence.
  */
-import { reshape, slice, stack, stopGradient, transpose, where } from '../ops/index.js';
-import { zeros } from '../tensor/creation.js';
+import { expandDims, gather, reshape, slice, stack, stopGradient, transpose, where } from '../ops/index.js';
+import { tensor, zeros } from '../tensor/creation.js';
+import { storage } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { is, optionsSpec } from '../util/checks.js';
@@ -24,6 +25,7 @@ import { lastDimension } from './layer.js';
 import { readMask } from './mask.js';
 import type { RecurrentCallOptions } from './recurrent-layer.js';
 import { RecurrentLayer } from './recurrent-layer.js';
+import type { CellCallOptions } from './rnn-cell.js';
 import { RNNCell } from './rnn-cell.js';
 import type { NestedLayerReader } from './stacked-rnn-cells.js';
 import { StackedRNNCells } from './stacked-rnn-cells.js';
@@ -38,7 +40,10 @@ export interface RecurrentOptions {
   goBackwards?: boolean;
   /** Start each batch from the previous batch's final states (default false; batches of one size). */
   stateful?: boolean;
-  /** Kept for Keras and TensorFlow.js files; the steps run one after another either way (default false). */
+  /**
+   * Run every step as separate ops (default false): without it LSTM and GRU run the whole sequence as one
+   * fused op where their settings allow (tanh, sigmoid or hard sigmoid gates, no recurrent dropout).
+   */
   unroll?: boolean;
   /** Masked timesteps output zeros instead of the last unmasked output (default false). */
   zeroOutputForMask?: boolean;
@@ -146,45 +151,75 @@ export class RNN extends RecurrentLayer {
   /** The output and the final states on a concrete sequence. */
   runSequence(x: Tensor, options: RecurrentCallOptions): { output: Tensor; states: Tensor[] } {
     this.checkSequenceShape(x.shape);
-    const [batch, steps, features] = x.shape as [number, number, number];
+    const [batch, steps] = x.shape as [number, number, number];
     const mask = options.mask ? readMask(this.label, 'mask', options.mask, [batch, steps]) : null;
-    let states = this.#startStates(batch, options.initialState);
+    const start = this.#startStates(batch, options.initialState);
     const training = options.training === undefined ? {} : { training: options.training };
+    let result: { output: Tensor; states: Tensor[] } | null = null;
+    try {
+      if (!this.unroll) result = this.#fused(x, mask, start, training);
+      result ??= this.#stepByStep(x, mask, start.states, training);
+    } finally {
+      this.cell.resetDropoutMasks();
+    }
+    if (this.stateful) this.#states = result.states.map((s) => stopGradient(s));
+    return result;
+  }
+
+  /** Every step as its own ops (the composed form, and the oracle of the fused one). */
+  #stepByStep(x: Tensor, mask: Tensor | null, initial: Tensor[], training: CellCallOptions): { output: Tensor; states: Tensor[] } {
+    const [batch, steps, features] = x.shape as [number, number, number];
+    let states = initial;
     // Time-major, so that each step is one contiguous slice.
     const xt = transpose(x, [1, 0, 2]);
     const mt = mask ? transpose(mask, [1, 0]) : null;
     const outputs: Tensor[] = [];
     let last: Tensor | null = null;
     let zero: Tensor | null = null;
-    try {
-      for (let i = 0; i < steps; i++) {
-        const t = this.goBackwards ? steps - 1 - i : i;
-        const input = reshape(slice(xt, [t, 0, 0], [1, batch, features]), [batch, features]);
-        const step = this.cell.call(input, states, training);
-        if (i === 0) this.#checkStep(step.output, step.states, batch);
-        let output = step.output;
-        if (mt) {
-          const keep = reshape(slice(mt, [t, 0], [1, batch]), [batch, 1]);
-          zero ??= zeros([batch, this.cell.outputSize], this.dtype);
-          const previous: Tensor[] = states;
-          output = where(keep, output, this.zeroOutputForMask ? zero : (last ?? zero));
-          states = step.states.map((s, k) => where(keep, s, previous[k]!));
-        } else {
-          states = step.states;
-        }
-        last = output;
-        if (this.returnSequences) outputs.push(output);
+    for (let i = 0; i < steps; i++) {
+      const t = this.goBackwards ? steps - 1 - i : i;
+      const input = reshape(slice(xt, [t, 0, 0], [1, batch, features]), [batch, features]);
+      const step = this.cell.call(input, states, training);
+      if (i === 0) this.#checkStep(step.output, step.states, batch);
+      let output = step.output;
+      if (mt) {
+        const keep = reshape(slice(mt, [t, 0], [1, batch]), [batch, 1]);
+        zero ??= zeros([batch, this.cell.outputSize], this.dtype);
+        const previous: Tensor[] = states;
+        output = where(keep, output, this.zeroOutputForMask ? zero : (last ?? zero));
+        states = step.states.map((s, k) => where(keep, s, previous[k]!));
+      } else {
+        states = step.states;
       }
-    } finally {
-      this.cell.resetDropoutMasks();
+      last = output;
+      if (this.returnSequences) outputs.push(output);
     }
-    if (this.stateful) this.#states = states.map((s) => stopGradient(s));
     return { output: this.returnSequences ? stack(outputs, 1) : last!, states };
   }
 
-  /** The given initial states, else a stateful layer's carried ones, else the cell's (zeros). */
-  #startStates(batch: number, given: readonly TensorLike[] | undefined): Tensor[] {
-    if (given !== undefined) return this.initialStates(given, batch);
+  /**
+   * The whole sequence in one fused op, where the cell has one (LSTM, GRU) and its settings allow; null
+   * otherwise. The op gives the states after each step; Keras's outputs follow from them: a masked step
+   * repeats the state, which is the last output, except before the first unmasked step of a row that
+   * started from non-zero states (Keras outputs zeros there) and with zeroOutputForMask.
+   */
+  #fused(x: Tensor, mask: Tensor | null, start: { states: Tensor[]; zero: boolean }, training: CellCallOptions): { output: Tensor; states: Tensor[] } | null {
+    const [batch, steps] = x.shape as [number, number];
+    const ordered = this.goBackwards ? reverseTime(x) : x;
+    const orderedMask = mask && this.goBackwards ? reverseTime(mask) : mask;
+    const run = this.cell.runSequence(ordered, start.states, { ...training, mask: orderedMask });
+    if (!run) return null;
+    let outputs = run.states;
+    if (orderedMask && this.zeroOutputForMask) outputs = where(expandDims(orderedMask, -1), outputs, 0);
+    else if (orderedMask && !start.zero) outputs = where(expandDims(seenSoFar(orderedMask), -1), outputs, 0);
+    const units = this.cell.outputSize;
+    const output = this.returnSequences ? outputs : reshape(slice(outputs, [0, steps - 1, 0], [batch, 1, units]), [batch, units]);
+    return { output, states: run.final };
+  }
+
+  /** The given initial states, else a stateful layer's carried ones, else the cell's (zeros, and said so). */
+  #startStates(batch: number, given: readonly TensorLike[] | undefined): { states: Tensor[]; zero: boolean } {
+    if (given !== undefined) return { states: this.initialStates(given, batch), zero: false };
     if (this.stateful && this.#states) {
       const held = this.#states[0]!.shape[0];
       if (held !== batch) {
@@ -192,9 +227,9 @@ export class RNN extends RecurrentLayer {
           `${this.label}: it is stateful and holds states for batches of ${held}, but received a batch of ${batch}; feed batches of one size (and call resetStates() to start new sequences)`,
         );
       }
-      return this.#states;
+      return { states: this.#states, zero: false };
     }
-    return this.cell.initialState(batch);
+    return { states: this.cell.initialState(batch), zero: true };
   }
 
   /** A cell of one's own must give an output [batch, outputSize] and one state [batch, size] per stateSize. */
@@ -268,4 +303,22 @@ export class RNN extends RecurrentLayer {
     if (!(cell instanceof RNNCell)) throw new ValueError(`${c.where}.cell expected a cell (LSTMCell, GRUCell, SimpleRNNCell, StackedRNNCells...), received ${describe(cell.className)}`);
     return new RNN({ ...c.base(), ...RNN.readRecurrentOptions(c), cell });
   }
+}
+
+/** The sequence [batch, timesteps, ...] with its timesteps in reverse order. */
+export function reverseTime(x: Tensor): Tensor {
+  const steps = x.shape[1]!;
+  return gather(x, tensor(Int32Array.from({ length: steps }, (_, i) => steps - 1 - i)), 1);
+}
+
+/** [batch, steps] bool: true from a row's first true step on. */
+function seenSoFar(mask: Tensor): Tensor {
+  const [batch, steps] = mask.shape as [number, number];
+  const m = storage(mask);
+  const out = new Uint8Array(batch * steps);
+  for (let b = 0; b < batch; b++) {
+    let seen = 0;
+    for (let t = 0; t < steps; t++) out[b * steps + t] = seen ||= m[b * steps + t]! ? 1 : 0;
+  }
+  return tensor(out, { shape: [batch, steps], dtype: 'bool' });
 }

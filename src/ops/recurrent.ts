@@ -1,0 +1,170 @@
+/**
+ * The LSTM and GRU recurrences over a whole sequence as single ops, forward and backward each one kernel
+ * call: what the LSTM and GRU layers run when their settings allow (tanh activation, sigmoid or hard
+ * sigmoid gates, no recurrent dropout in training). The input projection x W + b comes in computed (one
+ * matrix product for every step, by `linear`), and the recurrent kernel's gradient is one product of the
+ * previous states with the pre-activation gradients, after the kernel; the loop over time is the kernel's.
+ *
+ * Sequences are [batch, steps, ...] in the order the steps run; a step whose mask is false keeps the
+ * row's states. The outputs are the states after each step (the layer derives Keras's outputs from them).
+ */
+import { gruSequence as gruKernel, gruSequenceGrad, lstmSequence as lstmKernel, lstmSequenceGrad } from '../backend/reference/recurrent.js';
+import type { GateActivation } from '../backend/reference/recurrent.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { storage } from '../tensor/tensor.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { empty, fdata, floatOperand, op } from './define-op.js';
+import { matmul } from './linalg.js';
+import { sum } from './reduce.js';
+import { concat, reshape, slice } from './shape.js';
+
+export type { GateActivation } from '../backend/reference/recurrent.js';
+
+export interface SequenceOptions {
+  /** [batch, steps] bool: false keeps the row's states at that step. */
+  mask?: Tensor | null;
+  /** The gates' activation (default sigmoid). */
+  recurrentActivation?: GateActivation;
+}
+
+export interface GruSequenceOptions extends SequenceOptions {
+  /** Keras's default GRU: the reset gate scales h W_h + b_rh (default true). */
+  resetAfter?: boolean;
+}
+
+interface Checked {
+  batch: number;
+  steps: number;
+  units: number;
+  mask: Uint8Array | null;
+  recurrentActivation: GateActivation;
+}
+
+function check(where: string, xp: Tensor, kernel: Tensor, gates: number, states: [string, Tensor][], options: SequenceOptions): Checked {
+  if (xp.rank !== 3) throw new ShapeError(`${where}: argument 'xp' expected [batch, steps, ${gates} * units], received ${fmtShape(xp.shape)}`);
+  const [batch, steps, columns] = xp.shape as [number, number, number];
+  const units = kernel.shape[0]!;
+  if (kernel.rank !== 2 || kernel.shape[1] !== gates * units || columns !== gates * units) {
+    throw new ShapeError(`${where}: argument 'recurrentKernel' expected [units, ${gates} * units] with xp [batch, steps, ${gates} * units], received ${fmtShape(kernel.shape)} and xp ${fmtShape(xp.shape)}`);
+  }
+  for (const [name, s] of states) {
+    if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== units) throw new ShapeError(`${where}: argument '${name}' expected [${batch}, ${units}], received ${fmtShape(s.shape)}`);
+  }
+  const mask = options.mask ?? null;
+  if (mask && (mask.dtype !== 'bool' || mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps)) {
+    throw new ShapeError(`${where}: option 'mask' expected bool [${batch}, ${steps}], received ${mask.dtype} ${fmtShape(mask.shape)}`);
+  }
+  const recurrentActivation = options.recurrentActivation ?? 'sigmoid';
+  if (recurrentActivation !== 'sigmoid' && recurrentActivation !== 'hardSigmoid') {
+    throw new ValueError(`${where}: option 'recurrentActivation' expected "sigmoid" or "hardSigmoid", received ${describe(recurrentActivation)}`);
+  }
+  return { batch, steps, units, mask: mask ? (storage(mask) as Uint8Array) : null, recurrentActivation };
+}
+
+/** The states each step read: h0 first, then the h of every step but the last, as [batch * steps, units]. */
+function previousStates(h0: Tensor, hs: Tensor, c: Checked): Tensor {
+  const { batch, steps, units } = c;
+  const earlier = slice(hs, [0, 0, 0], [batch, steps - 1, units]);
+  return reshape(steps > 1 ? concat([reshape(h0, [batch, 1, units]), earlier], 1) : reshape(h0, [batch, 1, units]), [batch * steps, units]);
+}
+
+/**
+ * LSTM over a sequence: xp [batch, steps, 4 * units] (x W + b, gates i, f, c, o), recurrentKernel
+ * [units, 4 * units], initial states h0 and c0 [batch, units]. Returns [batch, steps, 2 * units]: each
+ * step's h, then c.
+ */
+export function lstmSequence(xp: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: SequenceOptions = {}): Tensor {
+  const where = 'lstmSequence';
+  const [x, r, h, c] = [floatOperand(where, 'xp', xp), floatOperand(where, 'recurrentKernel', recurrentKernel), floatOperand(where, 'h0', h0), floatOperand(where, 'c0', c0)];
+  const s = check(where, x, r, 4, [['h0', h], ['c0', c]], options);
+  const { batch, steps, units } = s;
+  if (steps === 0) throw new ShapeError(`${where}: argument 'xp' holds sequences of length 0`);
+  const gates = empty(x.dtype, [batch, steps, 4 * units]).t;
+  return op(
+    where,
+    [x, r, h, c],
+    () => {
+      const out = empty(x.dtype, [batch, steps, 2 * units]).t;
+      lstmKernel({ ...s, xp: fdata(x), recurrentKernel: fdata(r), h0: fdata(h), c0: fdata(c), out: fdata(out), gates: fdata(gates) });
+      return out;
+    },
+    (dy, out) => {
+      let grads: { dXp: Tensor; dh0: Tensor; dc0: Tensor } | null = null;
+      const all = () => {
+        if (grads === null) {
+          const dXp = empty(x.dtype, x.shape).t, dh0 = empty(x.dtype, h.shape).t, dc0 = empty(x.dtype, c.shape).t;
+          lstmSequenceGrad({
+            ...s, dOut: fdata(dy), out: fdata(out), gates: fdata(gates), h0: fdata(h), c0: fdata(c), recurrentKernel: fdata(r),
+            dXp: fdata(dXp), dh0: fdata(dh0), dc0: fdata(dc0),
+          });
+          grads = { dXp, dh0, dc0 };
+        }
+        return grads;
+      };
+      return [
+        () => all().dXp,
+        () => matmul(previousStates(h, slice(out, [0, 0, 0], [batch, steps, units]), s), reshape(all().dXp, [batch * steps, 4 * units]), { transposeA: true }),
+        () => all().dh0,
+        () => all().dc0,
+      ];
+    },
+  );
+}
+
+/**
+ * GRU over a sequence: xp [batch, steps, 3 * units] (x W + input bias, blocks z, r, h), recurrentKernel
+ * [units, 3 * units], with resetAfter the recurrent bias [3 * units] (else null), h0 [batch, units].
+ * Returns each step's h, [batch, steps, units].
+ */
+export function gruSequence(xp: Tensor, recurrentKernel: Tensor, recurrentBias: Tensor | null, h0: Tensor, options: GruSequenceOptions = {}): Tensor {
+  const where = 'gruSequence';
+  const [x, r, h] = [floatOperand(where, 'xp', xp), floatOperand(where, 'recurrentKernel', recurrentKernel), floatOperand(where, 'h0', h0)];
+  const s = check(where, x, r, 3, [['h0', h]], options);
+  const { batch, steps, units } = s;
+  if (steps === 0) throw new ShapeError(`${where}: argument 'xp' holds sequences of length 0`);
+  const resetAfter = options.resetAfter ?? true;
+  const bias = recurrentBias === null ? null : floatOperand(where, 'recurrentBias', recurrentBias);
+  if (bias && (!resetAfter || bias.rank !== 1 || bias.shape[0] !== 3 * units)) {
+    throw new ShapeError(`${where}: argument 'recurrentBias' expected [${3 * units}] with resetAfter, received ${fmtShape(bias.shape)}${resetAfter ? '' : ' without resetAfter'}`);
+  }
+  const saved = empty(x.dtype, [batch, steps, 4 * units]).t;
+  const inputs = bias ? [x, r, bias, h] : [x, r, h];
+  return op(
+    where,
+    inputs,
+    () => {
+      const out = empty(x.dtype, [batch, steps, units]).t;
+      gruKernel({ ...s, resetAfter, xp: fdata(x), recurrentKernel: fdata(r), recurrentBias: bias ? fdata(bias) : null, h0: fdata(h), out: fdata(out), saved: fdata(saved) });
+      return out;
+    },
+    (dy, out) => {
+      let grads: { dXp: Tensor; dRec: Tensor; dh0: Tensor } | null = null;
+      const all = () => {
+        if (grads === null) {
+          const dXp = empty(x.dtype, x.shape).t, dRec = empty(x.dtype, x.shape).t, dh0 = empty(x.dtype, h.shape).t;
+          gruSequenceGrad({
+            ...s, resetAfter, dOut: fdata(dy), out: fdata(out), saved: fdata(saved), h0: fdata(h), recurrentKernel: fdata(r),
+            dXp: fdata(dXp), dRec: fdata(dRec), dh0: fdata(dh0),
+          });
+          grads = { dXp, dRec, dh0 };
+        }
+        return grads;
+      };
+      const dKernel = (): Tensor => {
+        const hPrev = previousStates(h, out, s);
+        const dRec = reshape(all().dRec, [batch * steps, 3 * units]);
+        if (resetAfter) return matmul(hPrev, dRec, { transposeA: true });
+        // z and r read h; the candidate read r * h (saved as the fourth block).
+        const resetH = reshape(slice(saved, [0, 0, 3 * units], [batch, steps, units]), [batch * steps, units]);
+        return concat([
+          matmul(hPrev, slice(dRec, [0, 0], [batch * steps, 2 * units]), { transposeA: true }),
+          matmul(resetH, slice(dRec, [0, 2 * units], [batch * steps, units]), { transposeA: true }),
+        ], 1);
+      };
+      const thunks = [() => all().dXp, dKernel];
+      if (bias) thunks.push(() => sum(reshape(all().dRec, [batch * steps, 3 * units]), 0));
+      thunks.push(() => all().dh0);
+      return thunks;
+    },
+  );
+}
