@@ -17,7 +17,6 @@
         "native/addon.cc",
         "native/common/buffer-cache.cc",
         "native/common/dispatch.cc",
-        "native/common/op-names.cc",
         "native/common/parallel.cc",
         "native/isa/portable.cc"
       ],

@@ -93,7 +93,7 @@ setSeed(2024);
 const final = pixelPipeline.clone().fit(xDev);
 const model = buildMlp(best.params);
 await model.fit(final.transform(xDev), yDev, { epochs, batchSize: 64, verbose: 0 });
-const scores: Tensor = model.predict(final.transform(xTest));
+const scores: Tensor = await model.predict(final.transform(xTest));
 const predicted = scores.argmax(-1);
 console.log(`    accuracy ${metrics.accuracyScore(yTest, predicted).toFixed(4)} (K-fold estimate ${cv.mean['accuracy']!.toFixed(4)} ± ${cv.std['accuracy']!.toFixed(4)}; baseline ${majorityClassBaseline(yDev, yTest).accuracy.toFixed(4)})`);
 console.log(`    macro F1 ${metrics.f1Score(yTest, predicted, { average: 'macro' }).toFixed(4)}, ROC AUC ${metrics.rocAucScore(yTest, scores).toFixed(4)}, top-2 accuracy ${metrics.topKAccuracyScore(yTest, scores, { k: 2 }).toFixed(4)}`);

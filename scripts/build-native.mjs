@@ -16,6 +16,21 @@ function skip(reason) {
 if (process.env.LAYERWISE_SKIP_NATIVE === '1') skip('LAYERWISE_SKIP_NATIVE=1');
 if (!existsSync('binding.gyp')) skip('binding.gyp not found');
 
+// The C++ side of the kernel table (native/generated/) is generated from src/backend/kernel-table.ts. A
+// checkout generates it here, before \`prepare\` builds the rest; a packed copy ships it generated.
+let canGenerate = existsSync('src/backend/kernel-table.ts');
+try {
+  require.resolve('esbuild');
+} catch {
+  canGenerate = false;
+}
+if (canGenerate) {
+  const generated = spawnSync(process.execPath, ['scripts/generate-kernels.mjs'], { encoding: 'utf8' });
+  if (generated.status !== 0) skip(`generating the kernel glue failed: ${`${generated.stderr ?? ''}`.trim().split('\n').slice(-3).join(' ')}`);
+} else if (!existsSync('native/generated/bindings.h')) {
+  skip('native/generated/ is missing and cannot be generated here (it needs esbuild, a development dependency)');
+}
+
 let gyp;
 try {
   gyp = require.resolve('node-gyp/bin/node-gyp.js');

@@ -39,10 +39,11 @@ export * as metrics from './metrics/index.js';
 export type { Metric, MetricIdentifier } from './metrics/index.js';
 export {
   Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, getOptimizer, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay,
+  CosineDecay, CosineDecayRestarts, PolynomialDecay,
 } from './optimizers/index.js';
 export type {
   OptimizerOptions, OptimizerIdentifier, SGDOptions, RMSpropOptions, AdamOptions, AdagradOptions, LearningRateSchedule,
-  ExponentialDecayOptions,
+  ExponentialDecayOptions, InverseTimeDecayOptions, CosineDecayOptions, CosineDecayRestartsOptions, PolynomialDecayOptions,
 } from './optimizers/index.js';
 
 // Data helpers that work on arrays in memory; parseIdx reads IDX bytes the page has fetched.
@@ -65,23 +66,28 @@ export type {
 
 export * as layers from './layers/index.js';
 export {
-  BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
+  BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, LayerNode, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization, Add, Concatenate, Normalization,
   ConfigReader, Embedding, Masking, RNNCell, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, RNN, SimpleRNN, LSTM, GRU, Bidirectional,
-  TimeDistributed, getMask,
+  TimeDistributed,
 } from './layers/index.js';
 export type {
-  LayerOptions, CallOptions, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
+  LayerOptions, CallOptions, NodeResult, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
   DropoutOptions, ActivationOptions, BatchNormalizationOptions, ConcatenateOptions, InputOptions, NormalizationOptions, JsonObject, JsonValue,
-  LayerConfig, LayerFactory, LayerNode, NestedLayerReader, EmbeddingOptions, MaskingOptions, CellOptions, CellCallOptions, CellOutput,
+  LayerConfig, LayerFactory, NestedLayerReader, EmbeddingOptions, MaskingOptions, CellOptions, CellCallOptions, CellOutput,
   SimpleRNNCellOptions, LSTMCellOptions, GRUCellOptions, StackedRNNCellsOptions, RecurrentOptions, RecurrentCallOptions, WithState, RNNOptions,
+  SequenceOutput, SequenceCallOptions,
   SimpleRNNOptions, LSTMOptions, GRUOptions, BidirectionalOptions, MergeMode, TimeDistributedOptions,
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).
-export { Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, DOCTOR_CHECKS, diagnose, loadModel } from './models/index.js';
+export {
+  Model, Sequential, History, EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LambdaCallback, LearningRateScheduler, DOCTOR_CHECKS, diagnose, loadModel,
+} from './models/index.js';
 export type {
-  CompileOptions, FitOptions, EvaluateOptions, PredictOptions, FunctionalOptions, ModelOptions, SequentialOptions, Batch,
-  Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, DoctorCheck, DoctorFinding,
+  CompileOptions, FitOptions, EvaluateOptions, PredictOptions, OnBatchOptions, FunctionalOptions, ModelOptions, SequentialOptions, SequentialLayer, Batch,
+  TensorData, PerPort, SampleWeights, ValidationData, OutputSetup, TrainingPosition,
+  Callback, Logs, TrainingParams, TrainingTarget, EarlyStoppingOptions, ReduceLROnPlateauOptions, LambdaCallbackOptions, LearningRateSchedulerOptions,
+  EpochSchedule, DoctorCheck, DoctorFinding,
   DoctorContext, BestEpoch, OverfittingOptions, LoadModelOptions, IOHandler, ModelArtifacts, ModelJson,
 } from './models/index.js';

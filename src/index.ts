@@ -27,8 +27,13 @@ export { arrowDataset } from './data/arrow.js';
 export type { ArrowOptions } from './data/arrow.js';
 export { imageDatasetFromDirectory } from './data/image-folder-node.js';
 export { textDatasetFromDirectory } from './data/text-folder-node.js';
-export { ProgressBar, ModelCheckpoint, fileHandler } from './models/index.js';
-export type { SaveOptions, ModelCheckpointOptions, ModelLocation, FileOptions } from './models/index.js';
+export { ProgressBar, ModelCheckpoint, BackupAndRestore, fileHandler } from './models/index.js';
+export type { SaveOptions, ModelCheckpointOptions, BackupAndRestoreOptions, ModelLocation, FileOptions } from './models/index.js';
+// Callbacks that write logs to files: a CSV file, and TensorBoard's event files.
+export { CSVLogger } from './models/callbacks/csv-logger.js';
+export type { CSVLoggerOptions } from './models/callbacks/csv-logger.js';
+export { TensorBoard } from './models/callbacks/tensorboard.js';
+export type { TensorBoardOptions } from './models/callbacks/tensorboard.js';
 
 // Level 7: the universal workflow (evaluation protocols, cross-validation, baselines, search).
 export * from './workflow/index.js';

@@ -169,7 +169,7 @@ test('the demo page trains a convnet in Chromium and classifies a drawn digit', 
           await model.save({ save: async (artifacts: unknown) => void (saved = artifacts) });
           const loaded = await lw.loadModel({ load: async () => saved });
           const x = lw.tensor([[0.5, -1]]);
-          return { summary: model.summary(), same: Array.from(model.predict(x).data()).join() === Array.from(loaded.predict(x).data()).join() };
+          return { summary: model.summary(), same: Array.from((await model.predict(x)).data()).join() === Array.from((await loaded.predict(x)).data()).join() };
         }, `${server.url}layerwise/layerwise.js`);
         assert.match(checks.summary, /dense_\d+ \(Dense\)/);
         assert.equal(checks.same, true, 'the loaded model predicts what the saved one does');

@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /**
  * Bad input gets an error naming the op, the argument, what was expected and what was received. Each case
  * pins the whole message, so this file doubles as a catalogue of what users see.

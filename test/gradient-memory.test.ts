@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /**
  * Backprop gives gradient memory back early (see GradientMemory in src/tensor/tape.ts). These tests use
  * tensors large enough to live in a backend's own memory, and check that what is returned to the caller

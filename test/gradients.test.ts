@@ -170,6 +170,11 @@ const checks: Record<DifferentiableOp, Case[]> = {
     { name: 'last axis', inputs: () => [r([3, 4])], f: (x) => ops.logSoftmax(x) },
     { name: 'axis 1 of 3-D', inputs: () => [r([2, 3, 2])], f: (x) => ops.logSoftmax(x, 1) },
   ],
+  layerNorm: [
+    { name: '[3, 5]', inputs: () => [r([3, 5]), r([5]), r([5])], f: (x, g, b) => ops.layerNorm(x, g, b) },
+    { name: '[2, 3, 4], epsilon 0.1', inputs: () => [r([2, 3, 4]), r([4]), r([4])], f: (x, g, b) => ops.layerNorm(x, g, b, { epsilon: 0.1 }) },
+    { name: 'one column (the output is beta)', inputs: () => [r([4, 1]), r([1]), r([1])], f: (x, g, b) => ops.layerNorm(x, g, b) },
+  ],
   lstmSequence: [
     { name: 'sigmoid gates', inputs: () => [small([2, 4, 12]), small([3, 12]), small([2, 3]), small([2, 3])], f: (xp, k, h, c) => ops.lstmSequence(xp, k, h, c) },
     {

@@ -76,7 +76,7 @@ test(`${source}: Uint8Array labels -> toCategorical -> fit -> predict, accuracy 
   const model = new lw.Sequential([new lw.Dense({ units: 32, activation: 'relu', inputShape: [784] }), new lw.Dense({ units: 10, activation: 'softmax' })]);
   model.compile({ optimizer: new lw.Adam({ learningRate: 0.003 }), loss: 'categorical_crossentropy', metrics: ['accuracy'] });
   await model.fit(xTrain, yTrain, { epochs: 4, batchSize: 50, verbose: 0 });
-  const predictions = model.predict(xTest);
+  const predictions = await model.predict(xTest);
   assert.deepEqual(predictions.shape, [TEST, 10]);
 
   // The independent count: argmax of each row of predictions, in plain JavaScript, against the label bytes.

@@ -3,12 +3,15 @@
  * dropout, batch normalization and Adam, checkpointing every epoch into a folder.
  *
  *   node dist/test/resume-child.js <checkpoint folder> <final model folder> [--resume] [--hang-at epoch:batch] [--epochs n]
+ *                                   [--dataset] [--save-freq n]
  *
  * --hang-at prints "hanging" after that batch and waits, so the parent can kill it in the middle of an
  * epoch. --epochs n (default 4) sets the total, and with a large n the run just keeps checkpointing.
+ * --dataset trains from a shuffled Dataset (validating on another) instead of tensors; --save-freq n
+ * checkpoints every n batches instead of every epoch.
  */
 import {
-  BatchNormalization, Dense, Dropout, ModelCheckpoint, Sequential, randomNormal, randomUniform, setSeed,
+  BatchNormalization, Dataset, Dense, Dropout, ModelCheckpoint, Sequential, randomNormal, randomUniform, setSeed,
 } from '../src/index.js';
 import type { Callback } from '../src/index.js';
 
@@ -46,13 +49,19 @@ const hang: Callback = {
   onEpochEnd: (e) => console.log(`epoch ${e} done`),
 };
 
-await model.fit(x, y, {
+const saveFreq = flag('--save-freq');
+const options = {
   epochs,
-  batchSize: 32,
-  validationSplit: 0.2,
   verbose: 0,
-  callbacks: [new ModelCheckpoint({ path: checkpoint }), hang],
+  callbacks: [new ModelCheckpoint({ path: checkpoint, ...(saveFreq ? { saveFreq: Number(saveFreq) } : {}) }), hang],
   ...(flags.includes('--resume') ? { resumeFrom: checkpoint } : {}),
-});
+} as const;
+if (flags.includes('--dataset')) {
+  const train = Dataset.fromTensors({ x: x.slice([0, 0], [256, 12]), y: y.slice([0, 0], [256, 3]) }).shuffle(256).batch(32);
+  const validation = Dataset.fromTensors({ x: x.slice([256, 0], [64, 12]), y: y.slice([256, 0], [64, 3]) }).batch(32);
+  await model.fit(train, { ...options, validationData: validation });
+} else {
+  await model.fit(x, y, { ...options, batchSize: 32, validationSplit: 0.2 });
+}
 await model.save(final, { includeTrainingState: true });
 console.log('finished');

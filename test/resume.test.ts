@@ -90,6 +90,28 @@ describe('resuming after a kill', () => {
     assert.deepEqual(hb, ha, 'the same losses every epoch, the first two carried over from the checkpoint');
   });
 
+  test('killed mid-epoch while training from a shuffled Dataset with a checkpoint every 3 batches, the resumed run continues from that batch of the same shuffle', async () => {
+    const flags = ['--dataset', '--save-freq', '3'];
+    const uninterrupted = join(root, 'dataset-uninterrupted');
+    await run([join(root, 'dataset-checkpoint-a'), uninterrupted, ...flags]);
+
+    const checkpoint = join(root, 'dataset-checkpoint-b');
+    const killed = start([checkpoint, join(root, 'never'), '--hang-at', '2:3', ...flags]);
+    await untilPrinted(killed, 'hanging');
+    killed.process.kill('SIGKILL');
+    await killed.exit;
+    // 8 batches per epoch: the last checkpoint before the kill was after batch 18, the second of epoch 2.
+    const next = (savedState(checkpoint) as SavedState & { next: { epoch: number; step: number; data: { dataset: { index: number } } } }).next;
+    assert.deepEqual([next.epoch, next.step, next.data.dataset.index], [2, 2, 2], 'the checkpoint holds the place in the epoch and in the dataset');
+
+    const resumed = join(root, 'dataset-resumed');
+    const lines = await run([checkpoint, resumed, '--resume', ...flags]);
+    assert.deepEqual(lines.filter((l) => l.startsWith('epoch')), ['epoch 2 done', 'epoch 3 done']);
+    const [a, b] = [await loadModel(uninterrupted), await loadModel(resumed)];
+    assert.deepEqual(weightsOf(b), weightsOf(a), 'identical weights, bit for bit');
+    assert.deepEqual(b.optimizer!.iterations, a.optimizer!.iterations);
+  });
+
   test('killed at random moments while checkpointing, the checkpoint always loads and is consistent', async () => {
     const random = new Rng(99);
     for (let round = 0; round < 6; round++) {

@@ -48,7 +48,7 @@ async function fromTfjs(model: tf.LayersModel, x: Tensor): Promise<Model> {
   await saveTfjs(model, dir);
   const loaded = await loadModel(dir);
   assert.equal(loaded.countParams(), model.countParams(), 'the same number of weights');
-  const difference = maxDifference(loaded.predict(x).data() as Float32Array, tfjsPredict(model, x));
+  const difference = maxDifference((await loaded.predict(x)).data() as Float32Array, tfjsPredict(model, x));
   assert.ok(difference < TOLERANCE, `largest difference between the predictions: ${difference}`);
   return loaded;
 }
@@ -58,7 +58,7 @@ async function toTfjsModel(model: Model, x: Tensor): Promise<tf.LayersModel> {
   await model.save(dir);
   const loaded = await loadInTfjs(dir);
   assert.equal(loaded.countParams(), model.countParams(), 'the same number of weights');
-  const difference = maxDifference(tfjsPredict(loaded, x), model.predict(x).data() as Float32Array);
+  const difference = maxDifference(tfjsPredict(loaded, x), (await model.predict(x)).data() as Float32Array);
   assert.ok(difference < TOLERANCE, `largest difference between the predictions: ${difference}`);
   return loaded;
 }
@@ -178,7 +178,7 @@ describe('TensorFlow.js 4.22 interoperability: sequence models', () => {
     const loaded = await loadModel(dir);
     for (const part of [0, 1]) {
       const chunk = seq.slice([0, 4 * part, 0], [2, 4, 3]);
-      const difference = maxDifference(loaded.predict(chunk).data() as Float32Array, tfjsPredict(model, chunk));
+      const difference = maxDifference((await loaded.predict(chunk)).data() as Float32Array, tfjsPredict(model, chunk));
       assert.ok(difference < TOLERANCE, `chunk ${part}: ${difference}`);
     }
   });

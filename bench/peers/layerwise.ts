@@ -45,7 +45,7 @@ function benchModel(model: lw.Sequential): BenchModel {
       await nextTurn();
     },
     async predict(images, batch) {
-      const probabilities = model.predict(lw.tensor(images, { shape: [batch, 28, 28, 1] }), { batchSize: batch }).data();
+      const probabilities = model.predictOnBatch(lw.tensor(images, { shape: [batch, 28, 28, 1] })).data();
       await nextTurn();
       return probabilities as Float32Array;
     },

@@ -4,9 +4,16 @@
 #include <string>
 #include <vector>
 
-#include "kernel-table.h"
+#include "../generated/kernels.h"
 
 namespace lw {
+
+// Each instruction set's table (native/isa/*.cc).
+const KernelTable& portable_kernels();
+#if defined(__x86_64__) || defined(_M_X64)
+const KernelTable& avx2_kernels();
+const KernelTable& avx512_kernels();
+#endif
 
 // Identifiers of the instruction sets this CPU can run, best first ("portable" always last).
 std::vector<std::string> supported_isas();

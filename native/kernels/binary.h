@@ -70,11 +70,19 @@ LW_INLINE void binary_row(const float* a, int64_t sa, const float* b, int64_t sb
   }
 }
 
+// The table's broadcast (at most kMaxRank dimensions), collapsed.
+struct Layout {
+  int rank;
+  int64_t shape[kMaxRank];
+  int64_t a_strides[kMaxRank];
+  int64_t b_strides[kMaxRank];
+};
+
 // Drops size-1 dimensions and merges neighbours that are contiguous in both operands.
-BroadcastArgs collapse(const BroadcastArgs& bc) {
-  BroadcastArgs c;
+Layout collapse(const Broadcast& bc) {
+  Layout c;
   c.rank = 0;
-  for (int d = 0; d < bc.rank; d++) {
+  for (int d = 0; d < bc.shape.size; d++) {
     if (bc.shape[d] == 1) continue;
     if (c.rank > 0) {
       const int last = c.rank - 1;
@@ -100,8 +108,9 @@ BroadcastArgs collapse(const BroadcastArgs& bc) {
 }
 
 template <class Op>
-void binary_run(const float* a, const float* b, float* out, const BroadcastArgs& bc) {
-  const BroadcastArgs c = collapse(bc);
+void binary_run(const float* a, const float* b, float* out, const Broadcast& bc) {
+  if (bc.size == 0) return;
+  const Layout c = collapse(bc);
   const int inner_dim = c.rank - 1;
   const int64_t n = c.shape[inner_dim];
   const int64_t sa = c.a_strides[inner_dim], sb = c.b_strides[inner_dim];
@@ -138,16 +147,18 @@ void binary_run(const float* a, const float* b, float* out, const BroadcastArgs&
   });
 }
 
-void binary(BinaryOp op, const float* a, const float* b, float* out, const BroadcastArgs& bc) {
-  switch (op) {
-    case kAdd: return binary_run<AddOp>(a, b, out, bc);
-    case kSub: return binary_run<SubOp>(a, b, out, bc);
-    case kMul: return binary_run<MulOp>(a, b, out, bc);
-    case kDiv: return binary_run<DivOp>(a, b, out, bc);
-    case kPow: return binary_run<PowOp>(a, b, out, bc);
-    case kMaximum: return binary_run<MaximumOp>(a, b, out, bc);
-    case kMinimum: return binary_run<MinimumOp>(a, b, out, bc);
-    case kBinaryOpCount: return;
+void binary(const BinaryArgs& args) {
+  const float *a = args.a, *b = args.b;
+  float* out = args.out;
+  const Broadcast& bc = args.broadcast;
+  switch (args.op) {
+    case BinaryOp::kAdd: return binary_run<AddOp>(a, b, out, bc);
+    case BinaryOp::kSub: return binary_run<SubOp>(a, b, out, bc);
+    case BinaryOp::kMul: return binary_run<MulOp>(a, b, out, bc);
+    case BinaryOp::kDiv: return binary_run<DivOp>(a, b, out, bc);
+    case BinaryOp::kPow: return binary_run<PowOp>(a, b, out, bc);
+    case BinaryOp::kMaximum: return binary_run<MaximumOp>(a, b, out, bc);
+    case BinaryOp::kMinimum: return binary_run<MinimumOp>(a, b, out, bc);
   }
 }
 

@@ -18,7 +18,7 @@ constexpr int64_t kMaxDirectPatch = 32;
 constexpr int kBlockVectors = 2;
 constexpr int64_t kBlockChannels = kBlockVectors * W;
 
-LW_INLINE bool conv_is_direct(const ConvArgs& c) {
+LW_INLINE bool conv_is_direct(const ConvInfo& c) {
   const int64_t patch = c.k_h * c.k_w * c.in_c;
   return c.in_c < 4 && patch > 0 && patch <= kMaxDirectPatch;
 }
@@ -29,7 +29,7 @@ LW_INLINE bool conv_is_direct(const ConvArgs& c) {
 // zero-padded, into a buffer of kH rows.
 struct DirectWindows {
   const float* image;
-  ConvArgs c;
+  ConvInfo c;
   bool in_place;
   int64_t padded_w;  // pixels per row of the buffer
   int64_t pixel_step;
@@ -58,7 +58,7 @@ struct DirectWindows {
   }
 };
 
-LW_INLINE DirectWindows direct_windows(const float* x, const ConvArgs& c) {
+LW_INLINE DirectWindows direct_windows(const float* x, const ConvInfo& c) {
   DirectWindows d{};
   d.image = x;
   d.c = c;
@@ -122,12 +122,12 @@ void conv_row_direct(const DirectWindows& win, const float* origin, const float*
   }
 }
 
-void conv2d_direct(const float* x, const float* filter, float* out, const ConvArgs& c, const Epilogue* epilogue) {
+void conv2d_direct(const float* x, const float* filter, float* out, const ConvInfo& c, const Epilogue* epilogue) {
   const int64_t patch = c.k_h * c.k_w * c.in_c, rows = c.batch * c.out_h;
   if (rows == 0 || c.out_w == 0 || c.out_c == 0) return;
   const DirectWindows win = direct_windows(x, c);
-  const bool relu = epilogue && epilogue->activation == kActRelu;
-  const bool after = epilogue && epilogue->activation != kLinear && !relu;
+  const bool relu = epilogue && epilogue->activation == Activation::kRelu;
+  const bool after = epilogue && epilogue->activation != Activation::kLinear && !relu;
   const double cost = 2.0 * static_cast<double>(c.out_w * patch * c.out_c);
   parallel_ranges(rows, cost, 1, [&](int64_t r0, int64_t r1) {
     float* buffer = win.in_place ? nullptr : scratch(2, static_cast<size_t>(win.buffer_floats()));
@@ -163,7 +163,7 @@ constexpr int64_t kMaxTapGroup = (kVecRegisters - 2 * kBlockVectors - 1) / kBloc
 template <int64_t kTaps, bool kFull>
 void filter_taps_direct(const DirectWindows& win, const float* dy, float* part, int64_t p0, int64_t p1, int64_t t0,
                         int64_t oc0, float* buffer) {
-  const ConvArgs& c = win.c;
+  const ConvInfo& c = win.c;
   const int64_t out_w = c.out_w, out_c = c.out_c, pixel_step = win.pixel_step;
   const int64_t width = imin(kBlockChannels, out_c - oc0);
   int64_t lanes[kBlockVectors];
@@ -209,7 +209,7 @@ FilterTaps pick_filter_taps(int64_t taps, bool full, std::index_sequence<I...>) 
 // The filter gradient summed over output pixels [p0, p1) into part (laid out as the filter), tap group by
 // tap group and channel block by channel block.
 void filter_gradient_direct(const DirectWindows& win, const float* dy, float* part, int64_t p0, int64_t p1) {
-  const ConvArgs& c = win.c;
+  const ConvInfo& c = win.c;
   const int64_t patch = c.k_h * c.k_w * c.in_c;
   float* buffer = win.in_place ? nullptr : scratch(2, static_cast<size_t>(win.buffer_floats()));
   for (int64_t oc0 = 0; oc0 < c.out_c; oc0 += kBlockChannels) {

@@ -12,7 +12,12 @@
 namespace lw {
 namespace LW_ISA {
 
-void conv2d(const float* x, const float* filter, float* out, const ConvArgs& c, const Epilogue* epilogue) {
+void conv2d(const Conv2dArgs& args) {
+  const float *x = args.x, *filter = args.filter;
+  float* out = args.out;
+  const ConvInfo& c = args.conv;
+  Epilogue storage;
+  const Epilogue* epilogue = epilogue_of(args, &storage);
   if (conv_is_direct(c)) return conv2d_direct(x, filter, out, c, epilogue);
   const int64_t pixels = c.batch * c.out_h * c.out_w, patch = c.k_h * c.k_w * c.in_c;
   gemm(PatchRows{input_patches(x, c), 0}, MatrixB{{filter, c.out_c, 1}}, pixels, c.out_c, patch, out, c.out_c, epilogue);
@@ -27,7 +32,7 @@ LW_INLINE void add_run(float* dst, const float* src, int64_t n) {
 // col2im: adds `count` rows of `cols`, the patches of output pixels from `first` on, back into dx.
 // Without horizontal dilation, a filter row whose taps all land inside the image is one run of kW*inC
 // floats.
-void add_columns(const float* cols, float* dx, const ConvArgs& c, const Patches& g, int64_t first, int64_t count) {
+void add_columns(const float* cols, float* dx, const ConvInfo& c, const Patches& g, int64_t first, int64_t count) {
   const int64_t span = c.k_w * c.in_c;
   const float* col = cols;
   Pixel px = g.pixel(first);
@@ -53,7 +58,10 @@ void add_columns(const float* cols, float* dx, const ConvArgs& c, const Patches&
 // Rows of columns computed at a time: enough for full micro-tiles, few enough to stay in L2.
 constexpr int64_t kColumnChunkFloats = 128 * 1024;
 
-void conv2d_backprop_input(const float* dy, const float* filter, float* dx, const ConvArgs& c) {
+void conv2d_backprop_input(const Conv2dBackpropInputArgs& args) {
+  const float *dy = args.dy, *filter = args.filter;
+  float* dx = args.dx;
+  const ConvInfo& c = args.conv;
   const int64_t image = c.in_h * c.in_w * c.in_c, grid = c.out_h * c.out_w, patch = c.k_h * c.k_w * c.in_c;
   if (grid == 0 || patch == 0 || c.out_c == 0) {
     std::memset(dx, 0, static_cast<size_t>(c.batch * image) * sizeof(float));
@@ -106,7 +114,10 @@ void add_partials(float* sum, int64_t count, int64_t size) {
   }
 }
 
-void conv2d_backprop_filter(const float* x, const float* dy, float* dfilter, const ConvArgs& c) {
+void conv2d_backprop_filter(const Conv2dBackpropFilterArgs& args) {
+  const float *x = args.x, *dy = args.dy;
+  float* dfilter = args.d_filter;
+  const ConvInfo& c = args.conv;
   const int64_t pixels = c.batch * c.out_h * c.out_w, patch = c.k_h * c.k_w * c.in_c, n = c.out_c;
   const int64_t size = patch * n;
   if (size == 0) return;

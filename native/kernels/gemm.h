@@ -125,7 +125,7 @@ void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float*
       for (int64_t k = 0; k < kc; k++) tail[i * kc + k] = full + i < mc ? last[i * a.rs + k * a.cs] : 0.0f;
     }
   }
-  const bool in_registers = epilogue && (epilogue->activation == kLinear || epilogue->activation == kActRelu);
+  const bool in_registers = epilogue && (epilogue->activation == Activation::kLinear || epilogue->activation == Activation::kRelu);
   alignas(64) float tile[MR * NR];
   for (int64_t jr = 0; jr < nc; jr += NR) {
     const int64_t nr = imin(NR, nc - jr);
@@ -138,7 +138,7 @@ void macro_kernel(Block a, Panels pb, int64_t mc, int64_t nc, int64_t kc, float*
       float* cp = c + ir * ldc + jr;
       if (rows == mr && nr == NR) {
         const TileEpilogue fused =
-            in_registers ? TileEpilogue{tile_bias, epilogue->activation == kActRelu} : TileEpilogue{nullptr, false};
+            in_registers ? TileEpilogue{tile_bias, epilogue->activation == Activation::kRelu} : TileEpilogue{nullptr, false};
         pick_micro_kernel(rows, !first, ap.cs != 1)(kc, ap.p, lda, bp, pb.ldb, cp, ldc, fused);
         if (epilogue && !in_registers) apply_epilogue(cp, ldc, mr, nr, tile_bias, epilogue->activation, epilogue->alpha);
       } else {
@@ -287,7 +287,12 @@ struct MatrixB {
   }
 };
 
-void matmul(const float* a, const float* b, float* out, const MatmulArgs& mm, const Epilogue* epilogue) {
+void matmul(const MatmulArgs& args) {
+  const float *a = args.a, *b = args.b;
+  float* out = args.out;
+  const MatmulInfo& mm = args.product;
+  Epilogue storage;
+  const Epilogue* epilogue = epilogue_of(args, &storage);
   const Strided sa = mm.trans_a ? Strided{a, 1, mm.m} : Strided{a, mm.k, 1};
   const Strided sb = mm.trans_b ? Strided{b, 1, mm.k} : Strided{b, mm.n, 1};
   const double work = 2.0 * static_cast<double>(mm.m) * static_cast<double>(mm.n) * static_cast<double>(mm.k);

@@ -210,7 +210,7 @@ struct PatchColumns {
   }
 };
 
-LW_INLINE Patches input_patches(const float* x, const ConvArgs& c) {
+LW_INLINE Patches input_patches(const float* x, const ConvInfo& c) {
   return {x, c.in_h, c.in_w, c.in_c, c.out_h, c.out_w, c.k_h, c.k_w, c.stride_h, c.stride_w, c.dilation_h,
           c.dilation_w, c.pad_top, c.pad_left};
 }

@@ -11,21 +11,21 @@ struct Window {
   int64_t y0, y1, x0, x1;
 };
 
-LW_INLINE Window window_at(const PoolArgs& p, int64_t oy, int64_t ox) {
+LW_INLINE Window window_at(const PoolInfo& p, int64_t oy, int64_t ox) {
   const int64_t ys = oy * p.stride_h - p.pad_top, xs = ox * p.stride_w - p.pad_left;
   return {imax(ys, 0), imin(ys + p.k_h, p.in_h), imax(xs, 0), imin(xs + p.k_w, p.in_w)};
 }
 
 // Calls f(b, oy, ox, window, out_offset) for every output pixel of images [b0, b1) (or rows of them).
 template <class F>
-void for_each_output(const PoolArgs& p, int64_t row0, int64_t row1, F f) {
+void for_each_output(const PoolInfo& p, int64_t row0, int64_t row1, F f) {
   for (int64_t row = row0; row < row1; row++) {
     const int64_t b = row / p.out_h, oy = row % p.out_h;
     for (int64_t ox = 0; ox < p.out_w; ox++) f(b, window_at(p, oy, ox), ((b * p.out_h + oy) * p.out_w + ox) * p.channels);
   }
 }
 
-LW_INLINE int64_t pixel(const PoolArgs& p, int64_t b, int64_t y, int64_t x) { return ((b * p.in_h + y) * p.in_w + x) * p.channels; }
+LW_INLINE int64_t pixel(const PoolInfo& p, int64_t b, int64_t y, int64_t x) { return ((b * p.in_h + y) * p.in_w + x) * p.channels; }
 
 // Calls f(c, lanes) for the channel vectors of one pixel.
 template <class F>
@@ -71,7 +71,7 @@ LW_INLINE Vec window_max_2x2(const float* first, int64_t row_step, int64_t pixel
   return nan_where(mask_or(unordered(a, b), unordered(c, d)), max(max(a, b), max(c, d)));
 }
 
-void max_pool(const float* x, float* out, const PoolArgs& p) {
+void max_pool(const float* x, float* out, const PoolInfo& p) {
   const int64_t row_step = p.in_w * p.channels;
   const double cost = static_cast<double>(p.out_w * p.k_h * p.k_w * p.channels) * kElementCost;
   parallel_ranges(p.batch * p.out_h, cost, 1, [&](int64_t r0, int64_t r1) {
@@ -93,7 +93,7 @@ void max_pool(const float* x, float* out, const PoolArgs& p) {
 
 // Gradients run image by image: dx of one image is zeroed and then accumulated while it is in cache.
 template <class F>
-void for_each_image_output(const PoolArgs& p, int64_t b0, int64_t b1, float* dx, F f) {
+void for_each_image_output(const PoolInfo& p, int64_t b0, int64_t b1, float* dx, F f) {
   const int64_t image = p.in_h * p.in_w * p.channels;
   for (int64_t b = b0; b < b1; b++) {
     std::memset(dx + b * image, 0, static_cast<size_t>(image) * sizeof(float));
@@ -132,7 +132,7 @@ LW_INLINE void route_to_first_max(const float* xw, float* dxw, const int64_t* at
 // Windows that never overlap (no padding before, strides at least the window: the common 2x2/2 pool):
 // every input pixel is written exactly once, the gradient at its window's first maximum and zero
 // elsewhere, so dx needs no zeroing pass and no read-modify-write. Rows of windows run in parallel.
-void max_pool_grad_disjoint(const float* x, const float* dy, float* dx, const PoolArgs& p) {
+void max_pool_grad_disjoint(const float* x, const float* dy, float* dx, const PoolInfo& p) {
   const int64_t row_floats = p.in_w * p.channels;
   const double cost = static_cast<double>(p.stride_h * row_floats * 3);
   parallel_ranges(p.batch * p.out_h, cost, 1, [&](int64_t r0, int64_t r1) {
@@ -170,7 +170,7 @@ void max_pool_grad_disjoint(const float* x, const float* dy, float* dx, const Po
   });
 }
 
-void max_pool_grad(const float* x, const float* dy, float* dx, const PoolArgs& p) {
+void max_pool_grad(const float* x, const float* dy, float* dx, const PoolInfo& p) {
   if (p.pad_top == 0 && p.pad_left == 0 && p.stride_h >= p.k_h && p.stride_w >= p.k_w && p.out_h > 0 && p.out_w > 0 &&
       p.k_h * p.k_w <= kMaxRoutedWindow) {
     max_pool_grad_disjoint(x, dy, dx, p);
@@ -205,7 +205,7 @@ void max_pool_grad(const float* x, const float* dy, float* dx, const PoolArgs& p
   });
 }
 
-void avg_pool(const float* x, float* out, const PoolArgs& p) {
+void avg_pool(const float* x, float* out, const PoolInfo& p) {
   const double cost = static_cast<double>(p.out_w * p.k_h * p.k_w * p.channels);
   parallel_ranges(p.batch * p.out_h, cost, 1, [&](int64_t r0, int64_t r1) {
     for_each_output(p, r0, r1, [&](int64_t b, Window w, int64_t o) {
@@ -221,7 +221,7 @@ void avg_pool(const float* x, float* out, const PoolArgs& p) {
   });
 }
 
-void avg_pool_grad(const float* dy, float* dx, const PoolArgs& p) {
+void avg_pool_grad(const float* dy, float* dx, const PoolInfo& p) {
   const double cost = static_cast<double>(p.out_h * p.out_w * p.k_h * p.k_w * p.channels + p.in_h * p.in_w * p.channels);
   parallel_ranges(p.batch, cost, 1, [&](int64_t b0, int64_t b1) {
     for_each_image_output(p, b0, b1, dx, [&](int64_t b, Window w, int64_t o) {
@@ -239,6 +239,11 @@ void avg_pool_grad(const float* dy, float* dx, const PoolArgs& p) {
     });
   });
 }
+
+void max_pool2d(const MaxPool2dArgs& a) { max_pool(a.x, a.out, a.pool); }
+void max_pool2d_grad(const MaxPool2dGradArgs& a) { max_pool_grad(a.x, a.dy, a.dx, a.pool); }
+void avg_pool2d(const AvgPool2dArgs& a) { avg_pool(a.x, a.out, a.pool); }
+void avg_pool2d_grad(const AvgPool2dGradArgs& a) { avg_pool_grad(a.dy, a.dx, a.pool); }
 
 }  // namespace LW_ISA
 }  // namespace lw

@@ -155,13 +155,13 @@ void reduce_run(const float* x, float* out, int64_t outer, int64_t size, int64_t
   }
 }
 
-void reduce(ReduceOp op, const float* x, float* out, int64_t outer, int64_t size, int64_t inner) {
-  switch (op) {
-    case kSum: return reduce_run<SumReducer>(x, out, outer, size, inner);
-    case kMax: return reduce_run<MaxReducer>(x, out, outer, size, inner);
-    case kMin: return reduce_run<MinReducer>(x, out, outer, size, inner);
-    case kProd: return reduce_run<ProdReducer>(x, out, outer, size, inner);
-    case kReduceOpCount: return;
+void reduce(const ReduceArgs& a) {
+  const ReduceInfo& r = a.reduction;
+  switch (a.op) {
+    case ReduceOp::kSum: return reduce_run<SumReducer>(a.x, a.out, r.outer, r.size, r.inner);
+    case ReduceOp::kMax: return reduce_run<MaxReducer>(a.x, a.out, r.outer, r.size, r.inner);
+    case ReduceOp::kMin: return reduce_run<MinReducer>(a.x, a.out, r.outer, r.size, r.inner);
+    case ReduceOp::kProd: return reduce_run<ProdReducer>(a.x, a.out, r.outer, r.size, r.inner);
   }
 }
 

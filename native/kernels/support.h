@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "../common/kernel-table.h"
+#include "../generated/kernels.h"
 #include "../common/parallel.h"
 
 namespace lw {

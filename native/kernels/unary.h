@@ -5,6 +5,22 @@
 #include "vecmath.h"
 
 namespace lw {
+
+// A product's epilogue: out = activation(out + bias), applied while the result is still in cache.
+struct Epilogue {
+  const float* bias;  // length n (the output's last axis), or null
+  Activation activation;
+  float alpha;
+};
+
+// The epilogue of a call with these fields, or null when there is nothing to apply.
+template <class A>
+inline const Epilogue* epilogue_of(const A& a, Epilogue* storage) {
+  if (a.bias == nullptr && a.activation == Activation::kLinear) return nullptr;
+  *storage = Epilogue{a.bias, a.activation, a.alpha};
+  return storage;
+}
+
 namespace LW_ISA {
 
 constexpr float kSeluAlpha = 1.6732632423543772f;
@@ -30,38 +46,40 @@ LW_INLINE Vec vgelu(Vec x) {
   return mul(mul(set1(0.5f), x), add(set1(1.0f), verf(mul(x, set1(0.70710678118654752f)))));
 }
 
-void unary(UnaryOp op, const float* x, float* out, int64_t n, float alpha) {
-  const Vec a = set1(alpha);
+void unary(const UnaryArgs& args) {
+  const float* x = args.x;
+  float* out = args.out;
+  const int64_t n = args.out_length;
+  const Vec a = set1(args.alpha);
   const double simple = kElementCost, heavy = kTranscendentalCost;
-  switch (op) {
-    case kNeg: return map_unary(x, out, n, simple, [](Vec v) { return neg(v); });
-    case kAbs: return map_unary(x, out, n, simple, [](Vec v) { return abs(v); });
-    case kSign: return map_unary(x, out, n, simple, [](Vec v) { return vsign(v); });
-    case kSqrt: return map_unary(x, out, n, simple, [](Vec v) { return sqrt(v); });
-    case kRsqrt: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), sqrt(v)); });
-    case kSquare: return map_unary(x, out, n, simple, [](Vec v) { return mul(v, v); });
-    case kExp: return map_unary(x, out, n, heavy, [](Vec v) { return vexp(v); });
-    case kLog: return map_unary(x, out, n, heavy, [](Vec v) { return vlog(v); });
-    case kLog1p: return map_unary(x, out, n, heavy, [](Vec v) { return vlog1p(v); });
-    case kReciprocal: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), v); });
-    case kRelu: return map_unary(x, out, n, simple, [](Vec v) { return select(gt(v, zero()), v, zero()); });
-    case kLeakyRelu:
+  switch (args.op) {
+    case UnaryOp::kNeg: return map_unary(x, out, n, simple, [](Vec v) { return neg(v); });
+    case UnaryOp::kAbs: return map_unary(x, out, n, simple, [](Vec v) { return abs(v); });
+    case UnaryOp::kSign: return map_unary(x, out, n, simple, [](Vec v) { return vsign(v); });
+    case UnaryOp::kSqrt: return map_unary(x, out, n, simple, [](Vec v) { return sqrt(v); });
+    case UnaryOp::kRsqrt: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), sqrt(v)); });
+    case UnaryOp::kSquare: return map_unary(x, out, n, simple, [](Vec v) { return mul(v, v); });
+    case UnaryOp::kExp: return map_unary(x, out, n, heavy, [](Vec v) { return vexp(v); });
+    case UnaryOp::kLog: return map_unary(x, out, n, heavy, [](Vec v) { return vlog(v); });
+    case UnaryOp::kLog1p: return map_unary(x, out, n, heavy, [](Vec v) { return vlog1p(v); });
+    case UnaryOp::kReciprocal: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), v); });
+    case UnaryOp::kRelu: return map_unary(x, out, n, simple, [](Vec v) { return select(gt(v, zero()), v, zero()); });
+    case UnaryOp::kLeakyRelu:
       return map_unary(x, out, n, simple, [a](Vec v) { return select(gt(v, zero()), v, mul(a, v)); });
-    case kElu:
+    case UnaryOp::kElu:
       return map_unary(x, out, n, heavy, [a](Vec v) { return select(gt(v, zero()), v, mul(a, vexpm1(v))); });
-    case kSelu:
+    case UnaryOp::kSelu:
       return map_unary(x, out, n, heavy, [](Vec v) {
         return mul(set1(kSeluScale), select(gt(v, zero()), v, mul(set1(kSeluAlpha), vexpm1(v))));
       });
-    case kGelu: return map_unary(x, out, n, heavy, [](Vec v) { return vgelu(v); });
-    case kSigmoid: return map_unary(x, out, n, heavy, [](Vec v) { return vsigmoid(v); });
-    case kTanh: return map_unary(x, out, n, heavy, [](Vec v) { return vtanh(v); });
-    case kSoftplus: return map_unary(x, out, n, heavy, [](Vec v) { return vsoftplus(v); });
-    case kFloor: return map_unary(x, out, n, simple, [](Vec v) { return floor(v); });
-    case kCeil: return map_unary(x, out, n, simple, [](Vec v) { return ceil(v); });
-    case kRound: return map_unary(x, out, n, simple, [](Vec v) { return round_even(v); });
-    case kUnaryOpCount: return;
-  }
+    case UnaryOp::kGelu: return map_unary(x, out, n, heavy, [](Vec v) { return vgelu(v); });
+    case UnaryOp::kSigmoid: return map_unary(x, out, n, heavy, [](Vec v) { return vsigmoid(v); });
+    case UnaryOp::kTanh: return map_unary(x, out, n, heavy, [](Vec v) { return vtanh(v); });
+    case UnaryOp::kSoftplus: return map_unary(x, out, n, heavy, [](Vec v) { return vsoftplus(v); });
+    case UnaryOp::kFloor: return map_unary(x, out, n, simple, [](Vec v) { return floor(v); });
+    case UnaryOp::kCeil: return map_unary(x, out, n, simple, [](Vec v) { return ceil(v); });
+    case UnaryOp::kRound: return map_unary(x, out, n, simple, [](Vec v) { return round_even(v); });
+      }
 }
 
 // dy * f'(x, y) over [0, n), vectorised; `d` maps (x, y) to f'.
@@ -77,41 +95,44 @@ void map_grad(const float* x, const float* y, const float* dy, float* out, int64
   });
 }
 
-void unary_grad(UnaryOp op, const float* x, const float* y, const float* dy, float* out, int64_t n, float alpha) {
-  const Vec a = set1(alpha);
+void unary_grad(const UnaryGradArgs& args) {
+  const float *x = args.x, *y = args.y, *dy = args.dy;
+  float* out = args.out;
+  const int64_t n = args.out_length;
+  const Vec a = set1(args.alpha);
   const Vec one = set1(1.0f);
   const double simple = kElementCost, heavy = kTranscendentalCost;
-  switch (op) {
-    case kNeg: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec) { return set1(-1.0f); });
-    case kAbs: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return vsign(xv); });
-    case kSqrt: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return div(set1(0.5f), yv); });
-    case kRsqrt:
+  switch (args.op) {
+    case UnaryOp::kNeg: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec) { return set1(-1.0f); });
+    case UnaryOp::kAbs: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return vsign(xv); });
+    case UnaryOp::kSqrt: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return div(set1(0.5f), yv); });
+    case UnaryOp::kRsqrt:
       return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec yv) { return div(mul(set1(-0.5f), yv), xv); });
-    case kSquare: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return add(xv, xv); });
-    case kExp: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return yv; });
-    case kLog: return map_grad(x, y, dy, out, n, simple, [one](Vec xv, Vec) { return div(one, xv); });
-    case kLog1p: return map_grad(x, y, dy, out, n, simple, [one](Vec xv, Vec) { return div(one, add(one, xv)); });
-    case kReciprocal: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return neg(mul(yv, yv)); });
-    case kRelu:
+    case UnaryOp::kSquare: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return add(xv, xv); });
+    case UnaryOp::kExp: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return yv; });
+    case UnaryOp::kLog: return map_grad(x, y, dy, out, n, simple, [one](Vec xv, Vec) { return div(one, xv); });
+    case UnaryOp::kLog1p: return map_grad(x, y, dy, out, n, simple, [one](Vec xv, Vec) { return div(one, add(one, xv)); });
+    case UnaryOp::kReciprocal: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return neg(mul(yv, yv)); });
+    case UnaryOp::kRelu:
       return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return select(gt(yv, zero()), one, zero()); });
-    case kLeakyRelu:
+    case UnaryOp::kLeakyRelu:
       return map_grad(x, y, dy, out, n, simple, [one, a](Vec, Vec yv) { return select(gt(yv, zero()), one, a); });
-    case kElu:
+    case UnaryOp::kElu:
       return map_grad(x, y, dy, out, n, simple,
                       [one, a](Vec, Vec yv) { return select(gt(yv, zero()), one, add(yv, a)); });
-    case kSelu:
+    case UnaryOp::kSelu:
       return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) {
         return select(gt(yv, zero()), set1(kSeluScale), add(yv, set1(kSeluScale * kSeluAlpha)));
       });
-    case kGelu:
+    case UnaryOp::kGelu:
       return map_grad(x, y, dy, out, n, heavy, [one](Vec xv, Vec) {
         const Vec cdf = mul(set1(0.5f), add(one, verf(mul(xv, set1(0.70710678118654752f)))));
         const Vec pdf = mul(vexp(mul(set1(-0.5f), mul(xv, xv))), set1(0.39894228040143268f));
         return fmadd(xv, pdf, cdf);
       });
-    case kSigmoid: return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return mul(yv, sub(one, yv)); });
-    case kTanh: return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return fnmadd(yv, yv, one); });
-    case kSoftplus: return map_grad(x, y, dy, out, n, heavy, [](Vec, Vec yv) { return neg(vexpm1(neg(yv))); });
+    case UnaryOp::kSigmoid: return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return mul(yv, sub(one, yv)); });
+    case UnaryOp::kTanh: return map_grad(x, y, dy, out, n, simple, [one](Vec, Vec yv) { return fnmadd(yv, yv, one); });
+    case UnaryOp::kSoftplus: return map_grad(x, y, dy, out, n, heavy, [](Vec, Vec yv) { return neg(vexpm1(neg(yv))); });
     default: return;  // sign, floor, ceil, round have no derivative: the wrapper never sends them
   }
 }
@@ -136,19 +157,18 @@ void apply_epilogue(float* c, int64_t ldc, int64_t rows, int64_t cols, const flo
   for (int64_t i = 0; i < rows; i++) {
     float* row = c + i * ldc;
     switch (act) {
-      case kLinear: return;
-      case kActRelu: activate_row(row, cols, [](Vec v) { return select(gt(v, zero()), v, zero()); }); break;
-      case kActLeakyRelu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, v)); }); break;
-      case kActElu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, vexpm1(v))); }); break;
-      case kActSelu:
+      case Activation::kLinear: return;
+      case Activation::kRelu: activate_row(row, cols, [](Vec v) { return select(gt(v, zero()), v, zero()); }); break;
+      case Activation::kLeakyRelu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, v)); }); break;
+      case Activation::kElu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, vexpm1(v))); }); break;
+      case Activation::kSelu:
         activate_row(row, cols, [](Vec v) {
           return mul(set1(kSeluScale), select(gt(v, zero()), v, mul(set1(kSeluAlpha), vexpm1(v))));
         });
         break;
-      case kActSigmoid: activate_row(row, cols, [](Vec v) { return vsigmoid(v); }); break;
-      case kActTanh: activate_row(row, cols, [](Vec v) { return vtanh(v); }); break;
-      case kActSoftplus: activate_row(row, cols, [](Vec v) { return vsoftplus(v); }); break;
-      case kActivationCount: return;
+      case Activation::kSigmoid: activate_row(row, cols, [](Vec v) { return vsigmoid(v); }); break;
+      case Activation::kTanh: activate_row(row, cols, [](Vec v) { return vtanh(v); }); break;
+      case Activation::kSoftplus: activate_row(row, cols, [](Vec v) { return vsoftplus(v); }); break;
     }
   }
 }

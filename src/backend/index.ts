@@ -5,12 +5,12 @@
  * backend that loads, and can be changed with `setBackend`.
  */
 import type { DType, TypedArray } from '../util/dtype.js';
-import { newArray } from '../util/dtype.js';
 import { ValueError } from '../util/errors.js';
 import type { Backend, Kernels } from './kernels.js';
 import { referenceBackend, referenceKernels } from './reference/index.js';
 import { loadNativeBackend } from './native/index.js';
 import { loadWasmBackend } from './wasm/index.js';
+import { smallOrNewArray } from './small-arrays.js';
 
 export type BackendName = 'native' | 'wasm' | 'reference';
 export const BACKEND_NAMES: readonly BackendName[] = ['native', 'wasm', 'reference'];
@@ -26,6 +26,11 @@ const loaders: Record<BackendName, () => Loaded> = {
 const cache = new Map<BackendName, { backend: Backend }>();
 let active: Backend | null = null;
 let floatKernels: Kernels = referenceKernels;
+
+/** The backend called `name` as the registry loads it, or why it does not load here. */
+export function loadBackend(name: BackendName): Loaded {
+  return load(name);
+}
 
 function load(name: BackendName): Loaded {
   const cached = cache.get(name);
@@ -124,7 +129,7 @@ export function kernelsFor(dtype: DType): Kernels {
 export function alloc(dtype: DType, length: number): TypedArray {
   const b = current();
   try {
-    const array = dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : newArray(dtype, length);
+    const array = dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : smallOrNewArray(dtype, length);
     allocationLog?.push(array);
     return array;
   } catch (e) {

@@ -38,7 +38,7 @@ test('mnist --save --report --plot leaves a model TensorFlow.js loads, a report 
   const ours = await loadModel(out);
   const x = Array.from({ length: 2 * 28 * 28 }, (_, i) => (i % 29) / 29);
   const a = (theirs.predict(tf.tensor(x, [2, 28, 28, 1])) as tf.Tensor).dataSync();
-  const b = ours.predict(tensor(new Float32Array(x), { shape: [2, 28, 28, 1] })).data();
+  const b = (await ours.predict(tensor(new Float32Array(x), { shape: [2, 28, 28, 1] }))).data();
   assert.ok(a.every((v, i) => Math.abs(v - b[i]!) < 1e-5), 'TensorFlow.js and layerwise predict the same from the saved files');
 });
 

@@ -58,7 +58,7 @@ export function takeRows(x: Tensor, indices: Int32Array, start = 0, end = indice
   }
   const rowShape = x.shape.slice(1);
   const out = alloc(x.dtype, picked.length * sizeOf(rowShape));
-  kernelsFor(x.dtype).gather(storage(x), picked, out, { outer: 1, axisSize: n, inner: sizeOf(rowShape) });
+  kernelsFor(x.dtype).gather({ x: storage(x), indices: picked, out, gather: { outer: 1, axisSize: n, inner: sizeOf(rowShape) } });
   return new Tensor(out, [picked.length, ...rowShape]);
 }
 

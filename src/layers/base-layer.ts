@@ -11,10 +11,12 @@ import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Variable } from '../tensor/variable.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import type { DType } from '../util/dtype.js';
 import type { JsonObject } from '../util/json.js';
 import { snakeCase, uniqueName } from '../util/names.js';
 import { shapesEqual } from '../util/shape.js';
 import type { LayerShape } from './layer-shape.js';
+import { formatLayerShape } from './layer-shape.js';
 
 /** A layer's settings, keyed as model files key them. */
 export type LayerConfig = JsonObject;
@@ -35,14 +37,60 @@ export interface LayerOptions {
   activityRegularizer?: RegularizerIdentifier;
 }
 
+// Symbolic tensors describe data that does not exist yet: `Input({ shape })` makes one, and applying a
+// layer to one records a node of the graph (one application of the layer: what it read, what it made)
+// and returns its symbolic outputs. `Model({ inputs, outputs })` walks these nodes back from its outputs.
+// A layer keeps its nodes, so `layer.output` names the tensor it made (for feature extraction). They live
+// here, beside the layer that owns them, because each refers to the other.
+
+/** One application of a layer to symbolic inputs: what it read and the tensors it made (one per output). */
+export class LayerNode {
+  readonly outputs: readonly SymbolicTensor[];
+
+  constructor(
+    readonly layer: BaseLayer,
+    readonly inputs: readonly SymbolicTensor[],
+    outputs: readonly { shape: LayerShape; dtype: DType }[],
+  ) {
+    this.outputs = outputs.map((o, i) => new SymbolicTensor(o.shape, o.dtype, this, i));
+  }
+}
+
+export class SymbolicTensor {
+  constructor(
+    readonly shape: LayerShape,
+    readonly dtype: DType,
+    /** The layer application that produces this tensor. */
+    readonly node: LayerNode,
+    /** Which of the node's outputs it is (0 unless the layer is a model with several outputs). */
+    readonly index = 0,
+  ) {}
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  toString(): string {
+    return `SymbolicTensor ${this.dtype} ${formatLayerShape(this.shape)} from '${this.node.layer.name}'`;
+  }
+}
+
 export interface CallOptions {
   /** True inside fit: dropout drops, batch normalization uses batch statistics. */
   training?: boolean;
   /**
-   * The input's mask (bool, [batch, timesteps] for sequences). Layers read it from their input, where the
-   * layer before attached it (see mask.ts); give it here to override that. null: no mask.
+   * The input's mask, when a layer upstream made one (Keras's `mask`: true where a step of a sequence holds
+   * data, false where it is padding); the graph passes it and carries on what `computeMask` returns.
    */
   mask?: Tensor | null;
+  /** Merge layers: one mask per input (null for an input without one), when any input has a mask. */
+  masks?: readonly (Tensor | null)[];
+}
+
+/** What running a layer as a node of a graph gives: its outputs and their masks (null: no mask). */
+export interface NodeResult {
+  outputs: Tensor[];
+  masks: (Tensor | null)[];
 }
 
 export interface WeightOptions {
@@ -66,19 +114,21 @@ export abstract class BaseLayer {
   /** [null, ...inputShape] when the layer was given an input shape, else null. */
   readonly batchInputShape: LayerShape | null;
   readonly activityRegularizer: Regularizer | null;
-  /**
-   * Whether the layer passes its input's mask on to its output (Keras's `supports_masking`): true for
-   * layers that keep the timesteps (Dense, Dropout, Activation...); a layer without it drops the mask.
-   */
-  supportsMasking = false;
   #trainable: boolean;
   #built = false;
   #weights: OwnedWeight[] = [];
   #activityLosses: Tensor[] = [];
+  #nodes: LayerNode[] = [];
   /** Layers this one runs inside it (a wrapper's layer, an RNN's cell): their weights are its weights. */
   #sublayers: BaseLayer[] = [];
   /** Set by the layer that owns this one: the prefix of this layer's weight names, read when they are made. */
   #scope: (() => string) | null = null;
+  /**
+   * Whether the layer passes its input's mask on unchanged (Keras's `supports_masking`): layers that keep
+   * the steps of a sequence (Dense, Activation, Dropout...) set it; others drop the mask unless they
+   * override `computeMask`.
+   */
+  supportsMasking = false;
 
   constructor(options: LayerOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -155,14 +205,6 @@ export abstract class BaseLayer {
    */
   get weightScope(): string {
     return this.#scope ? this.#scope() : this.name;
-  }
-
-  /**
-   * The mask of the output, from the input and its mask (Keras's `compute_mask`): by default the input's
-   * mask when the layer supports masking, else none. Layers that make masks (Embedding) override it.
-   */
-  computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
-    return this.supportsMasking ? mask : null;
   }
 
   /** Copies of the weights' values, in creation order. */
@@ -258,24 +300,79 @@ export abstract class BaseLayer {
     this.#built = true;
   }
 
+  /** The times this layer was applied to symbolic tensors, in order (a shared layer has several). */
+  get inboundNodes(): readonly LayerNode[] {
+    return this.#nodes;
+  }
+
+  /**
+   * The symbolic tensor this layer made when it was applied (Keras's `layer.output`), to build a model
+   * that stops here: `new Model({ inputs: base.inputs, outputs: base.getLayer('conv_3').output })`.
+   */
+  get output(): SymbolicTensor {
+    return this.#onlyNode('output').outputs[0]!;
+  }
+
+  /** The symbolic tensor this layer read when it was applied (single-input layers). */
+  get input(): SymbolicTensor {
+    const node = this.#onlyNode('input');
+    if (node.inputs.length !== 1) {
+      throw new ValueError(`${this.label}.input: the layer reads ${node.inputs.length} inputs; use inboundNodes[0].inputs`);
+    }
+    return node.inputs[0]!;
+  }
+
+  #onlyNode(what: string): LayerNode {
+    const n = this.#nodes.length;
+    if (n === 1) return this.#nodes[0]!;
+    throw new ValueError(
+      n === 0
+        ? `${this.label}.${what}: the layer has not been applied to a symbolic tensor (Input() or another layer's output) yet`
+        : `${this.label}.${what}: the layer was applied ${n} times (a shared layer); use inboundNodes[i].${what === 'output' ? 'outputs' : 'inputs'}`,
+    );
+  }
+
+  /** Records an application of the layer to symbolic inputs; returns its symbolic outputs. */
+  protected addNode(inputs: readonly SymbolicTensor[], outputs: readonly { shape: LayerShape; dtype: DType }[]): SymbolicTensor[] {
+    const node = new LayerNode(this, inputs, outputs);
+    this.#nodes.push(node);
+    return [...node.outputs];
+  }
+
+  /**
+   * The mask of the output, from the inputs and their masks (null: no mask). The default passes the first
+   * input's mask on when `supportsMasking`, else drops it; a layer that makes masks (an embedding with
+   * maskZero) or changes them overrides this.
+   */
+  computeMask(_inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+    return this.supportsMasking ? masks[0] ?? null : null;
+  }
+
+  /**
+   * Runs the layer as a node of a graph: the masks of the inputs reach `call` (as `mask`, or `masks` for
+   * several inputs) and the output's mask comes from `computeMask`. Models override it to run their own graph.
+   */
+  invokeNode(inputs: readonly Tensor[], masks: readonly (Tensor | null)[], options: CallOptions): NodeResult {
+    const masked = masks.some((m) => m !== null);
+    const y = this.invoke(inputs, masked ? { ...options, mask: masks[0] ?? null, masks } : options);
+    if (masked && !this.supportsMasking) this.#warnMaskDropped();
+    return { outputs: [y], masks: [this.computeMask(inputs, masks)] };
+  }
+
+  #warnedMaskDropped = false;
+
+  /** Says once, as Keras 3 does, that a mask stops at a layer that cannot pass it on (Flatten after Embedding). */
+  #warnMaskDropped(): void {
+    if (this.#warnedMaskDropped) return;
+    this.#warnedMaskDropped = true;
+    console.warn(`layerwise: ${this.label} was given an input with a mask, but it does not support masking, so the layers after it will not see the mask`);
+  }
+
   /** The output shape for inputs of these shapes (one per input). */
   abstract outputShapeFor(inputShapes: readonly LayerShape[]): LayerShape;
 
   /** Runs the layer on concrete inputs (one per input), building it first if needed. */
   abstract invoke(inputs: readonly Tensor[], options: CallOptions): Tensor;
-
-  /**
-   * Runs one node of a layer graph: every input of the node, every output (a recurrent layer with
-   * `returnState` has its output and its states). Most layers have one output.
-   */
-  invokeNode(inputs: readonly Tensor[], options: CallOptions): Tensor[] {
-    return [this.invoke(inputs, options)];
-  }
-
-  /** The shapes of every output of a node with inputs of these shapes. */
-  outputShapesFor(inputShapes: readonly LayerShape[]): LayerShape[] {
-    return [this.outputShapeFor(inputShapes)];
-  }
 
   /** Builds the layer for inputs of these shapes (no-op once built). */
   abstract buildFor(inputShapes: readonly LayerShape[]): void;

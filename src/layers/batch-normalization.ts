@@ -1,7 +1,8 @@
 /**
  * BatchNormalization: normalises each feature (the last axis by default) to mean 0 and variance 1, then
  * scales by gamma and shifts by beta. Training uses the batch's statistics and updates moving averages
- * in place; inference uses the moving averages. Keras's defaults: momentum 0.99, epsilon 1e-3.
+ * in place; inference, and a frozen layer (trainable = false), use the moving averages. Keras's
+ * defaults: momentum 0.99, epsilon 1e-3.
  */
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
@@ -127,10 +128,13 @@ export class BatchNormalization extends Layer {
   }
 
   call(x: Tensor, options: CallOptions): Tensor {
+    // A frozen layer (trainable = false) normalizes with its moving statistics even in training, as Keras
+    // does: fine-tuning on top of a frozen base must not move the statistics the base learned.
+    const training = options.training === true && this.trainable;
     const reduced = x.shape.map((_, i) => i).filter((i) => i !== this.#featureAxis);
     const broadcast = x.shape.map((d, i) => (i === this.#featureAxis ? d : 1));
     let mean: Tensor, variance: Tensor;
-    if (options.training) {
+    if (training) {
       mean = ops.mean(x, reduced, { keepDims: true });
       variance = ops.variance(x, reduced, { keepDims: true });
       this.#updateMovingAverages(mean, variance);

@@ -35,11 +35,11 @@ export class Concatenate extends MergeLayer {
   }
 
   /** Joined along a timestep axis, the masks join too (all-true for an input without one); along features, they combine. */
-  override computeMasks(inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+  override computeMask(inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
     const rank = inputs[0]!.rank;
     const axis = this.axis < 0 ? rank + this.axis : this.axis;
     const maskRank = masks.find((m) => m !== null)?.rank;
-    if (maskRank === undefined || axis >= maskRank) return super.computeMasks(inputs, masks);
+    if (maskRank === undefined || axis >= maskRank) return super.computeMask(inputs, masks);
     return concat(masks.map((m, i) => m ?? ones(inputs[i]!.shape.slice(0, maskRank), 'bool')), axis);
   }
 

@@ -9,6 +9,7 @@ import { cast, gather, notEqual } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
+import type { DType } from '../util/dtype.js';
 import { is, optionsSpec } from '../util/checks.js';
 import type { SpecFor } from '../util/checks.js';
 import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
@@ -84,8 +85,13 @@ export class Embedding extends Layer {
   }
 
   /** True where the index is not the padding index 0 (with maskZero), else none. */
-  override computeMask(x: Tensor): Tensor | null {
-    return this.maskZero ? notEqual(x, 0) : null;
+  override computeMask(inputs: readonly Tensor[]): Tensor | null {
+    return this.maskZero ? notEqual(inputs[0]!, 0) : null;
+  }
+
+  /** Indices in, vectors out: the output is in the layer's float dtype. */
+  protected override outputDType(): DType {
+    return this.dtype;
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {

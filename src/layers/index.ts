@@ -1,7 +1,5 @@
 /** Level 5: the layer base classes and one file per layer. */
 export * from './layer-shape.js';
-export * from './symbolic-tensor.js';
-export * from './mask.js';
 export * from './base-layer.js';
 export * from './layer.js';
 export * from './merge-layer.js';

@@ -8,7 +8,7 @@ import type { LayerConfig } from './base-layer.js';
 import { checkInputSpec } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { withUnknownBatch } from './layer-shape.js';
-import { SymbolicTensor } from './symbolic-tensor.js';
+import type { SymbolicTensor } from './base-layer.js';
 
 export interface InputOptions {
   /** Shape of one sample, without the batch axis; null for sizes known only at run time. */
@@ -24,6 +24,8 @@ export class InputLayer extends BaseLayer {
   constructor(options: InputOptions) {
     super({ ...(options.name !== undefined ? { name: options.name } : {}), inputShape: options.shape });
     this.inputDType = options.dtype ?? 'float32';
+    // Its one node has no inputs: the symbolic tensor Input() returns.
+    this.addNode([], [{ shape: this.batchInputShape!, dtype: this.inputDType }]);
   }
 
   /** As Keras writes an InputLayer: the batch shape, the input dtype, not sparse. */
@@ -50,6 +52,5 @@ export function Input(options: InputOptions): SymbolicTensor {
   if (typeof options !== 'object' || options === null || !Array.isArray(options.shape)) {
     throw new ValueError(`Input: expected options with a 'shape' array (one sample's shape), received ${describe(options)}`);
   }
-  const layer = new InputLayer(options);
-  return new SymbolicTensor(layer.batchInputShape!, layer.inputDType, { layer, inputs: [] });
+  return new InputLayer(options).output;
 }

@@ -6,13 +6,13 @@
 import { toTensor } from '../tensor/creation.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../util/dtype.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { fmtLayerShape } from './layer-shape.js';
-import { getMask, setMask } from './mask.js';
-import { SymbolicTensor } from './symbolic-tensor.js';
+import { SymbolicTensor } from './base-layer.js';
 
 /** What a built layer accepts: a rank (exact or minimum) and sizes of given axes (negative from the end). */
 export interface InputSpec {
@@ -61,9 +61,14 @@ export abstract class Layer extends BaseLayer {
   apply(x: TensorLike | SymbolicTensor, options: CallOptions = {}): Tensor | SymbolicTensor {
     if (x instanceof SymbolicTensor) {
       this.buildFor([x.shape]);
-      return new SymbolicTensor(this.computeOutputShape(x.shape), this.dtype, { layer: this, inputs: [x] });
+      return this.addNode([x], [{ shape: this.computeOutputShape(x.shape), dtype: this.outputDType(x.dtype) }])[0]!;
     }
     return this.invoke([toTensor(this.label, 'x', x)], options);
+  }
+
+  /** The dtype of the output for an input of `dtype` (the same; an Embedding turns indices into floats). */
+  protected outputDType(dtype: DType): DType {
+    return dtype;
   }
 
   /**
@@ -71,7 +76,7 @@ export abstract class Layer extends BaseLayer {
    * recurrent layer also takes its initial states and gives its states.
    */
   connect(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
-    if (inputs.length !== 1) throw new ValueError(`${this.label}: takes one input, received ${inputs.length}`);
+    if (inputs.length !== 1) throw new ValueError(`${this.label}: takes one input, but the model file gives it ${inputs.length}`);
     return [this.apply(inputs[0]!)];
   }
 
@@ -92,27 +97,10 @@ export abstract class Layer extends BaseLayer {
     }
     this.ensureBuilt(() => this.build(x.shape));
     if (this.inputSpec) checkInputSpec(this.label, this.inputSpec, x.shape);
-    const mask = options.mask !== undefined ? options.mask : getMask(x);
-    const y = this.call(x, mask === options.mask ? options : { ...options, mask });
+    const y = this.call(x, options);
     this.recordActivity(y, options);
-    this.attachMask(x, y, mask);
     return y;
   }
-
-  /** Attaches the output's mask (computeMask) to `y`; says once when a mask stops at a layer that cannot pass it on. */
-  protected attachMask(x: Tensor, y: Tensor, mask: Tensor | null): void {
-    if (mask && !this.supportsMasking && !this.#warnedMaskDropped) {
-      this.#warnedMaskDropped = true;
-      console.warn(
-        `layerwise: ${this.label} was given an input with a mask, but it does not support masking, so the layers after it will not see the mask`,
-      );
-    }
-    const out = this.computeMask(x, mask);
-    // A layer that returns its input unchanged shares its mask; only a new tensor gets one of its own.
-    if (y !== x || out) setMask(y, out);
-  }
-
-  #warnedMaskDropped = false;
 
   #single(inputShapes: readonly LayerShape[]): LayerShape {
     if (inputShapes.length !== 1) {

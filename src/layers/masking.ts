@@ -34,8 +34,8 @@ export class Masking extends Layer {
   }
 
   /** True where some feature differs from maskValue. */
-  override computeMask(x: Tensor): Tensor {
-    return this.#keep(x);
+  override computeMask(inputs: readonly Tensor[]): Tensor {
+    return this.#keep(inputs[0]!);
   }
 
   #keep(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import '../ops/tensor-methods.js';
 import { computeLoss, getLoss } from '../losses/index.js';
 import { tensor, zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { BaseLayer, NodeResult } from './base-layer.js';
 import { Concatenate } from './concatenate.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
@@ -11,24 +12,29 @@ import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
 import { Input } from './input-layer.js';
 import { LSTM } from './lstm.js';
-import { getMask } from './mask.js';
 import { Masking } from './masking.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { TimeDistributed } from './time-distributed.js';
 
 const tokens = [[3, 1, 0, 0], [2, 2, 5, 0], [0, 0, 4, 1]];
 
+/** A layer (or model) run as a node of a graph: its outputs and the masks it hands on. */
+function node(layer: BaseLayer, x: Tensor, mask: Tensor | null = null): NodeResult {
+  return layer.invokeNode([x], [mask], {});
+}
+
 describe('Embedding', () => {
-  test('looks up one row per index; maskZero attaches the padding mask', () => {
+  test('looks up one row per index; maskZero makes the padding mask', () => {
     const layer = new Embedding({ inputDim: 6, outputDim: 2, maskZero: true, name: 'emb' });
-    const y = layer.apply(tensor(tokens));
-    assert.deepEqual(y.shape, [3, 4, 2]);
+    const { outputs: [y], masks: [mask] } = node(layer, tensor(tokens));
+    assert.deepEqual(y!.shape, [3, 4, 2]);
     const table = layer.embeddings!.toArray() as number[][];
-    assert.deepEqual(y.toArray(), tokens.map((row) => row.map((i) => table[i])));
-    assert.deepEqual(getMask(y)!.toArray(), tokens.map((row) => row.map((i) => i !== 0)));
-    assert.equal(getMask(new Embedding({ inputDim: 6, outputDim: 2 }).apply(tensor(tokens))), null, 'no mask without maskZero');
+    assert.deepEqual(y!.toArray(), tokens.map((row) => row.map((i) => table[i])));
+    assert.deepEqual(mask!.toArray(), tokens.map((row) => row.map((i) => i !== 0)));
+    assert.equal(node(new Embedding({ inputDim: 6, outputDim: 2 }), tensor(tokens)).masks[0], null, 'no mask without maskZero');
     assert.deepEqual(layer.weights.map((w) => [w.name, w.shape]), [['emb/embeddings', [6, 2]]]);
     assert.ok((layer.embeddings!.data() as Float32Array).every((v) => Math.abs(v) <= 0.05), 'Keras\'s uniform [-0.05, 0.05]');
+    assert.equal(layer.apply(Input({ shape: [4], dtype: 'int32' })).dtype, 'float32', 'indices in, vectors out');
   });
 
   test('indices as int32, Uint8Array or whole floats; anything else is refused naming the layer and the position', () => {
@@ -52,37 +58,38 @@ describe('Embedding', () => {
 describe('Masking', () => {
   test('masks the timesteps whose features all equal maskValue and zeroes them', () => {
     const x = tensor([[[1, 2], [-1, -1], [0, -1]], [[-1, -1], [3, 4], [-1, -1]]]);
-    const layer = new Masking({ maskValue: -1 });
-    const y = layer.apply(x);
-    assert.deepEqual(getMask(y)!.toArray(), [[true, false, true], [false, true, false]]);
-    assert.deepEqual(y.add(0).toArray(), [[[1, 2], [0, 0], [0, -1]], [[0, 0], [3, 4], [0, 0]]]);
+    const { outputs: [y], masks: [mask] } = node(new Masking({ maskValue: -1 }), x);
+    assert.deepEqual(mask!.toArray(), [[true, false, true], [false, true, false]]);
+    assert.deepEqual(y!.add(0).toArray(), [[[1, 2], [0, 0], [0, -1]], [[0, 0], [3, 4], [0, 0]]]);
   });
 });
 
 describe('masks travel to the layers that use them', () => {
-  test('through Dense, Dropout and TimeDistributed to a recurrent layer, in eager calls', () => {
-    const embedding = new Embedding({ inputDim: 6, outputDim: 3, maskZero: true });
-    const dense = new Dense({ units: 4 });
+  test('in a Sequential model, through Dense, Dropout and TimeDistributed to a recurrent layer', async () => {
+    const { Sequential } = await import('../models/sequential.js');
+    const embedding = new Embedding({ inputDim: 6, outputDim: 3, maskZero: true, inputShape: [4] });
+    const between = [new Dense({ units: 4 }), new Dropout({ rate: 0.5 }), new TimeDistributed({ layer: new Dense({ units: 3 }) })];
     const rnn = new SimpleRNN({ units: 2, returnSequences: true });
-    let h: Tensor = embedding.apply(tensor(tokens));
-    for (const layer of [dense, new Dropout({ rate: 0.5 }), new TimeDistributed({ layer: new Dense({ units: 3 }) })]) h = layer.apply(h);
-    assert.deepEqual(getMask(h)!.toArray(), getMask(embedding.apply(tensor(tokens)))!.toArray());
-    const masked = rnn.apply(h);
-    const explicit = rnn.apply(h, { mask: getMask(h)! });
-    const none = rnn.apply(h, { mask: null });
-    assert.deepEqual(masked.toArray(), explicit.toArray());
-    assert.notDeepEqual(masked.toArray(), none.toArray(), 'the mask changed the result');
+    const model = new Sequential([embedding, ...between, rnn]);
+    const x = tensor(tokens);
+    const result = node(model, x);
+    const padding = tokens.map((row) => row.map((i) => i !== 0));
+    assert.deepEqual(result.masks[0]!.toArray(), padding, 'the sequence output keeps the mask');
+    let h = embedding.apply(x);
+    for (const layer of between) h = layer.apply(h);
+    assert.deepEqual(result.outputs[0]!.toArray(), rnn.apply(h, { mask: tensor(padding) }).toArray(), 'the recurrent layer skipped the padding');
+    assert.notDeepEqual(result.outputs[0]!.toArray(), rnn.apply(h).toArray(), 'which changed the result');
   });
 
-  test('a layer that cannot use a mask drops it, once saying so', () => {
+  test('a layer that cannot use a mask drops it, once saying so', async () => {
+    const { Sequential } = await import('../models/sequential.js');
     const warnings: string[] = [];
     const original = console.warn;
     console.warn = (m: string) => warnings.push(m);
     try {
-      const flatten = new Flatten({ name: 'flat_mask' });
-      const y = flatten.apply(new Embedding({ inputDim: 6, outputDim: 2, maskZero: true }).apply(tensor(tokens)));
-      flatten.apply(new Embedding({ inputDim: 6, outputDim: 2, maskZero: true }).apply(tensor(tokens)));
-      assert.equal(getMask(y), null);
+      const model = new Sequential([new Embedding({ inputDim: 6, outputDim: 2, maskZero: true, inputShape: [4] }), new Flatten({ name: 'flat_mask' })]);
+      assert.equal(node(model, tensor(tokens)).masks[0], null);
+      node(model, tensor(tokens));
       assert.deepEqual(warnings, [
         "layerwise: Flatten 'flat_mask' was given an input with a mask, but it does not support masking, so the layers after it will not see the mask",
       ]);
@@ -99,12 +106,17 @@ describe('masks travel to the layers that use them', () => {
     const joined = new Concatenate().apply([embedded, masked]);
     const sequence = new LSTM({ units: 2, returnSequences: true }).apply(joined);
     const model = new Model({ inputs: input, outputs: sequence });
-    const y = model.predict(tensor(tokens));
+    const y = await model.predict(tensor(tokens));
     assert.deepEqual(y.shape, [3, 4, 2]);
-    const direct = model.call(tensor(tokens));
-    assert.deepEqual(getMask(direct)!.toArray(), tokens.map((row) => row.map((i) => i !== 0)));
+    assert.deepEqual(node(model, tensor(tokens)).masks[0]!.toArray(), tokens.map((row) => row.map((i) => i !== 0)));
     const last = new Model({ inputs: input, outputs: new LSTM({ units: 2 }).apply(embedded) });
-    assert.equal(getMask(last.call(tensor(tokens))), null);
+    assert.equal(node(last, tensor(tokens)).masks[0], null);
+  });
+
+  test('Concatenate along the timesteps joins the masks', () => {
+    const a = tensor([[[1], [2]]]), b = tensor([[[3], [4], [5]]]);
+    const mask = new Concatenate({ axis: 1 }).computeMask([a, b], [tensor([[true, false]]), null]);
+    assert.deepEqual(mask!.toArray(), [[true, false, true, true, true]]);
   });
 });
 

@@ -6,10 +6,10 @@ import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { withUnknownBatch } from './layer-shape.js';
-import { getMask, setMask } from './mask.js';
-import { SymbolicTensor } from './symbolic-tensor.js';
+import { SymbolicTensor } from './base-layer.js';
 
 export abstract class MergeLayer extends BaseLayer {
+  override supportsMasking = true;
   abstract call(inputs: readonly Tensor[], options: CallOptions): Tensor;
   abstract computeOutputShape(inputShapes: readonly LayerShape[]): LayerShape;
 
@@ -23,7 +23,7 @@ export abstract class MergeLayer extends BaseLayer {
     if (inputs.every((x): x is SymbolicTensor => x instanceof SymbolicTensor)) {
       const shapes = inputs.map((x) => x.shape);
       this.buildFor(shapes);
-      return new SymbolicTensor(this.computeOutputShape(shapes), inputs[0]!.dtype, { layer: this, inputs });
+      return this.addNode(inputs, [{ shape: this.computeOutputShape(shapes), dtype: inputs[0]!.dtype }])[0]!;
     }
     if (inputs.some((x) => x instanceof SymbolicTensor)) {
       throw new ValueError(`${this.label}: expected all inputs symbolic or all concrete tensors, received a mix`);
@@ -40,20 +40,19 @@ export abstract class MergeLayer extends BaseLayer {
     return this.computeOutputShape(inputShapes);
   }
 
+  /**
+   * A timestep is kept where every input that has a mask keeps it (Keras's merge layers, and TensorFlow.js's);
+   * no mask when no input has one.
+   */
+  override computeMask(_inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+    const present = masks.filter((m): m is Tensor => m !== null);
+    return present.length === 0 ? null : present.slice(1).reduce((a, m) => logicalAnd(a, m), present[0]!);
+  }
+
   invoke(inputs: readonly Tensor[], options: CallOptions): Tensor {
     this.buildFor(inputs.map((x) => withUnknownBatch(x.shape)));
     const y = this.call(inputs, options);
     this.recordActivity(y, options);
-    setMask(y, this.computeMasks(inputs, inputs.map(getMask)));
     return y;
-  }
-
-  /**
-   * The output's mask from the inputs' masks: a timestep is kept where every input that has a mask keeps
-   * it (Keras's merge layers, and TensorFlow.js's), none when no input has one.
-   */
-  computeMasks(_inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
-    const present = masks.filter((m): m is Tensor => m !== null);
-    return present.length === 0 ? null : present.slice(1).reduce((a, m) => logicalAnd(a, m), present[0]!);
   }
 }

@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../ops/tensor-methods.js';

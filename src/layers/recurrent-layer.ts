@@ -14,12 +14,11 @@ import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
-import type { CallOptions } from './base-layer.js';
+import type { CallOptions, NodeResult } from './base-layer.js';
+import { SymbolicTensor } from './base-layer.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
 import { fmtLayerShape, withUnknownBatch } from './layer-shape.js';
-import { getMask, setMask } from './mask.js';
-import { SymbolicTensor } from './symbolic-tensor.js';
 
 export interface RecurrentCallOptions extends CallOptions {
   /** The states the sequence starts from, one tensor [batch, size] per state (default zeros). */
@@ -79,7 +78,8 @@ export abstract class RecurrentLayer extends Layer {
     return this.sequenceOutputShape(inputShape);
   }
 
-  override outputShapesFor(inputShapes: readonly LayerShape[]): LayerShape[] {
+  /** The shapes of every output of a node with inputs of these shapes: the output(s), then the states. */
+  outputShapesFor(inputShapes: readonly LayerShape[]): LayerShape[] {
     const x = inputShapes[0]!;
     const output = this.sequenceOutputShape(x);
     const states = this.returnState ? this.stateSizes.map((size) => [x[0] ?? null, size]) : [];
@@ -141,14 +141,13 @@ export abstract class RecurrentLayer extends Layer {
       throw new ValueError(`${this.label}: the input is a concrete tensor but option 'initialState' holds symbolic tensors; give both concrete or both symbolic`);
     }
     const { initialState, ...rest } = options as RecurrentCallOptions;
-    return this.invokeNode([toTensor(this.label, 'x', x), ...(initialState ?? []).map((s, i) => toTensor(this.label, `initialState[${i}]`, s, this.dtype))], rest);
+    return this.#runNode([toTensor(this.label, 'x', x), ...(initialState ?? []).map((s, i) => toTensor(this.label, `initialState[${i}]`, s, this.dtype))], rest);
   }
 
   override connect(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
     const shapes = inputs.map((t) => t.shape);
     this.buildFor(shapes);
-    const node = { layer: this, inputs };
-    return this.outputShapesFor(shapes).map((shape, i) => new SymbolicTensor(shape, this.dtype, node, i));
+    return this.addNode(inputs, this.outputShapesFor(shapes).map((shape) => ({ shape, dtype: this.dtype })));
   }
 
   override invoke(inputs: readonly Tensor[], options: CallOptions): Tensor {
@@ -157,23 +156,29 @@ export abstract class RecurrentLayer extends Layer {
         `${this.label}: it gives several outputs (${this.returnState ? 'returnState is true' : 'mergeMode is null'}); a Sequential model takes layers with one output: build a functional model with applyWithState`,
       );
     }
-    return this.invokeNode(inputs, options)[0]!;
+    return this.#runNode(inputs, options)[0]!;
   }
 
-  override invokeNode(inputs: readonly Tensor[], options: RecurrentCallOptions): Tensor[] {
+  /** A node of a graph: the sequence and its mask, then any initial states; the outputs, then the states. */
+  override invokeNode(inputs: readonly Tensor[], masks: readonly (Tensor | null)[], options: CallOptions): NodeResult {
+    const mask = masks[0] ?? null;
+    const outputs = this.#runNode(inputs, { ...options, mask });
+    const outMask = this.outputMask(mask);
+    return { outputs, masks: outputs.map((_, i) => (i < this.outputCount ? outMask : null)) };
+  }
+
+  /** Every output on concrete inputs: [x, ...initial states]. */
+  #runNode(inputs: readonly Tensor[], options: RecurrentCallOptions): Tensor[] {
     const [x, ...states] = inputs;
     if (!(x instanceof Tensor)) throw new ValueError(`${this.label}: expected a sequence tensor, received ${describe(x)}`);
     this.buildFor([withUnknownBatch(x.shape)]);
-    const mask = options.mask !== undefined ? options.mask : getMask(x);
-    const outputs = this.run(x, { ...options, mask, ...(states.length > 0 ? { initialState: states } : {}) });
+    const outputs = this.run(x, { ...options, ...(states.length > 0 ? { initialState: states } : {}) });
     this.recordActivity(outputs[0]!, options);
-    const outMask = this.outputMask(mask);
-    for (let i = 0; i < this.outputCount; i++) setMask(outputs[i]!, outMask);
     return outputs;
   }
 
-  override computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
-    return this.outputMask(mask);
+  override computeMask(_inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+    return this.outputMask(masks[0] ?? null);
   }
 
   /** Initial states: one per state, each [batch, size], checked and in the layer's dtype. */

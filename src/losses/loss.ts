@@ -1,12 +1,14 @@
 /**
  * A loss as compile() uses it: a named per-sample function plus what the model doctor and the label
- * checks need to know (which labels it takes, whether it reads logits or probabilities).
+ * checks need to know (which labels it takes, whether it reads logits or probabilities). The built-in
+ * losses are classes with Keras's options, which they write to a saved training config as Keras does.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ValueError, describe } from '../util/errors.js';
-import { lookupName } from '../util/names.js';
+import type { JsonObject } from '../util/json.js';
+import { snakeCase } from '../util/names.js';
 import type { CrossentropyOptions, HuberOptions, SparseCrossentropyOptions } from './losses.js';
 import * as fns from './losses.js';
+import { NO_OPTIONS } from './inputs.js';
 import { CROSSENTROPY_OPTIONS, HUBER_OPTIONS, SPARSE_CROSSENTROPY_OPTIONS } from './losses.js';
 
 /** A per-sample loss: one value per sample (the last axis reduced). */
@@ -30,104 +32,107 @@ export interface Loss {
   perSample(yTrue: Tensor, yPred: Tensor): Tensor;
 }
 
-function loss(name: string, labels: LabelKind, expects: ExpectedOutput, perSample: LossFunction): Loss {
-  return { name, labels, expects, perSample };
+/**
+ * A loss of the library: a Keras class (`className`) with its options, which it writes as Keras's config
+ * (`{ name, reduction, from_logits, ... }`) so a saved training config records it.
+ */
+export abstract class BuiltinLoss<O extends object = Record<never, never>> implements Loss {
+  /** Keras's class name (`KLDivergence`), the key of the saved form. */
+  abstract readonly className: string;
+  abstract readonly name: string;
+  readonly labels: LabelKind = 'dense';
+  abstract readonly expects: ExpectedOutput;
+
+  /** The options with their defaults filled in. */
+  constructor(readonly options: Readonly<O>) {}
+
+  abstract perSample(yTrue: Tensor, yPred: Tensor): Tensor;
+
+  /** Keras's config of the loss: its name, the reduction compile applies, and its options in snake_case. */
+  getConfig(): JsonObject {
+    const config: JsonObject = { name: this.name, reduction: 'sum_over_batch_size' };
+    for (const [key, value] of Object.entries(this.options)) config[snakeCase(key)] = value as number | boolean;
+    return config;
+  }
 }
 
-export class CategoricalCrossentropy implements Loss {
+/** With fromLogits the loss reads logits; else probabilities of the given kind. */
+function expectsFor(fromLogits: boolean, probabilities: 'softmax' | 'sigmoid'): ExpectedOutput {
+  return fromLogits ? 'logits' : probabilities;
+}
+
+export class CategoricalCrossentropy extends BuiltinLoss<Required<CrossentropyOptions>> {
+  readonly className = 'CategoricalCrossentropy';
   readonly name = 'categorical_crossentropy';
-  readonly labels = 'dense';
   readonly expects: ExpectedOutput;
-  readonly options: Required<CrossentropyOptions>;
   constructor(options: CrossentropyOptions = {}) {
-    this.options = CROSSENTROPY_OPTIONS.parse('CategoricalCrossentropy', options);
-    this.expects = this.options.fromLogits ? 'logits' : 'softmax';
+    super(CROSSENTROPY_OPTIONS.parse('CategoricalCrossentropy', options));
+    this.expects = expectsFor(this.options.fromLogits, 'softmax');
   }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.categoricalCrossentropy(yTrue, yPred, this.options);
   }
 }
 
-export class SparseCategoricalCrossentropy implements Loss {
+export class SparseCategoricalCrossentropy extends BuiltinLoss<Required<SparseCrossentropyOptions>> {
+  readonly className = 'SparseCategoricalCrossentropy';
   readonly name = 'sparse_categorical_crossentropy';
-  readonly labels = 'sparse';
+  override readonly labels = 'sparse';
   readonly expects: ExpectedOutput;
-  readonly options: Required<SparseCrossentropyOptions>;
   constructor(options: SparseCrossentropyOptions = {}) {
-    this.options = SPARSE_CROSSENTROPY_OPTIONS.parse('SparseCategoricalCrossentropy', options);
-    this.expects = this.options.fromLogits ? 'logits' : 'softmax';
+    super(SPARSE_CROSSENTROPY_OPTIONS.parse('SparseCategoricalCrossentropy', options));
+    this.expects = expectsFor(this.options.fromLogits, 'softmax');
   }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.sparseCategoricalCrossentropy(yTrue, yPred, this.options);
   }
 }
 
-export class BinaryCrossentropy implements Loss {
+export class BinaryCrossentropy extends BuiltinLoss<Required<CrossentropyOptions>> {
+  readonly className = 'BinaryCrossentropy';
   readonly name = 'binary_crossentropy';
-  readonly labels = 'dense';
   readonly expects: ExpectedOutput;
-  readonly options: Required<CrossentropyOptions>;
   constructor(options: CrossentropyOptions = {}) {
-    this.options = CROSSENTROPY_OPTIONS.parse('BinaryCrossentropy', options);
-    this.expects = this.options.fromLogits ? 'logits' : 'sigmoid';
+    super(CROSSENTROPY_OPTIONS.parse('BinaryCrossentropy', options));
+    this.expects = expectsFor(this.options.fromLogits, 'sigmoid');
   }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.binaryCrossentropy(yTrue, yPred, this.options);
   }
 }
 
-export class Huber implements Loss {
+export class Huber extends BuiltinLoss<Required<HuberOptions>> {
+  readonly className = 'Huber';
   readonly name = 'huber';
-  readonly labels = 'dense';
   readonly expects = 'any';
-  readonly options: Required<HuberOptions>;
   constructor(options: HuberOptions = {}) {
-    this.options = HUBER_OPTIONS.parse('Huber', options);
+    super(HUBER_OPTIONS.parse('Huber', options));
   }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.huber(yTrue, yPred, this.options);
   }
 }
 
-export class MeanSquaredError implements Loss {
+export class MeanSquaredError extends BuiltinLoss {
+  readonly className = 'MeanSquaredError';
   readonly name = 'mean_squared_error';
-  readonly labels = 'dense';
   readonly expects = 'any';
+  constructor(options: Record<never, never> = {}) {
+    super(NO_OPTIONS.parse('MeanSquaredError', options));
+  }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.meanSquaredError(yTrue, yPred);
   }
 }
 
-export class MeanAbsoluteError implements Loss {
+export class MeanAbsoluteError extends BuiltinLoss {
+  readonly className = 'MeanAbsoluteError';
   readonly name = 'mean_absolute_error';
-  readonly labels = 'dense';
   readonly expects = 'any';
+  constructor(options: Record<never, never> = {}) {
+    super(NO_OPTIONS.parse('MeanAbsoluteError', options));
+  }
   perSample(yTrue: Tensor, yPred: Tensor): Tensor {
     return fns.meanAbsoluteError(yTrue, yPred);
   }
-}
-
-const BY_NAME = {
-  categoricalCrossentropy: () => new CategoricalCrossentropy(),
-  sparseCategoricalCrossentropy: () => new SparseCategoricalCrossentropy(),
-  binaryCrossentropy: () => new BinaryCrossentropy(),
-  meanSquaredError: () => new MeanSquaredError(),
-  meanAbsoluteError: () => new MeanAbsoluteError(),
-  huber: () => new Huber(),
-} satisfies Record<string, () => Loss>;
-
-export type LossName = keyof typeof BY_NAME;
-
-/** A name (camelCase or Keras's snake_case), a Loss, or a per-sample function. */
-export type LossIdentifier = LossName | (string & {}) | Loss | LossFunction;
-
-const ALIASES = { mse: 'meanSquaredError', mae: 'meanAbsoluteError', huberLoss: 'huber' };
-
-export function getLoss(id: LossIdentifier, where = 'getLoss'): Loss {
-  if (typeof id === 'function') return loss(id.name || 'custom_loss', 'unchecked', 'any', id);
-  if (typeof id === 'object' && id !== null) {
-    if (typeof id.perSample !== 'function') throw new ValueError(`${where}: argument 'loss' expected a name, a function or a Loss, received ${describe(id)}`);
-    return id;
-  }
-  return lookupName(where, 'loss', id, BY_NAME, ALIASES)();
 }

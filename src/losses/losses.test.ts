@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /** Golden values from Keras's documented examples, or computed by hand where noted. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -5,7 +6,7 @@ import '../ops/tensor-methods.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { valueAndGrad } from '../tensor/tape.js';
-import { getLoss } from './loss.js';
+import { getLoss } from './lookup.js';
 import {
   binaryCrossentropy, categoricalCrossentropy, huber, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy,
 } from './losses.js';

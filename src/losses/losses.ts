@@ -6,12 +6,12 @@
  */
 import * as ops from '../ops/index.js';
 import type { TensorLike } from '../tensor/creation.js';
-import { toTensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
+import { pair } from './inputs.js';
 
 /** Keras's fuzz factor: probabilities are kept this far from 0 and 1 before taking logs. */
 export const EPSILON = 1e-7;
@@ -39,10 +39,6 @@ export const SPARSE_CROSSENTROPY_OPTIONS = optionsSpec({ fromLogits: is.boolean.
 
 export const HUBER_OPTIONS = optionsSpec({ delta: is.positive.default(1) } satisfies SpecFor<HuberOptions>);
 
-/** Both arguments as tensors (the functions also take arrays), named for messages. */
-function pair(where: string, yTrue: TensorLike, yPred: TensorLike): [Tensor, Tensor] {
-  return [toTensor(where, 'yTrue', yTrue), toTensor(where, 'yPred', yPred)];
-}
 
 /** Keras's rank rule: labels of shape [n] go with predictions of shape [n, 1]. */
 export function matchRank(where: string, yTrue: Tensor, yPred: Tensor): Tensor {

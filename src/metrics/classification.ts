@@ -19,14 +19,20 @@ export interface ClassScoreOptions {
   positiveLabel?: number;
   /** The value of an undefined score (a zero denominator); by default it throws. */
   zeroDivision?: number | 'error';
+  /**
+   * The classes that 'macro', 'micro' and 'weighted' average over (default: every class present in the
+   * labels or the predictions), as scikit-learn's `labels`.
+   */
+  labels?: number[];
 }
 
-export type ClassScore = 'precision' | 'recall' | 'f1';
+export type ClassScore = 'precision' | 'recall' | 'f1' | 'jaccard';
 
 const CLASS_SCORE_OPTIONS = optionsSpec({
   average: is.oneOf<Average>(['binary', 'macro', 'micro', 'weighted']).default('binary'),
   positiveLabel: is.nonNegativeInteger.default(1),
   zeroDivision: is.numberIn(0, 1).or(is.oneOf(['error'] as const)).default('error'),
+  labels: is.arrayOf(is.nonNegativeInteger, { minLength: 1 }).optional(),
 } satisfies SpecFor<ClassScoreOptions>);
 
 export interface ConfusionMatrixOptions {
@@ -73,19 +79,30 @@ export function f1Score(yTrue: TensorLike, yPred: TensorLike, options: ClassScor
   return classScore('f1Score', 'f1', yTrue, yPred, options);
 }
 
+/**
+ * The Jaccard index, or intersection over union: TP / (TP + FP + FN) per class (scikit-learn's
+ * jaccard_score). Its 'macro' average over the classes present is Keras's MeanIoU.
+ */
+export function jaccardScore(yTrue: TensorLike, yPred: TensorLike, options: ClassScoreOptions = {}): number {
+  return classScore('jaccardScore', 'jaccard', yTrue, yPred, options);
+}
+
 function classScore(where: string, score: ClassScore, yTrue: TensorLike, yPred: TensorLike, options: ClassScoreOptions): number {
-  const { average, positiveLabel } = CLASS_SCORE_OPTIONS.parse(where, options);
+  const { average, positiveLabel, labels } = CLASS_SCORE_OPTIONS.parse(where, options);
   const t = readClasses(where, 'yTrue', yTrue), p = readClasses(where, 'yPred', yPred);
   sameLength(where, t, p);
-  const m = emptyConfusion(classCount(where, undefined, t, p, average === 'binary' ? positiveLabel + 1 : 0));
+  const atLeast = Math.max(average === 'binary' ? positiveLabel + 1 : 0, ...(labels ?? []).map((c) => c + 1));
+  const m = emptyConfusion(classCount(where, undefined, t, p, atLeast));
   for (let i = 0; i < t.length; i++) m[t[i]!]![p[i]!]!++;
   return scoreFromConfusion(where, score, m, options);
 }
 
 /** Precision, recall or F1 from a confusion matrix of (possibly weighted) counts. */
 export function scoreFromConfusion(where: string, score: ClassScore, m: readonly (readonly number[])[], options: ClassScoreOptions = {}): number {
-  const { average, zeroDivision, positiveLabel: positive } = CLASS_SCORE_OPTIONS.parse(where, options);
+  const { average, zeroDivision, positiveLabel: positive, labels } = CLASS_SCORE_OPTIONS.parse(where, options);
   const k = m.length;
+  const outside = labels?.find((c) => c >= k);
+  if (outside !== undefined) throw new ValueError(`${where}: option 'labels' names class ${outside}, but the confusion matrix has ${k} classes`);
   const counts = (c: number) => {
     let predicted = 0, actual = 0;
     for (let j = 0; j < k; j++) {
@@ -111,11 +128,13 @@ export function scoreFromConfusion(where: string, score: ClassScore, m: readonly
         return ratio(tp, tp + fn, `no sample has class ${c}`);
       case 'f1':
         return ratio(2 * tp, 2 * tp + fp + fn, `class ${c} appears neither in the labels nor in the predictions`);
+      case 'jaccard':
+        return ratio(tp, tp + fp + fn, `class ${c} appears neither in the labels nor in the predictions`);
       default:
         return score satisfies never;
     }
   };
-  const present = Array.from({ length: k }, (_, c) => c).filter((c) => counts(c).support > 0 || counts(c).tp + counts(c).fp > 0);
+  const present = labels ?? Array.from({ length: k }, (_, c) => c).filter((c) => counts(c).support > 0 || counts(c).tp + counts(c).fp > 0);
   switch (average) {
     case 'binary': {
       const others = present.filter((c) => c !== positive);
@@ -127,14 +146,28 @@ export function scoreFromConfusion(where: string, score: ClassScore, m: readonly
       return positive < k ? ofClass(positive) : ratio(0, 0, `class ${positive} appears neither in the labels nor in the predictions`);
     }
     case 'micro': {
-      // Every sample is one prediction: summed over classes, false positives and false negatives are
-      // the same misclassified samples, so micro precision, recall and F1 all equal the accuracy.
-      let tp = 0, total = 0;
-      for (let c = 0; c < k; c++) {
-        tp += m[c]![c]!;
-        total += counts(c).support;
+      // The counts summed over the classes, then scored. Over every class, false positives and false
+      // negatives are the same misclassified samples, so micro precision, recall and F1 equal the accuracy.
+      let tp = 0, fp = 0, fn = 0;
+      for (const c of labels ?? Array.from({ length: k }, (_, i) => i)) {
+        const n = counts(c);
+        tp += n.tp;
+        fp += n.fp;
+        fn += n.fn;
       }
-      return ratio(tp, total, 'there are no samples');
+      const why = 'there are no samples of these classes';
+      switch (score) {
+        case 'precision':
+          return ratio(tp, tp + fp, why);
+        case 'recall':
+          return ratio(tp, tp + fn, why);
+        case 'f1':
+          return ratio(2 * tp, 2 * tp + fp + fn, why);
+        case 'jaccard':
+          return ratio(tp, tp + fp + fn, why);
+        default:
+          return score satisfies never;
+      }
     }
     case 'macro':
       return present.reduce((s, c) => s + ofClass(c), 0) / present.length;

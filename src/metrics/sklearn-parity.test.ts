@@ -12,6 +12,17 @@ import { gunzipSync } from 'node:zlib';
 import { accuracyScore, confusionMatrix, f1Score, precisionScore, recallScore } from './classification.js';
 import type { Average } from './classification.js';
 import { averagePrecisionScore, rocAucScore, topKAccuracyScore } from './ranking.js';
+import { jaccardScore } from './classification.js';
+import { BinaryIoU, IoU, MeanIoU } from './iou.js';
+import {
+  LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, R2Score, RootMeanSquaredError,
+  cosineSimilarity, logCoshError, meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError, meanSquaredLogarithmicError, r2Score,
+  rootMeanSquaredError,
+} from './regression.js';
+import '../ops/tensor-methods.js';
+import { oneHot } from '../ops/index.js';
+import { sliceRows } from '../data/index.js';
+import { tensor } from '../tensor/creation.js';
 
 const PYTHON = '/usr/bin/python3';
 const DATA = '/usr/lib/python3/dist-packages/sklearn/datasets/data';
@@ -199,4 +210,171 @@ test('metric functions on plain number arrays agree with scikit-learn to 1e-9 on
   close(rocAucScore(digitsY, digitsScores), ref.multiclass.rocAuc, 'one-vs-rest ROC AUC');
   close(averagePrecisionScore(digitsY, digitsScores), ref.multiclass.averagePrecision, 'one-vs-rest average precision');
   for (const k of [1, 2, 3, 5]) close(topKAccuracyScore(digitsY, digitsScores, { k }), ref.multiclass.topK[String(k)]!, `top-${k} accuracy`);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Regression and segmentation
+
+/** Least squares with a bias by the normal equations (Gauss-Jordan): one column of weights per target. */
+function leastSquares(x: number[][], y: number[][]): (row: number[]) => number[] {
+  const a = x.map((r) => [...r, 1]);
+  const k = a[0]!.length, m = y[0]!.length;
+  const ata = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => a.reduce((s, r) => s + r[i]! * r[j]!, 0) + (i === j ? 1e-6 : 0)));
+  const aty = Array.from({ length: k }, (_, i) => Array.from({ length: m }, (_, c) => a.reduce((s, r, n) => s + r[i]! * y[n]![c]!, 0)));
+  for (let col = 0; col < k; col++) {
+    const pivot = ata[col]![col]!;
+    for (let j = 0; j < k; j++) ata[col]![j]! /= pivot;
+    for (let c = 0; c < m; c++) aty[col]![c]! /= pivot;
+    for (let row = 0; row < k; row++) {
+      if (row === col) continue;
+      const f = ata[row]![col]!;
+      for (let j = 0; j < k; j++) ata[row]![j]! -= f * ata[col]![j]!;
+      for (let c = 0; c < m; c++) aty[row]![c]! -= f * aty[col]![c]!;
+    }
+  }
+  return (row) => Array.from({ length: m }, (_, c) => [...row, 1].reduce((s, v, i) => s + v * aty[i]![c]!, 0));
+}
+
+const REGRESSION_SCRIPT = String.raw`
+import json, sys
+import numpy as np
+from sklearn import metrics as m
+from sklearn.metrics.pairwise import cosine_similarity
+d = json.load(sys.stdin)
+out = {}
+for name in ('diabetes', 'linnerud'):
+  yt, yp, w = np.array(d[name]['yTrue']), np.array(d[name]['yPred']), np.array(d[name]['weights'])
+  r = {}
+  for tag, sw in (('plain', None), ('weighted', w)):
+    r[tag] = {
+      'mae': m.mean_absolute_error(yt, yp, sample_weight=sw), 'mse': m.mean_squared_error(yt, yp, sample_weight=sw),
+      'rmse': m.mean_squared_error(yt, yp, sample_weight=sw, squared=False),
+      'mape': m.mean_absolute_percentage_error(yt, yp, sample_weight=sw), 'msle': m.mean_squared_log_error(yt, yp, sample_weight=sw),
+      'r2': m.r2_score(yt, yp, sample_weight=sw), 'r2Weighted': m.r2_score(yt, yp, sample_weight=sw, multioutput='variance_weighted'),
+    }
+  if yt.ndim == 2:
+    r['cosine'] = float(np.mean(np.diag(cosine_similarity(yt, yp))))
+    r['logcosh'] = float(np.mean(np.log(np.cosh(yp - yt))))
+  out[name] = r
+s = d['segmentation']
+yt, yp = np.array(s['yTrue']), np.array(s['yPred'])
+out['segmentation'] = {
+  'macro': m.jaccard_score(yt, yp, average='macro'), 'micro': m.jaccard_score(yt, yp, average='micro'),
+  'weighted': m.jaccard_score(yt, yp, average='weighted'), 'targets': m.jaccard_score(yt, yp, labels=[1, 2], average='macro'),
+  'perClass': m.jaccard_score(yt, yp, average=None).tolist(),
+  'binary': m.jaccard_score(yt > 0, yp > 0), 'binaryMacro': m.jaccard_score(yt > 0, yp > 0, average='macro'),
+}
+print(json.dumps(out))
+`;
+
+interface RegressionReference {
+  plain: Record<'mae' | 'mse' | 'rmse' | 'mape' | 'msle' | 'r2' | 'r2Weighted', number>;
+  weighted: Record<'mae' | 'mse' | 'rmse' | 'mape' | 'msle' | 'r2' | 'r2Weighted', number>;
+  cosine?: number;
+  logcosh?: number;
+}
+
+test('regression and segmentation metrics agree with scikit-learn to 1e-9; training metrics equal them over the batches', (t) => {
+  const reason = unavailable();
+  if (reason !== null) {
+    t.skip(`skipped: ${reason}`);
+    return;
+  }
+  // Diabetes: 442 patients, 10 features, one target; a linear model fitted on the first 300.
+  const features = gunzipSync(readFileSync(`${DATA}/diabetes_data_raw.csv.gz`)).toString('utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const target = gunzipSync(readFileSync(`${DATA}/diabetes_target.csv.gz`)).toString('utf8').trim().split('\n').map(Number);
+  assert.equal(features.length, 442);
+  const dx = standardize(features);
+  const diabetesModel = leastSquares(dx.slice(0, 300), target.slice(0, 300).map((v) => [v]));
+  // Predictions are clamped at 1: the squared log error needs values above -1, and scikit-learn refuses negatives.
+  const diabetesPred = dx.map((r) => Math.max(1, diabetesModel(r)[0]!));
+  // Linnerud: 20 men, 3 exercises predicting 3 body measurements (multi-output).
+  const spaced = (file: string) => readFileSync(`${DATA}/${file}`, 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/).map(Number));
+  const linnerudX = spaced('linnerud_exercise.csv');
+  const linnerudY = spaced('linnerud_physiological.csv');
+  assert.equal(linnerudY.length, 20);
+  const linnerudModel = leastSquares(standardize(linnerudX), linnerudY);
+  const linnerudPred = standardize(linnerudX).map(linnerudModel);
+  const weights = (n: number) => Array.from({ length: n }, (_, i) => 1 + (i % 5) / 2);
+
+  // Segmentation: each 8x8 digit image as a mask of 3 classes (ink levels), predicted from the image
+  // blurred with its right neighbour, so that borders are sometimes wrong.
+  const digits = readCsv(gunzipSync(readFileSync(`${DATA}/digits.csv.gz`)).toString('utf8'), false).map((r) => r.slice(0, 64));
+  const level = (v: number) => (v <= 2 ? 0 : v <= 9 ? 1 : 2);
+  const masks = digits.map((img) => img.map(level));
+  const predictedMasks = digits.map((img) => img.map((v, i) => level(i % 8 < 7 ? (v + img[i + 1]!) / 2 : v)));
+
+  const run = spawnSync(PYTHON, ['-c', REGRESSION_SCRIPT], {
+    input: JSON.stringify({
+      diabetes: { yTrue: target, yPred: diabetesPred, weights: weights(442) },
+      linnerud: { yTrue: linnerudY, yPred: linnerudPred, weights: weights(20) },
+      segmentation: { yTrue: masks.flat(), yPred: predictedMasks.flat() },
+    }),
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const ref = JSON.parse(run.stdout) as { diabetes: RegressionReference; linnerud: RegressionReference; segmentation: Record<string, number> & { perClass: number[] } };
+
+  const check = (what: string, yTrue: number[] | number[][], yPred: number[] | number[][], r: RegressionReference, multi: boolean) => {
+    for (const [tag, sampleWeight] of [['plain', undefined], ['weighted', weights(yTrue.length)]] as const) {
+      const o = { sampleWeight };
+      const s = r[tag];
+      close(meanAbsoluteError(yTrue, yPred, o), s.mae, `${what} ${tag} MAE`);
+      close(meanSquaredError(yTrue, yPred, o), s.mse, `${what} ${tag} MSE`);
+      // Keras's RMSE is the root of the mean over every output; scikit-learn's averages the roots per output.
+      if (!multi) close(rootMeanSquaredError(yTrue, yPred, o), s.rmse, `${what} ${tag} RMSE`);
+      close(rootMeanSquaredError(yTrue, yPred, o), Math.sqrt(s.mse), `${what} ${tag} RMSE as the root of MSE`);
+      close(meanAbsolutePercentageError(yTrue, yPred, o) / 100, s.mape, `${what} ${tag} MAPE`);
+      close(meanSquaredLogarithmicError(yTrue, yPred, o), s.msle, `${what} ${tag} MSLE`);
+      close(r2Score(yTrue, yPred, o), s.r2, `${what} ${tag} R²`);
+      close(r2Score(yTrue, yPred, { ...o, classAggregation: 'variance_weighted_average' }), s.r2Weighted, `${what} ${tag} variance-weighted R²`);
+    }
+  };
+  check('diabetes', target, diabetesPred, ref.diabetes, false);
+  assert.ok(ref.diabetes.plain.r2 > 0.3 && ref.diabetes.plain.r2 < 0.7, `a model that explains some of the variance (R² ${ref.diabetes.plain.r2})`);
+  check('linnerud', linnerudY, linnerudPred, ref.linnerud, true);
+  close(cosineSimilarity(linnerudY, linnerudPred), ref.linnerud.cosine!, 'cosine similarity');
+  close(logCoshError(linnerudY, linnerudPred), ref.linnerud.logcosh!, 'log-cosh');
+
+  // Training metrics over batches of 32 (the last one partial), with sample weights, equal the plain functions.
+  const batches = (n: number, size: number) => Array.from({ length: Math.ceil(n / size) }, (_, b) => [b * size, Math.min(n, (b + 1) * size)] as const);
+  const diabetesT = tensor(target, { shape: [442, 1] }), diabetesP = tensor(diabetesPred, { shape: [442, 1] }), w = tensor(weights(442));
+  const single = (v: number[]) => Array.from(Float32Array.from(v));
+  for (const [metric, fn] of [
+    [new MeanAbsoluteError(), meanAbsoluteError], [new MeanSquaredError(), meanSquaredError], [new RootMeanSquaredError(), rootMeanSquaredError],
+    [new MeanAbsolutePercentageError(), meanAbsolutePercentageError], [new MeanSquaredLogarithmicError(), meanSquaredLogarithmicError],
+    [new LogCoshError(), logCoshError], [new R2Score(), r2Score],
+  ] as const) {
+    for (const [start, end] of batches(442, 32)) metric.update(sliceRows(diabetesT, start, end), sliceRows(diabetesP, start, end), sliceRows(w, start, end));
+    // The tensors hold float32 values: the plain function gets the same values.
+    const expected = fn(single(target), single(diabetesPred), { sampleWeight: weights(442) });
+    assert.ok(Math.abs(metric.result() - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${metric.name}: ${metric.result()} over batches, ${expected} at once`);
+  }
+
+  // Segmentation: jaccardScore against jaccard_score; MeanIoU over batches of images against its macro average.
+  const s = ref.segmentation;
+  const yt = masks.flat(), yp = predictedMasks.flat();
+  close(jaccardScore(yt, yp, { average: 'macro' }), s['macro']!, 'macro Jaccard');
+  close(jaccardScore(yt, yp, { average: 'micro' }), s['micro']!, 'micro Jaccard');
+  close(jaccardScore(yt, yp, { average: 'weighted' }), s['weighted']!, 'weighted Jaccard');
+  close(jaccardScore(yt, yp, { average: 'macro', labels: [1, 2] }), s['targets']!, 'Jaccard of classes 1 and 2');
+  s.perClass.forEach((v, c) => close(jaccardScore(yt, yp, { average: 'macro', labels: [c] }), v, `Jaccard of class ${c}`));
+  close(jaccardScore(yt.map((v) => +(v > 0)), yp.map((v) => +(v > 0))), s['binary']!, 'binary Jaccard');
+  const n = masks.length;
+  const labels = tensor(yt, { shape: [n, 8, 8] });
+  const scores = oneHot(tensor(yp, { shape: [n, 8, 8] }), 3).mul(0.9).add(0.05);
+  const meanIoU = new MeanIoU({ numClasses: 3, sparseYPred: false });
+  const targets = new IoU({ numClasses: 3, targetClassIds: [1, 2], sparseYPred: false });
+  const binary = new BinaryIoU({ threshold: 0.5 });
+  const binaryLabels = tensor(yt.map((v) => +(v > 0)), { shape: [n, 8, 8] });
+  const binaryScores = tensor(yp.map((v) => (v > 0 ? 0.8 : 0.3)), { shape: [n, 8, 8] });
+  for (const [start, end] of batches(n, 64)) {
+    meanIoU.update(sliceRows(labels, start, end), sliceRows(scores, start, end));
+    targets.update(sliceRows(labels, start, end), sliceRows(scores, start, end));
+    binary.update(sliceRows(binaryLabels, start, end), sliceRows(binaryScores, start, end));
+  }
+  close(meanIoU.result(), s['macro']!, 'MeanIoU over batches');
+  close(targets.result(), s['targets']!, 'IoU of classes 1 and 2 over batches');
+  close(binary.result(), s['binaryMacro']!, 'BinaryIoU over batches');
 });

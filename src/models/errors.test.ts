@@ -49,7 +49,7 @@ test('inputs of the wrong shape', async () => {
   model.compile({ loss: 'categorical_crossentropy' });
   await assert.rejects(model.fit(zeros([5, 16]), zeros([5, 3]), { verbose: 0 }),
     /fit: argument 'x' expected samples of shape \[4, 4, 1\] \(the input of Sequential 'clf' is \[null, 4, 4, 1\]\), received x of shape \[5, 16\]/);
-  assert.throws(() => model.predict(zeros([5, 4, 4])), /predict: argument 'x' expected samples of shape \[4, 4, 1\]/);
+  await assert.rejects(model.predict(zeros([5, 4, 4])), /predict: argument 'x' expected samples of shape \[4, 4, 1\]/);
   const lazy = new Sequential([new Conv2D({ filters: 2, kernelSize: 3, name: 'first_conv' })]);
   lazy.compile({ loss: 'mse' });
   await assert.rejects(lazy.fit(zeros([5, 16]), zeros([5, 2]), { verbose: 0 }), /Conv2D 'first_conv': expected input of rank 4 \[batch, height, width, channels\], received shape \[null, 16\]/);
@@ -64,13 +64,24 @@ test('an empty dataset', async () => {
   await assert.rejects(model.fit(zeros([4, 4, 4, 1]), zeros([4, 3]), { validationSplit: 0.1, verbose: 0 }), /validationSplit 0.1 of 4 samples leaves no validation samples/);
 });
 
-test('a NaN loss stops training and names the epoch and the batch', async () => {
+test('a NaN loss stops training and names the epoch, the batch, and the input feature that holds NaN', async () => {
   const model = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
   model.compile({ optimizer: new SGD({ learningRate: 0.01 }), loss: 'mse' });
-  const x = [[0, 1], [1, 0], [1, 1], [0, 0], [NaN, 1], [1, 1]];
+  const x = [[0, 1], [1, 0], [1, 1], [0, 0], [1, NaN], [1, 1]];
+  const before = model.getWeights().map((w) => w.toArray());
   await assert.rejects(model.fit(x, [[1], [1], [2], [0], [1], [2]], { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 }), (e: Error) =>
     e instanceof NumericsError &&
-    e.message.startsWith('fit: the loss became NaN at epoch 1/3, batch 3/3 (samples 4–5') &&
+    e.message.startsWith('fit: the loss became NaN at epoch 1/3, batch 3/3; training stopped') &&
+    e.message.includes('the input holds NaN in feature 1 (sample 0 of the batch)'));
+  const after = model.getWeights().map((w) => w.toArray());
+  assert.ok(after.flat(2).every((v) => Number.isFinite(v)), 'the bad batch was not applied: the weights stay finite');
+  assert.notDeepEqual(after, before, 'the two good batches before it were applied');
+
+  // Finite data that the model turns into an infinite loss: the message points at the model, not the data.
+  const wild = new Sequential([new Dense({ units: 1, inputShape: [1], kernelInitializer: 'ones' })]);
+  wild.compile({ optimizer: new SGD({ learningRate: 0.01 }), loss: 'mse' });
+  await assert.rejects(wild.fit([[1e30], [1]], [[0], [0]], { batchSize: 1, shuffle: false, verbose: 0 }), (e: Error) =>
+    e instanceof NumericsError && /the loss became Infinity at epoch 1\/1, batch 1\/2/.test(e.message) && e.message.includes("inputs and labels are finite, so the model produced it") &&
     e.message.includes('learning rate too high (it is 0.01'));
 });
 

@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import '../ops/tensor-methods.js';
@@ -49,7 +50,7 @@ describe('end to end, seeded', () => {
     const [loss, accuracy] = await model.evaluate(XOR_X, XOR_Y, { verbose: 0 });
     assert.equal(accuracy, 1);
     assert.ok(loss! < 0.05);
-    const p = model.predict(XOR_X).toArray() as number[][];
+    const p = (await model.predict(XOR_X)).toArray() as number[][];
     assert.deepEqual(p.map((r) => Math.round(r[0]!)), [0, 1, 1, 0]);
   });
 
@@ -89,7 +90,7 @@ describe('fit options', () => {
     assert.deepEqual(history.epoch, [0, 1, 2]);
     assert.deepEqual(Object.keys(history.history).sort(), ['accuracy', 'loss', 'val_accuracy', 'val_loss']);
     assert.equal(history.history['val_loss']!.length, 3);
-    assert.deepEqual(history.params, { epochs: 3, initialEpoch: 0, steps: 3, samples: 6, batchSize: 2, verbose: 0 });
+    assert.deepEqual(history.params, { epochs: 3, initialEpoch: 0, steps: 3, samples: 6, batchSize: 2, verbose: 0, resume: null });
     assert.equal(model.history, history);
   });
 
@@ -106,14 +107,14 @@ describe('fit options', () => {
     assert.ok(Math.abs(history.history['loss']![0]! - trainLoss!) < 1e-6);
   });
 
-  test('weight and activity penalties are added to the loss that is trained and reported', () => {
+  test('weight and activity penalties are added to the loss that is trained and reported', async () => {
     setSeed(6);
     const layer = new Dense({ units: 2, inputShape: [2], kernelRegularizer: l2(0.5), biasInitializer: 'ones', biasRegularizer: l1(0.25), activityRegularizer: l1(0.1) });
     const model = new Sequential([layer]);
     model.compile({ optimizer: new SGD({ learningRate: 0 }), loss: 'mse' });
     const x = tensor(XOR_X), y = tensor([[0, 1], [1, 0], [1, 1], [0, 0]]);
     const [kernel, bias] = layer.weights;
-    const output = model.predict(x);
+    const output = await model.predict(x);
     const expected = output.sub(y).square().mean().item() + 0.5 * kernel!.square().sum().item() + 0.25 * bias!.abs().sum().item() + 0.1 * output.abs().sum().item();
     const [loss] = model.trainOnBatch(x, y);
     assert.ok(Math.abs(loss! - expected) < 1e-5, `${loss} vs ${expected}`);

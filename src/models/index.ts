@@ -1,7 +1,10 @@
 /** Level 6: models (Sequential, functional Model), training, callbacks, summaries, saving and the model doctor. */
 export * from './model.js';
 export * from './trainer.js';
-export type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, PredictOptions, Verbosity } from './options.js';
+export type { CompileOptions, EvaluateOptions, FitOptions, FunctionalOptions, ModelOptions, OnBatchOptions, PredictOptions, ValidationData, Verbosity } from './options.js';
+export type { OutputSetup } from './compile-setup.js';
+export type { Batch, DataPosition, EpochBatches, TrainingData } from './data-adapter.js';
+export type { PerPort, TensorData } from './model-io.js';
 export * from './sequential.js';
 export * from './array-data.js';
 export * from './doctor/check.js';
@@ -12,10 +15,14 @@ export * from './callbacks/callback.js';
 export * from './callbacks/history.js';
 export * from './callbacks/early-stopping.js';
 export * from './callbacks/reduce-lr-on-plateau.js';
+export * from './callbacks/terminate-on-nan.js';
 export * from './callbacks/progress-bar.js';
 export * from './callbacks/progress-line.js';
+export * from './callbacks/lambda-callback.js';
+export * from './callbacks/learning-rate-scheduler.js';
 export type { MonitorMode } from './callbacks/monitor.js';
 export * from './saving/model-checkpoint.js';
+export * from './saving/backup-and-restore.js';
 export { loadModel } from './load-model.js';
 export type { LoadModelOptions } from './load-model.js';
 export type { IOHandler, ModelArtifacts, ModelJson, WeightSpec, WeightsManifestGroup, TrainingConfig } from './saving/format.js';

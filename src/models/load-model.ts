@@ -4,9 +4,8 @@
  * assigned; a file with a training config comes back compiled, with its optimizer's state when saved.
  */
 import type { LayerFactory } from '../layers/index.js';
-import { getLoss } from '../losses/index.js';
-import { checkMetric } from '../metrics/index.js';
-import { ValueError, describe } from '../util/errors.js';
+import { ValueError } from '../util/errors.js';
+import { compileSetup, lossFromConfig } from './compile-setup.js';
 import type { JsonObject } from '../util/json.js';
 import type { Model } from './model.js';
 import { checkArtifacts } from './saving/artifacts.js';
@@ -37,16 +36,13 @@ export async function loadModel(location: ModelLocation, options: LoadModelOptio
   const where = typeof location === 'string' ? `loadModel('${location}')` : 'loadModel';
   const artifacts = checkArtifacts(await loadArtifacts(location, where), where);
   const model = buildModel(artifacts.topology, where, options.customLayers ?? {});
-  const weights = planWeights(model.layers, artifacts.weights, where);
+  const weights = planWeights(model.flatLayers, artifacts.weights, where);
   const config = options.compile === false ? null : artifacts.trainingConfig;
   if (config) {
     const at = `${where}: trainingConfig`;
-    const loss = config['loss'];
-    const metrics = config['metrics'] ?? [];
-    if (typeof loss !== 'string') throw new ValueError(`${at}.loss expected a loss name, received ${describe(loss)}`);
-    if (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string')) throw new ValueError(`${at}.metrics expected metric names, received ${describe(metrics)}`);
-    getLoss(loss, `${at}.loss`);
-    metrics.forEach((m) => checkMetric(m as string, `${at}.metrics`));
+    const lossAndMetrics = lossFromConfig(config, where);
+    // Checked (losses, metrics, outputs) before any weight is assigned.
+    compileSetup(at, lossAndMetrics, { names: model.outputNames, role: 'output' });
     const optimizer = optimizerFromConfig(config['optimizer_config'], `${at}.optimizer_config`);
     const trainable = new Set(model.trainableWeights);
     const restoreOptimizer = artifacts.optimizerWeights.length > 0
@@ -54,7 +50,7 @@ export async function loadModel(location: ModelLocation, options: LoadModelOptio
       : () => undefined;
     weights.apply();
     restoreOptimizer();
-    model.compile({ optimizer, loss, metrics: metrics as string[] });
+    model.compile({ ...lossAndMetrics, optimizer });
   } else {
     weights.apply();
   }

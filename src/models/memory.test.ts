@@ -43,3 +43,23 @@ test('memory retained after 20 epochs is no more than after 2', () => {
   assert.ok(floorOfLast5(0) <= peakOfFirst2(0) + 64 * 1024, `tensor data (ArrayBuffers) retained per epoch: ${report}`);
   assert.ok(floorOfLast5(1) <= peakOfFirst2(1) + 1024 * 1024, `JavaScript heap retained per epoch: ${report}`);
 });
+
+// Predict keeps the memory of one batch's activations, not of all of them: 800 batches whose hidden
+// layer takes 1 MiB each would hold 800 MiB if none came back before predict returned.
+const PREDICT_CHILD = `
+import { Sequential, Dense, randomNormal, setSeed } from '${INDEX}';
+setSeed(1);
+const x = randomNormal([25600, 64]);
+const model = new Sequential([new Dense({ units: 8192, activation: 'relu', inputShape: [64] }), new Dense({ units: 1 })]);
+await model.predict(x.slice([0, 0], [64, 64]));
+const before = process.resourceUsage().maxRSS;
+const y = await model.predict(x, { batchSize: 32 });
+console.log(JSON.stringify({ grew: (process.resourceUsage().maxRSS - before) / 1024, rows: y.shape[0] }));
+`;
+
+test('predict holds the memory of a batch, not of the whole input', () => {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', PREDICT_CHILD], { encoding: 'utf8' });
+  const { grew, rows } = JSON.parse(out.trim().split('\n').pop()!) as { grew: number; rows: number };
+  assert.equal(rows, 25600);
+  assert.ok(grew < 200, `peak memory grew by ${grew.toFixed(0)} MiB during predict over 800 batches of 1 MiB activations`);
+});

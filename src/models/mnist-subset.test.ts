@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /**
  * End to end on real data: a small convnet trained on the first 5,000 MNIST training images reaches at
  * least 95% accuracy on the 10,000 test images. Seeded, and small enough for the reference backend: the

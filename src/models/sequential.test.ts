@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../ops/tensor-methods.js';
@@ -37,11 +38,11 @@ test('the seed convnet has 93,322 parameters and Keras\'s output shapes', () => 
   assert.ok(text.includes('Non-trainable params: 0'));
 });
 
-test('a list of layers, lazy build from the first data, and shape errors at add', () => {
+test('a list of layers, lazy build from the first data, and shape errors at add', async () => {
   const model = new Sequential([new Dense({ units: 4, activation: 'relu' }), new Dense({ units: 2 })]);
   assert.equal(model.inputShape, null);
   assert.throws(() => model.summary({ printFn: () => undefined }), /not built yet/);
-  assert.deepEqual(model.predict(ones([3, 5])).shape, [3, 2]);
+  assert.deepEqual((await model.predict(ones([3, 5]))).shape, [3, 2]);
   assert.deepEqual(model.inputShape, [null, 5]);
   assert.equal(model.countParams(), 5 * 4 + 4 + 4 * 2 + 2);
 
@@ -52,14 +53,14 @@ test('a list of layers, lazy build from the first data, and shape errors at add'
   assert.throws(() => built.add(new Dense({ units: 2, inputShape: [3] })), /only the first layer takes 'inputShape'/);
 });
 
-test('getWeights / setWeights copy values in and out; counts and shapes are checked', () => {
+test('getWeights / setWeights copy values in and out; counts and shapes are checked', async () => {
   setSeed(1);
   const a = new Sequential([new Dense({ units: 3, inputShape: [2] }), new Dropout({ rate: 0.5 }), new Dense({ units: 1 })]);
   const b = new Sequential([new Dense({ units: 3, inputShape: [2] }), new Dropout({ rate: 0.5 }), new Dense({ units: 1 })]);
   const x = ones([4, 2]);
-  assert.notDeepEqual(a.predict(x).toArray(), b.predict(x).toArray());
+  assert.notDeepEqual((await a.predict(x)).toArray(), (await b.predict(x)).toArray());
   b.setWeights(a.getWeights());
-  assert.deepEqual(a.predict(x).toArray(), b.predict(x).toArray());
+  assert.deepEqual((await a.predict(x)).toArray(), (await b.predict(x)).toArray());
   const copy = a.getWeights();
   a.weights[0]!.assign(zeros([2, 3]));
   assert.notDeepEqual(copy[0]!.toArray(), a.weights[0]!.toArray(), 'getWeights returns copies');

@@ -1,11 +1,15 @@
 /** The model summary in Keras's layout: one row per layer with its output shape and parameter count. */
+import type { BaseLayer } from '../layers/index.js';
+import { formatLayerShape } from '../layers/index.js';
+import type { Graph } from './graph.js';
+import { graphNodeIndex } from './topology-write.js';
 
 export interface SummaryRow {
   /** `conv2d (Conv2D)`. */
   layer: string;
   outputShape: string;
   params: number;
-  /** Names of the layers feeding this one (functional models). */
+  /** What feeds this layer (functional models), as Keras writes it: `layer[node][tensor]`, one per line. */
   connectedTo?: string[];
 }
 
@@ -29,7 +33,12 @@ function size(params: number): string {
 export function formatSummary({ title, rows, trainable, nonTrainable }: SummaryInput): string {
   const connected = rows.some((r) => r.connectedTo !== undefined);
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(connected ? ['Connected to'] : [])];
-  const cells = rows.map((r) => [r.layer, r.outputShape, count(r.params), ...(connected ? [(r.connectedTo ?? []).join(', ')] : [])]);
+  // A layer fed by several tensors takes one line per connection, its other columns blank after the first.
+  const cells = rows.flatMap((r) => {
+    const links = r.connectedTo ?? [];
+    const first = [r.layer, r.outputShape, count(r.params), ...(connected ? [links[0] ?? ''] : [])];
+    return [first, ...links.slice(1).map((link) => ['', '', '', link])];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 3);
   const line = (c: readonly string[]): string => ` ${c.map((v, i) => v.padEnd(widths[i]!)).join('')}`.trimEnd();
   const total = widths.reduce((a, b) => a + b, 1);
@@ -45,4 +54,22 @@ export function formatSummary({ title, rows, trainable, nonTrainable }: SummaryI
     `Non-trainable params: ${count(nonTrainable)} (${size(nonTrainable)})`,
     '_'.repeat(total),
   ].join('\n');
+}
+
+/**
+ * The rows of a graph, as Keras prints one: a row per layer, its output shape ('multiple' when a shared
+ * layer made several), and what feeds it as `layer[node][tensor]`, one connection per line.
+ */
+export function graphRows(graph: Graph, isModel: (layer: BaseLayer) => boolean): SummaryRow[] {
+  const index = graphNodeIndex(graph, isModel);
+  return graph.layers.map((layer) => {
+    const nodes = graph.nodes.filter((n) => n.layer === layer);
+    const shapes = [...new Set(nodes.flatMap((n) => n.outputs.map((t) => formatLayerShape(t.shape))))];
+    return {
+      layer: `${layer.name} (${layer.className})`,
+      outputShape: shapes.length === 1 ? shapes[0]! : 'multiple',
+      params: layer.countParams(),
+      connectedTo: nodes.flatMap((n) => n.inputs.map((t) => `${t.node.layer.name}[${index.get(t.node)}][${t.index}]`)),
+    };
+  });
 }

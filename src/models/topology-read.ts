@@ -1,7 +1,9 @@
 /**
  * Models from the topology in model.json, as TensorFlow.js, Keras 2 and Keras 3 write it: Sequential
  * (a list of layers, perhaps led by an InputLayer, or the older bare list) and functional models
- * (`Model` / `Functional`: layers with inbound nodes, in Keras 2's nested lists or Keras 3's `args`).
+ * (`Model` / `Functional`: layers with inbound nodes, in Keras 2's nested lists or Keras 3's `args`),
+ * with one or several inputs and outputs. A layer entry that is itself a model is built the same way
+ * and nested; its calls are counted from node 1 (node 0 is the model's own, as Keras counts).
  */
 import type { BaseLayer, LayerFactory, SymbolicTensor } from '../layers/index.js';
 import { ConfigReader, Input, Layer, MergeLayer, layerFromConfig } from '../layers/index.js';
@@ -13,6 +15,15 @@ import { Model } from './model.js';
 import { Sequential } from './sequential.js';
 
 const SHAPE_KEYS = ['batch_input_shape', 'batchInputShape', 'batch_shape', 'input_shape', 'inputShape'];
+const MODEL_CLASSES = ['Sequential', 'Model', 'Functional'];
+
+type Factories = Readonly<Record<string, LayerFactory>>;
+
+/** A layer of the file: built from its config, or, for a nested model, from its own topology. */
+function layerOf(e: LayerEntry, custom: Factories): BaseLayer {
+  if (!MODEL_CLASSES.includes(e.className) || custom[e.className]) return layerFromConfig(e.className, e.config, e.where, custom);
+  return e.className === 'Sequential' ? sequentialFrom(e.config, `${e.where}.config`, custom) : functionalFrom(e.config, `${e.where}.config`, custom);
+}
 
 interface LayerEntry {
   className: string;
@@ -35,13 +46,12 @@ export function modelFromTopology(topology: JsonObject, where: string, custom: R
   const at = `${where}: modelTopology`;
   if (className === 'Sequential') return sequentialFrom(config, `${at}.config`, custom);
   if (className === 'Model' || className === 'Functional') {
-    if (!isJsonObject(config)) throw new ValueError(`${at}.config expected { name, layers, input_layers, output_layers }, received ${describe(config)}`);
     return functionalFrom(config, `${at}.config`, custom);
   }
   throw new ValueError(`${at}.class_name expected "Sequential", "Model" or "Functional", received ${describe(className)}`);
 }
 
-function sequentialFrom(config: JsonValue | undefined, where: string, custom: Readonly<Record<string, LayerFactory>>): Sequential {
+function sequentialFrom(config: JsonValue | undefined, where: string, custom: Factories): Sequential {
   // Keras before 2.2.5 wrote the list of layers as the whole config.
   const list = Array.isArray(config) ? config : isJsonObject(config) ? config['layers'] : undefined;
   const listWhere = Array.isArray(config) ? where : `${where}.layers`;
@@ -58,8 +68,8 @@ function sequentialFrom(config: JsonValue | undefined, where: string, custom: Re
   const layers = entries.map((e, i) => {
     // Only the first layer may carry the input shape; an InputLayer already gave it.
     const settings = i === 0 && !inputShape ? e.config : Object.fromEntries(Object.entries(e.config).filter(([k]) => !SHAPE_KEYS.includes(k)));
-    const layer = layerFromConfig(e.className, settings, e.where, custom);
-    if (!(layer instanceof Layer)) throw new ValueError(`${e.where}: a Sequential model takes single-input layers, received ${e.className}`);
+    const layer = layerOf({ ...e, config: settings }, custom);
+    if (!(layer instanceof Layer) && !(layer instanceof Model)) throw new ValueError(`${e.where}: a Sequential model takes single-input layers, received ${e.className}`);
     return layer;
   });
   const name = isJsonObject(config) && typeof config['name'] === 'string' ? config['name'] : undefined;
@@ -101,11 +111,15 @@ function endpoints(v: JsonValue | undefined, where: string): TensorRef[] {
   throw new ValueError(`${where} expected [[layer name, node index, tensor index], ...], received ${describe(v)}`);
 }
 
-function functionalFrom(config: JsonObject, where: string, custom: Readonly<Record<string, LayerFactory>>): Model {
+function functionalFrom(config: JsonValue | undefined, where: string, custom: Factories): Model {
+  if (!isJsonObject(config)) throw new ValueError(`${where} expected { name, layers, input_layers, output_layers }, received ${describe(config)}`);
   const list = config['layers'];
   if (!Array.isArray(list)) throw new ValueError(`${where}.layers expected an array of layers, received ${describe(list)}`);
-  // Each layer's nodes (calls) as they get computed, each with its outputs.
+  // Each layer's nodes (calls), each with its outputs, as they get computed.
   const outputs = new Map<string, SymbolicTensor[][]>();
+  const nested = new Set<string>();
+  /** Node `node` of layer `layer` as the file counts it: a nested model's calls start at 1. */
+  const nodeAt = (layer: string, node: number): SymbolicTensor[] | undefined => outputs.get(layer)?.[nested.has(layer) ? Math.max(0, node - 1) : node];
   const pending: { layer: BaseLayer; name: string; nodes: TensorRef[][]; where: string }[] = [];
   list.forEach((v, i) => {
     const e = entry(v, `${where}.layers[${i}]`);
@@ -122,7 +136,8 @@ function functionalFrom(config: JsonObject, where: string, custom: Readonly<Reco
     const nodes = e.raw['inbound_nodes'];
     if (!Array.isArray(nodes)) throw new ValueError(`${e.where}.inbound_nodes expected an array, received ${describe(nodes)}`);
     outputs.set(name, []);
-    pending.push({ layer: layerFromConfig(e.className, e.config, e.where, custom), name, nodes: nodes.map((n, j) => nodeInputs(n, `${e.where}.inbound_nodes[${j}]`)), where: e.where });
+    if (MODEL_CLASSES.includes(e.className)) nested.add(name);
+    pending.push({ layer: layerOf(e, custom), name, nodes: nodes.map((n, j) => nodeInputs(n, `${e.where}.inbound_nodes[${j}]`)), where: e.where });
   });
   // Layers are listed inputs first, but a node may read a layer listed after it: apply nodes as their inputs appear.
   for (let progress = true; progress; ) {
@@ -133,9 +148,9 @@ function functionalFrom(config: JsonObject, where: string, custom: Readonly<Reco
         const refs = p.nodes[produced.length]!;
         const inputs = refs.map(([layer, node, index]) => {
           if (!outputs.has(layer)) throw new ValueError(`${p.where}: an inbound node reads layer '${layer}', which the file does not define`);
-          const produced = outputs.get(layer)![node];
-          if (produced && index >= produced.length) throw new ValueError(`${p.where}: an inbound node reads output ${index} of '${layer}', which has ${produced.length}`);
-          return produced?.[index];
+          const made = nodeAt(layer, node);
+          if (made && !made[index]) throw new ValueError(`${p.where}: an inbound node reads output ${index} of '${layer}', which has ${made.length}`);
+          return made?.[index];
         });
         if (inputs.some((t) => t === undefined)) break;
         produced.push(applyLayer(p.layer, inputs as SymbolicTensor[], p.where));
@@ -145,23 +160,22 @@ function functionalFrom(config: JsonObject, where: string, custom: Readonly<Reco
   }
   const stuck = pending.find((p) => outputs.get(p.name)!.length < p.nodes.length);
   if (stuck) throw new ValueError(`${stuck.where}: its inputs are never computed (a cycle, or a node index the file does not define)`);
-  const tensor = (refs: TensorRef[], key: string): SymbolicTensor => {
-    if (refs.length !== 1) throw new ValueError(`${where}.${key}: layerwise models have one input and one output, this file lists ${refs.length}`);
-    const [layer, node, index] = refs[0]!;
-    const t = outputs.get(layer)?.[node]?.[index];
+  const tensors = (refs: TensorRef[], key: string): SymbolicTensor[] => refs.map(([layer, node, index]) => {
+    const t = nodeAt(layer, node)?.[index];
     if (!t) throw new ValueError(`${where}.${key} names '${layer}' node ${node} output ${index}, which the file does not define`);
     return t;
-  };
+  });
   const name = typeof config['name'] === 'string' ? config['name'] : undefined;
   return new Model({
-    inputs: tensor(endpoints(config['input_layers'], `${where}.input_layers`), 'input_layers'),
-    outputs: tensor(endpoints(config['output_layers'], `${where}.output_layers`), 'output_layers'),
+    inputs: tensors(endpoints(config['input_layers'], `${where}.input_layers`), 'input_layers'),
+    outputs: tensors(endpoints(config['output_layers'], `${where}.output_layers`), 'output_layers'),
     ...(name ? { name } : {}),
   });
 }
 
 function applyLayer(layer: BaseLayer, inputs: SymbolicTensor[], where: string): SymbolicTensor[] {
   try {
+    if (layer instanceof Model) return layer.applyAll(inputs);
     if (layer instanceof MergeLayer) return [layer.apply(inputs)];
     if (layer instanceof Layer) return layer.connect(inputs);
   } catch (error) {

@@ -1,9 +1,10 @@
 /**
  * A model's topology as Keras and TensorFlow.js write it: `{ class_name: 'Sequential', config: { name,
  * layers } }` for a stack, `{ class_name: 'Model', config: { name, layers (each with inbound_nodes),
- * input_layers, output_layers } }` for a graph of layers.
+ * input_layers, output_layers } }` for a graph of layers. A nested model is one entry of `layers`, its
+ * config its own topology's; its calls are nodes 1, 2... (node 0 is the model's own, as in Keras).
  */
-import type { BaseLayer, JsonObject, JsonValue, LayerNode, LayerShape, SymbolicTensor } from '../layers/index.js';
+import type { BaseLayer, JsonObject, JsonValue, LayerNode, LayerShape } from '../layers/index.js';
 import { ValueError } from '../util/errors.js';
 import type { Graph } from './graph.js';
 
@@ -14,38 +15,53 @@ function layerEntry(layer: BaseLayer): JsonObject {
   return { class_name: layer.className, config: layer.getConfig() };
 }
 
-/** A Sequential model: its layers in order, the first carrying the batch input shape. */
-export function sequentialTopology(name: string, layers: readonly BaseLayer[], inputShape: LayerShape | null, label: string): JsonObject {
+/** The whole topology: `{ class_name, config }` with the writer's fields. */
+export function modelTopology(className: string, config: JsonObject): JsonObject {
+  return { class_name: className, config, ...WRITER };
+}
+
+/** A Sequential model's config: its layers in order, the first carrying the batch input shape. */
+export function sequentialConfig(name: string, layers: readonly BaseLayer[], inputShape: LayerShape | null, label: string): JsonObject {
   if (!inputShape) {
     throw new ValueError(`${label}.save: the model is not built yet, so its input shape is unknown: give the first layer an 'inputShape', call build([null, ...]) or fit first`);
   }
   const entries = layers.map(layerEntry);
   const first = entries[0];
   if (first) (first['config'] as JsonObject)['batch_input_shape'] = [...inputShape];
-  return { class_name: 'Sequential', config: { name, layers: entries }, ...WRITER };
+  return { name, layers: entries };
 }
 
-/** A functional model: every layer once, with the nodes (calls) that feed it, in an order where inputs come first. */
-export function functionalTopology(name: string, graph: Graph): JsonObject {
-  // A layer called several times (shared weights) has one node per call: [layer name, node index, output index].
-  const nodeIndex = new Map<LayerNode, number>();
-  const calls = new Map<BaseLayer, LayerNode[]>();
-  for (const t of graph.order) {
-    if (nodeIndex.has(t.node)) continue;
-    const list = calls.get(t.node.layer) ?? [];
-    nodeIndex.set(t.node, list.length);
-    list.push(t.node);
-    calls.set(t.node.layer, list);
+/**
+ * The index of each node as files count them: among the nodes of its layer that this graph uses, in the
+ * order they were made; a nested model's calls count from 1.
+ */
+export function graphNodeIndex(graph: Graph, isModel: (layer: BaseLayer) => boolean): Map<LayerNode, number> {
+  const index = new Map<LayerNode, number>();
+  const used = new Set(graph.nodes);
+  const layers = new Set(graph.nodes.map((n) => n.layer));
+  for (const layer of layers) {
+    let k = isModel(layer) ? 1 : 0;
+    for (const node of layer.inboundNodes) if (used.has(node)) index.set(node, k++);
   }
-  const ref = (t: SymbolicTensor): JsonValue[] => [t.node.layer.name, nodeIndex.get(t.node)!, t.index];
-  const layers = [...calls].map(([layer, nodes]): JsonObject => ({
-    name: layer.name,
-    ...layerEntry(layer),
-    inbound_nodes: nodes.filter((n) => n.inputs.length > 0).map((n) => n.inputs.map((i) => [...ref(i), {}])),
-  }));
+  return index;
+}
+
+/** A functional model's config: every layer once, with the nodes (calls) that feed it, inputs first. */
+export function functionalConfig(name: string, graph: Graph, isModel: (layer: BaseLayer) => boolean): JsonObject {
+  const index = graphNodeIndex(graph, isModel);
+  const ref = (node: LayerNode, tensor: number): JsonValue[] => [node.layer.name, index.get(node)!, tensor];
+  const layers = graph.layers.map((layer): JsonObject => {
+    const nodes = layer.inboundNodes.filter((n) => index.has(n) && n.inputs.length > 0);
+    return {
+      name: layer.name,
+      ...layerEntry(layer),
+      inbound_nodes: nodes.map((n) => n.inputs.map((t) => [...ref(t.node, t.index), {}])),
+    };
+  });
   return {
-    class_name: 'Model',
-    config: { name, layers, input_layers: graph.inputs.map(ref), output_layers: graph.outputs.map(ref) },
-    ...WRITER,
+    name,
+    layers,
+    input_layers: graph.inputs.map((t) => ref(t.node, t.index)),
+    output_layers: graph.outputs.map((t) => ref(t.node, t.index)),
   };
 }

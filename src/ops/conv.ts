@@ -1,5 +1,5 @@
 /** Convolution and pooling, NHWC like Keras: x is [batch, height, width, channels]. */
-import type { Epilogue, FusableActivation } from '../backend/kernels.js';
+import type { FusableActivation } from '../backend/kernels.js';
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair, poolGeometry } from '../util/conv-geometry.js';
 import { ShapeError, fmtShape } from '../util/errors.js';
@@ -45,8 +45,7 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions
     inputs,
     () => {
       const { t } = empty(input.dtype, [c.batch, c.outH, c.outW, c.outC]);
-      const epilogue: Epilogue | null = bias || activation !== 'linear' ? { bias: bias ? fdata(bias) : null, activation, alpha } : null;
-      k(input).conv2d(fdata(input), fdata(w), fdata(t), c, epilogue);
+      k(input).conv2d({ x: fdata(input), filter: fdata(w), out: fdata(t), bias: bias ? fdata(bias) : null, conv: c, activation, alpha });
       return fusedOutput(activation, t);
     },
     (dy, y) => {
@@ -54,12 +53,12 @@ export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions
       return [
         () => {
           const { t } = empty(input.dtype, input.shape);
-          k(input).conv2dBackpropInput(fdata(dz), fdata(w), fdata(t), c);
+          k(input).conv2dBackpropInput({ dy: fdata(dz), filter: fdata(w), dx: fdata(t), conv: c });
           return t;
         },
         () => {
           const { t } = empty(input.dtype, w.shape);
-          k(input).conv2dBackpropFilter(fdata(input), fdata(dz), fdata(t), c);
+          k(input).conv2dBackpropFilter({ x: fdata(input), dy: fdata(dz), dFilter: fdata(t), conv: c });
           return t;
         },
         () => sum(dz, [0, 1, 2]),
@@ -91,7 +90,7 @@ export function maxPool2d(x: TensorLike, options: Pool2dOptions = {}): Tensor {
     [input],
     () => {
       const { t } = empty(input.dtype, outShape);
-      k(input).maxPool2d(fdata(input), fdata(t), p);
+      k(input).maxPool2d({ x: fdata(input), out: fdata(t), pool: p });
       return t;
     },
     (dy, y) => [
@@ -101,7 +100,7 @@ export function maxPool2d(x: TensorLike, options: Pool2dOptions = {}): Tensor {
         const masked = isReluOutput(input);
         const g = masked ? unaryGradFromOutput('relu', 0, y, dy) : dy;
         const { t } = empty(input.dtype, input.shape);
-        k(input).maxPool2dGrad(fdata(input), fdata(g), fdata(t), p);
+        k(input).maxPool2dGrad({ x: fdata(input), dy: fdata(g), dx: fdata(t), pool: p });
         if (masked) markReluMasked(t, input);
         return t;
       },
@@ -117,13 +116,13 @@ export function avgPool2d(x: TensorLike, options: Pool2dOptions = {}): Tensor {
     [input],
     () => {
       const { t } = empty(input.dtype, outShape);
-      k(input).avgPool2d(fdata(input), fdata(t), p);
+      k(input).avgPool2d({ x: fdata(input), out: fdata(t), pool: p });
       return t;
     },
     (dy) => [
       () => {
         const { t } = empty(input.dtype, input.shape);
-        k(input).avgPool2dGrad(fdata(dy), fdata(t), p);
+        k(input).avgPool2dGrad({ dy: fdata(dy), dx: fdata(t), pool: p });
         return t;
       },
     ],

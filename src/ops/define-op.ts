@@ -125,7 +125,7 @@ export function castTo(t: Tensor, dtype: DType): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(dtype, t.shape);
-      kernelsFor(dtype).cast(storage(t), data);
+      kernelsFor(dtype).cast({ x: storage(t), out: data });
       return out;
     },
     (dy) => [isFloat(t.dtype) && isFloat(dtype) ? () => castTo(dy, t.dtype) : null],

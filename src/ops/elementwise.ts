@@ -25,7 +25,7 @@ function binary(name: BinaryOp & DifferentiableOp, a: TensorLike, b: TensorLike,
     () => {
       const bc = broadcastInfo(name, x, y);
       const { t, data } = empty(x.dtype, bc.shape);
-      k(x).binary(name, storage(x), storage(y), data, bc);
+      k(x).binary({ op: name, a: storage(x), b: storage(y), out: data, broadcast: bc });
       return t;
     },
     (dy, out) => backward(x, y, dy, out),
@@ -89,13 +89,13 @@ function unary(name: UnaryOp & DifferentiableOp & DifferentiableUnaryOp, x: Tens
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, t.shape);
-      k(t).unary(name, storage(t), data, alpha);
+      k(t).unary({ op: name, x: storage(t), out: data, alpha });
       return out;
     },
     (dy, y) => [
       () => {
         const { t: g, data } = empty(t.dtype, t.shape);
-        k(t).unaryGrad(name, fdata(t), fdata(y), fdata(dy), data as FloatArray, alpha);
+        k(t).unaryGrad({ op: name, x: fdata(t), y: fdata(y), dy: fdata(dy), out: data as FloatArray, alpha });
         return g;
       },
     ],
@@ -140,7 +140,7 @@ function unaryNoGrad(name: 'sign' | 'floor' | 'ceil' | 'round', x: TensorLike): 
   const t = toTensor(name, 'x', x);
   return opNoGrad(name, [t], () => {
     const { t: out, data } = empty(t.dtype, t.shape);
-    k(t).unary(name, storage(t), data, 0);
+    k(t).unary({ op: name, x: storage(t), out: data, alpha: 0 });
     return out;
   });
 }
@@ -160,7 +160,7 @@ export function clip(x: TensorLike, low: number, high: number): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, t.shape);
-      k(t).clip(storage(t), data, low, high);
+      k(t).clip({ x: storage(t), out: data, low, high });
       return out;
     },
     (dy) => [() => where(logicalAnd(greaterEqual(t, low), lessEqual(t, high)), dy, 0)],
@@ -172,7 +172,7 @@ function compare(name: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   return opNoGrad(name, [x, y], () => {
     const bc = broadcastInfo(name, x, y);
     const { t, data } = empty('bool', bc.shape);
-    k(x).compare(name, storage(x), storage(y), data as Uint8Array, bc);
+    k(x).compare({ op: name, a: storage(x), b: storage(y), out: data as Uint8Array, broadcast: bc });
     return t;
   });
 }
@@ -200,7 +200,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
         shape, size: sizeOf(shape), aStrides: broadcastStrides(x.shape, shape), bStrides: broadcastStrides(y.shape, shape),
       };
       const { t, data } = empty(x.dtype, shape);
-      k(x).where(storage(cond) as Uint8Array, storage(x), storage(y), data, info, broadcastStrides(cond.shape, shape));
+      k(x).where({ cond: storage(cond) as Uint8Array, a: storage(x), b: storage(y), out: data, broadcast: info, condStrides: broadcastStrides(cond.shape, shape) });
       return t;
     },
     (dy) => [() => where(cond, dy, 0), () => where(cond, 0, dy)],

@@ -34,6 +34,6 @@ export function unaryGradFromOutput(activation: FusableActivation, alpha: number
   if (activation === 'linear') return dy;
   if (activation === 'relu' && reluMasked.get(dy) === y) return dy;
   const { t } = empty(y.dtype, y.shape);
-  k(y).unaryGrad(activation, fdata(y), fdata(y), fdata(dy), fdata(t), alpha);
+  k(y).unaryGrad({ op: activation, x: fdata(y), y: fdata(y), dy: fdata(dy), out: fdata(t), alpha });
   return t;
 }

@@ -1,5 +1,5 @@
 /** Matrix products: matmul (2-D and batched, with transposes) and the fused dense op `linear`. */
-import type { Epilogue, FusableActivation, MatmulInfo } from '../backend/kernels.js';
+import type { FusableActivation, MatmulInfo } from '../backend/kernels.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
@@ -62,7 +62,7 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
     [x, y],
     () => {
       const { t } = empty(x.dtype, outShape);
-      k(x).matmul(fdata(x), fdata(y), fdata(t), info, null);
+      k(x).matmul({ a: fdata(x), b: fdata(y), out: fdata(t), bias: null, product: info, activation: 'linear', alpha: 0 });
       return t;
     },
     (dy) => [
@@ -106,8 +106,8 @@ export function linear(x: TensorLike, kernel: TensorLike, options: LinearOptions
     inputs,
     () => {
       const { t } = empty(input.dtype, [rows, units]);
-      const epilogue: Epilogue = { bias: bias ? fdata(bias) : null, activation, alpha };
-      k(input).matmul(fdata(flat), fdata(w), fdata(t), { batch: 1, m: rows, n: units, k: w.shape[0]!, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 }, epilogue);
+      const product: MatmulInfo = { batch: 1, m: rows, n: units, k: w.shape[0]!, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+      k(input).matmul({ a: fdata(flat), b: fdata(w), out: fdata(t), bias: bias ? fdata(bias) : null, product, activation, alpha });
       return fusedOutput(activation, t);
     },
     (dy, out) => {

@@ -1,10 +1,10 @@
-/** Softmax, log-softmax and dropout. */
+/** Softmax, log-softmax, layer normalization and dropout. */
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { rng } from '../util/random.js';
 import { broadcastShapes, normalizeAxis, shapesEqual } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
-import { empty, fdata, floatOperand, k, op } from './define-op.js';
+import { empty, fdata, floatOperand, k, op, operands } from './define-op.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 import { transpose } from './shape.js';
@@ -25,7 +25,7 @@ function lastAxisKernel(t: Tensor, kernel: 'softmax' | 'logSoftmax'): Tensor {
   const cols = t.shape[t.rank - 1]!;
   const rows = cols === 0 ? 0 : t.size / cols;
   const { t: out } = empty(t.dtype, t.shape);
-  k(t)[kernel](fdata(t), fdata(out), rows, cols);
+  k(t)[kernel]({ x: fdata(t), out: fdata(out), rows, cols });
   return out;
 }
 
@@ -40,6 +40,55 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   return alongAxis('logSoftmax', x, axis, (t) =>
     op('logSoftmax', [t], () => lastAxisKernel(t, 'logSoftmax'), (dy, y) => [() => sub(dy, mul(exp(y), sum(dy, -1, { keepDims: true })))]),
+  );
+}
+
+export interface LayerNormOptions {
+  /** Added to the variance before its square root (Keras's default 1e-3). */
+  epsilon?: number;
+}
+
+/**
+ * Normalizes each row over the last axis, then scales and shifts it: (x - mean) / sqrt(variance + epsilon)
+ * * gamma + beta, with gamma and beta of the last axis's size (what Keras's LayerNormalization computes).
+ */
+export function layerNorm(x: TensorLike, gamma: TensorLike, beta: TensorLike, options: LayerNormOptions = {}): Tensor {
+  const where = 'layerNorm';
+  const [input, scale, shift] = operands(where, { x: floatOperand(where, 'x', x), gamma, beta }) as [Tensor, Tensor, Tensor];
+  if (input.rank === 0) throw new ValueError(`${where}: argument 'x' expected rank >= 1, received a scalar`);
+  const cols = input.shape[input.rank - 1]!;
+  for (const [arg, t] of [['gamma', scale], ['beta', shift]] as const) {
+    if (!shapesEqual(t.shape, [cols])) throw new ShapeError(`${where}: argument '${arg}' expected shape [${cols}] (x's last axis), received ${fmtShape(t.shape)}`);
+  }
+  const epsilon = options.epsilon ?? 1e-3;
+  if (typeof epsilon !== 'number' || !(epsilon > 0)) throw new ValueError(`${where}: option 'epsilon' expected a positive number, received ${describe(epsilon)}`);
+  const rows = cols === 0 ? 0 : input.size / cols;
+  const dtype = input.dtype;
+  const { t: mean } = empty(dtype, [rows]), { t: rstd } = empty(dtype, [rows]);
+  return op(
+    where,
+    [input, scale, shift],
+    () => {
+      const { t: out } = empty(dtype, input.shape);
+      k(input).layerNorm({ x: fdata(input), gamma: fdata(scale), beta: fdata(shift), out: fdata(out), mean: fdata(mean), rstd: fdata(rstd), rows, cols, epsilon });
+      return out;
+    },
+    (dy) => {
+      // One kernel gives all three gradients; whichever is asked for first computes them.
+      let grads: [Tensor, Tensor, Tensor] | null = null;
+      const all = (): [Tensor, Tensor, Tensor] => {
+        if (grads === null) {
+          const dx = empty(dtype, input.shape).t, dGamma = empty(dtype, [cols]).t, dBeta = empty(dtype, [cols]).t;
+          k(input).layerNormGrad({
+            dy: fdata(dy), x: fdata(input), gamma: fdata(scale), mean: fdata(mean), rstd: fdata(rstd),
+            dx: fdata(dx), dGamma: fdata(dGamma), dBeta: fdata(dBeta), rows, cols,
+          });
+          grads = [dx, dGamma, dBeta];
+        }
+        return grads;
+      };
+      return [() => all()[0], () => all()[1], () => all()[2]];
+    },
   );
 }
 

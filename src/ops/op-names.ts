@@ -18,7 +18,7 @@ export const DIFFERENTIABLE_OPS = [
   'matmul', 'linear',
   // neural network
   'conv2d', 'maxPool2d', 'avgPool2d', 'globalAvgPool2d', 'globalMaxPool2d', 'softmax', 'logSoftmax',
-  'dropout',
+  'layerNorm', 'dropout',
   // recurrent layers
   'lstmSequence', 'gruSequence',
 ] as const;

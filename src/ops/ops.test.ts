@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /** Forward values against hand-computed cases. Gradients are checked in test/gradients.test.ts. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -176,5 +177,13 @@ describe('softmax and dropout', () => {
     close(ops.logSoftmax([-1000, 0, 1000]), [-2000, -1000, 0]);
     close(ops.softmax([[1, 2], [3, 4]], 0), [0.11920292, 0.11920292, 0.88079708, 0.88079708]);
     close(ops.softmax([1, 2, 3]).sum(), 1);
+  });
+
+  test('layerNorm normalizes each row over the last axis, then scales and shifts it', () => {
+    const rstd = 1 / Math.sqrt(1.25 + 1e-3); // row [1, 2, 3, 4]: mean 2.5, variance 1.25
+    const y = ops.layerNorm([[1, 2, 3, 4], [2, 2, 2, 2]], [1, 2, 1, 0.5], [0, 1, 0, -1]);
+    close(y, [-1.5 * rstd, -0.5 * rstd * 2 + 1, 0.5 * rstd, 1.5 * rstd * 0.5 - 1, 0, 1, 0, -1]);
+    close(ops.layerNorm([[3, 5]], [1, 1], [0, 0], { epsilon: 0.5 }), [-1 / Math.sqrt(1.5), 1 / Math.sqrt(1.5)]);
+    assert.throws(() => ops.layerNorm([[1, 2]], [1, 1, 1], [0, 0]), /layerNorm: argument 'gamma' expected shape \[2\] \(x's last axis\), received \[3\]/);
   });
 });

@@ -55,14 +55,14 @@ function plan(where: string, x: Tensor, axes: Axes, options: ReduceOptions): Pla
 function reduceForward(op: ReduceOp, p: Plan): Tensor {
   if ((op === 'sum' || op === 'prod') && !isFloat(p.input.dtype)) return countForward(op, p);
   const { t, data } = empty(p.input.dtype, p.outShape);
-  k(p.input).reduce(op, storage(p.input), data, p.info);
+  k(p.input).reduce({ op, x: storage(p.input), out: data, reduction: p.info });
   return t;
 }
 
 /** A sum or product of bool or int32 values, accumulated in float64 (exact below 2^53). */
 function wideReduce(op: 'sum' | 'prod', p: Plan): Float64Array {
   const wide = new Float64Array(sizeOf(p.outShape));
-  kernelsFor('float64').reduce(op, storage(p.input), wide, p.info);
+  kernelsFor('float64').reduce({ op, x: storage(p.input), out: wide, reduction: p.info });
   return wide;
 }
 
@@ -147,8 +147,9 @@ function argReduce(name: ArgReduceOp, x: TensorLike, axis: number): Tensor {
   if (t.shape[a] === 0) throw new ValueError(`${name}: axis ${a} has size 0, so there is no ${name === 'argmax' ? 'maximum' : 'minimum'}`);
   return opNoGrad(name, [t], () => {
     const { t: out, data } = empty('int32', t.shape.filter((_, i) => i !== a));
-    k(t).argReduce(name, storage(t), data as Int32Array, {
-      outer: sizeOf(t.shape.slice(0, a)), size: t.shape[a]!, inner: sizeOf(t.shape.slice(a + 1)),
+    k(t).argReduce({
+      op: name, x: storage(t), out: data as Int32Array,
+      reduction: { outer: sizeOf(t.shape.slice(0, a)), size: t.shape[a]!, inner: sizeOf(t.shape.slice(a + 1)) },
     });
     return out;
   });

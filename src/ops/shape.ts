@@ -52,7 +52,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, p.map((a) => t.shape[a]!));
-      k(t).transpose(storage(t), data, t.shape, p);
+      k(t).transpose({ x: storage(t), out: data, shape: t.shape, perm: p });
       return out;
     },
     (dy) => [() => transpose(dy, inverse)],
@@ -93,9 +93,10 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
     () => {
       const { t: out, data } = empty(t.dtype, target);
       const zero = empty(t.dtype, []);
-      k(t).fill(zero.data, 0);
-      k(t).binary('add', storage(t), zero.data, data, {
-        shape: target, size: sizeOf(target), aStrides: broadcastStrides(t.shape, target), bStrides: target.map(() => 0),
+      k(t).fill({ out: zero.data, value: 0 });
+      k(t).binary({
+        op: 'add', a: storage(t), b: zero.data, out: data,
+        broadcast: { shape: target, size: sizeOf(target), aStrides: broadcastStrides(t.shape, target), bStrides: target.map(() => 0) },
       });
       return out;
     },
@@ -121,7 +122,7 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, sz);
-      k(t).slice(storage(t), data, t.shape, begin, sz);
+      k(t).slice({ x: storage(t), out: data, shape: t.shape, begin, size: sz });
       return out;
     },
     (dy) => [() => pad(dy, t.shape.map((d, i) => [begin[i]!, d - begin[i]! - sz[i]!] as [number, number]))],
@@ -147,7 +148,7 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, t.shape.map((d, i) => d + before[i]! + after[i]!));
-      k(t).pad(storage(t), data, t.shape, before, after, value);
+      k(t).pad({ x: storage(t), out: data, shape: t.shape, before, after, value });
       return out;
     },
     (dy) => [() => slice(dy, before, t.shape)],
@@ -175,7 +176,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
     ts,
     () => {
       const { t: out, data } = empty(first.dtype, outShape);
-      k(first).concat(ts.map(storage), data, outer, ts.map((t) => t.shape[a]! * inner));
+      k(first).concat({ inputs: ts.map(storage), out: data, outer, widths: ts.map((t) => t.shape[a]! * inner) });
       return out;
     },
     (dy) => {
@@ -224,13 +225,13 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, outShape);
-      k(t).gather(storage(t), storage(idx) as Int32Array, data, g);
+      k(t).gather({ x: storage(t), indices: storage(idx) as Int32Array, out: data, gather: g });
       return out;
     },
     (dy) => [
       () => {
         const { t: dx } = empty(t.dtype, t.shape);
-        k(t).scatterAdd(fdata(dy), storage(idx) as Int32Array, fdata(dx), g);
+        k(t).scatterAdd({ updates: fdata(dy), indices: storage(idx) as Int32Array, out: fdata(dx), gather: g });
         return dx;
       },
     ],
@@ -248,7 +249,7 @@ export function oneHot(indices: TensorLike, depth: number, options: { onValue?: 
   const ints = idx.dtype === 'int32' ? idx : castTo(idx, 'int32');
   return opNoGrad('oneHot', [ints], () => {
     const { t, data } = empty('float32', [...idx.shape, depth]);
-    k(t).oneHot(storage(ints) as Int32Array, data, depth, options.onValue ?? 1, options.offValue ?? 0);
+    k(t).oneHot({ indices: storage(ints) as Int32Array, out: data, depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0 });
     return t;
   });
 }

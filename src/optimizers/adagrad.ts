@@ -1,10 +1,6 @@
 /** Adagrad; Keras's defaults: lr 0.001, initial accumulator 0.1, epsilon 1e-7. */
-import type { Kernels } from '../backend/kernels.js';
-import { fdata } from '../ops/define-op.js';
-import type { Variable } from '../tensor/variable.js';
-import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { OptimizerOptions, Updates, UpdateTerms } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -30,7 +26,9 @@ export class Adagrad extends Optimizer {
     return { accumulator: this.initialAccumulatorValue };
   }
 
-  protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
-    k.adagradUpdate(fdata(variable), grad, this.slot(variable, 'accumulator'), lr, this.epsilon);
+  /** accumulator += g^2; p -= lr*g/sqrt(accumulator + eps). */
+  protected updateStep({ variable, gradient, slots }: UpdateTerms<'accumulator'>, lr: number): Updates<'accumulator'> {
+    const accumulator = slots.accumulator.add(gradient.square());
+    return { accumulator, variable: variable.sub(gradient.mul(lr).div(accumulator.add(this.epsilon).sqrt())) };
   }
 }

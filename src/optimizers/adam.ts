@@ -2,12 +2,8 @@
  * Adam, and AdamW (Adam with decoupled weight decay). Keras's defaults: lr 0.001, beta1 0.9,
  * beta2 0.999, epsilon 1e-7; AdamW's weight decay 0.004.
  */
-import type { Kernels } from '../backend/kernels.js';
-import { fdata } from '../ops/define-op.js';
-import type { Variable } from '../tensor/variable.js';
-import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { OptimizerOptions, Updates, UpdateTerms } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamOptions extends OptimizerOptions {
@@ -42,15 +38,19 @@ export class Adam extends Optimizer {
     return { m: 0, v: 0, ...(this.amsgrad ? { vHat: 0 } : {}) };
   }
 
-  protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
+  /**
+   * m += (g-m)*(1-beta1); v += (g^2-v)*(1-beta2); with AMSGrad vHat = max(vHat, v) stands in for v;
+   * p -= stepSize*m/(sqrt(v)+eps), the bias corrections folded into stepSize = lr*sqrt(1-beta2^t)/(1-beta1^t)
+   * as Keras does.
+   */
+  protected updateStep({ variable, gradient, slots }: UpdateTerms<'m' | 'v' | 'vHat'>, lr: number): Updates<'m' | 'v' | 'vHat'> {
     const t = this.iterations + 1;
-    // Bias correction folded into the step size, as Keras does.
     const stepSize = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    k.adamUpdate(
-      fdata(variable), grad, this.slot(variable, 'm'), this.slot(variable, 'v'),
-      this.amsgrad ? this.slot(variable, 'vHat') : null,
-      stepSize, this.beta1, this.beta2, this.epsilon,
-    );
+    const m = slots.m.add(gradient.sub(slots.m).mul(1 - this.beta1));
+    const v = slots.v.add(gradient.square().sub(slots.v).mul(1 - this.beta2));
+    const vHat = this.amsgrad ? slots.vHat.maximum(v) : v;
+    const variableNext = variable.sub(m.mul(stepSize).div(vHat.sqrt().add(this.epsilon)));
+    return this.amsgrad ? { m, v, vHat, variable: variableNext } : { m, v, variable: variableNext };
   }
 }
 

@@ -9,6 +9,9 @@ import { SGD } from './sgd.js';
 
 export * from './optimizer.js';
 export * from './schedules.js';
+export * from './cosine-decay.js';
+export * from './polynomial-decay.js';
+export * from './schedule-config.js';
 export * from './sgd.js';
 export * from './rmsprop.js';
 export * from './adam.js';

@@ -1,11 +1,14 @@
 /**
  * The optimizer base class. It counts iterations, evaluates the learning-rate schedule, clips gradients
  * (by value, by norm per variable, by global norm), applies decoupled weight decay, and keeps each
- * variable's slots. A concrete optimizer only declares its slots and one `updateStep`, which calls a
- * fused kernel that updates the parameter and its slots in place (no new tensors per step).
+ * variable's slots. A concrete optimizer only declares its slots and its update rule, `updateStep`,
+ * written once as maths on symbolic terms (as Keras writes `update_step`). Each step the rule is compiled
+ * into one fused elementwise program (backend/expression.ts) that updates every variable and its slots
+ * in place, in one pass over memory, with no new tensors.
  */
 import { kernelsFor } from '../backend/index.js';
-import type { Kernels } from '../backend/kernels.js';
+import type { Program, Term } from '../backend/expression.js';
+import { compile, operands } from '../backend/expression.js';
 import { fdata } from '../ops/define-op.js';
 import * as ops from '../ops/index.js';
 import { fill } from '../tensor/creation.js';
@@ -13,7 +16,6 @@ import { noGrad } from '../tensor/tape.js';
 import { storage } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import type { FloatArray } from '../util/dtype.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { shapesEqual } from '../util/shape.js';
 import type { LearningRateSchedule } from './schedules.js';
@@ -30,6 +32,17 @@ export interface OptimizerOptions {
   /** Decoupled weight decay: each step first multiplies weights by (1 - learningRate * weightDecay). */
   weightDecay?: number;
 }
+
+/** What an update rule computes with: elements of the variable, its gradient and its slots. */
+export interface UpdateTerms<S extends string = string> {
+  readonly variable: Term;
+  readonly gradient: Term;
+  /** The slots this optimizer keeps (slotSpecs), by name. */
+  readonly slots: Readonly<Record<S, Term>>;
+}
+
+/** New values of the variable and of the slots the rule changes (slots left out keep theirs). */
+export type Updates<S extends string = string> = { readonly variable: Term } & Readonly<Partial<Record<S, Term>>>;
 
 function optionalPositive(where: string, arg: string, v: number | undefined): number | null {
   if (v === undefined) return null;
@@ -91,15 +104,12 @@ export abstract class Optimizer {
   /** Slot names and their initial values for a variable (e.g. Adam's m and v, both 0). */
   protected abstract slotSpecs(): Readonly<Record<string, number>>;
 
-  /** Updates `variable` (and its slots) in place from `grad` with learning rate `lr`. */
-  protected abstract updateStep(grad: FloatArray, variable: Variable, lr: number, kernels: Kernels): void;
-
-  /** The live storage of one of `variable`'s slots. */
-  protected slot(variable: Variable, name: string): FloatArray {
-    const t = this.#slots.get(variable)?.[name];
-    if (!t) throw new ValueError(`${this.name}: variable '${variable.name}' has no slot '${name}'`);
-    return fdata(t);
-  }
+  /**
+   * The update rule: new values of the variable and of the slots it changes, as terms of the variable
+   * (after weight decay), its gradient and its slots (each an element of the arrays, e.g.
+   * `variable.sub(gradient.mul(lr))`). Called once per step with that step's learning rate.
+   */
+  protected abstract updateStep(terms: UpdateTerms, lr: number): Updates;
 
   /** The slots of `variable` (empty before its first update); the tensors are live, not copies. */
   slotsOf(variable: Variable): Readonly<Record<string, Tensor>> {
@@ -146,14 +156,33 @@ export abstract class Optimizer {
     }
     const lr = this.learningRate;
     const clipped = noGrad(() => this.#clip(pairs));
+    const names = this.slotNames;
+    const { code, constants } = this.#compileStep(names, lr);
     pairs.forEach(([v], i) => {
       this.#ensureSlots(v);
-      const kernels = kernelsFor(v.dtype);
-      if (this.weightDecay) kernels.scaleInPlace(fdata(v), 1 - lr * this.weightDecay);
       const g = clipped[i]!;
-      this.updateStep(fdata(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), v, lr, kernels);
+      const slots = this.#slots.get(v)!;
+      const arrays = [fdata(v), fdata(g.dtype === v.dtype ? g : ops.cast(g, v.dtype)), ...names.map((n) => fdata(slots[n]!))];
+      kernelsFor(v.dtype).expression({ operands: arrays, program: code, constants });
     });
     this.iterations++;
+  }
+
+  /** This step's rule as a program over [variable, gradient, ...slots], weight decay included. */
+  #compileStep(names: readonly string[], lr: number): Program {
+    const [variable, gradient, ...slotTerms] = operands(2 + names.length) as [Term, Term, ...Term[]];
+    const decayed = this.weightDecay ? variable.mul(1 - lr * this.weightDecay) : variable;
+    const slots = Object.fromEntries(names.map((n, i) => [n, slotTerms[i]!]));
+    const updates: Readonly<Partial<Record<string, Term>>> = this.updateStep({ variable: decayed, gradient, slots }, lr);
+    const stores: Record<number, Term> = { 0: updates['variable'] ?? decayed };
+    names.forEach((n, i) => {
+      const value = updates[n];
+      if (value !== undefined) stores[2 + i] = value;
+    });
+    for (const key of Object.keys(updates)) {
+      if (key !== 'variable' && !names.includes(key)) throw new ValueError(`${this.name}: the update rule sets '${key}', which is not a slot (${names.join(', ') || 'none'})`);
+    }
+    return compile(stores);
   }
 
   /** Gradients after clipping; new tensors, since a gradient may be shared by several variables. */

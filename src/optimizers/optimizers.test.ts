@@ -1,3 +1,4 @@
+// @every-backend: test/backends.test.ts runs this file again on each backend that loads.
 /**
  * Optimizers against values computed by hand from the published (Keras) update rules, for two steps on
  * the parameter [1, -2] with gradients [0.5, -1] then [-0.2, 0.3], in float64 so the comparison is exact.

@@ -1,10 +1,6 @@
 /** RMSprop; Keras's defaults: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, not centered. */
-import type { Kernels } from '../backend/kernels.js';
-import { fdata } from '../ops/define-op.js';
-import type { Variable } from '../tensor/variable.js';
-import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { OptimizerOptions, Updates, UpdateTerms } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
@@ -19,6 +15,8 @@ function inUnit(where: string, arg: string, v: number): number {
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${where}: option '${arg}' expected a number in [0, 1), received ${describe(v)}`);
   return v;
 }
+
+type Slot = 'velocity' | 'momentum' | 'averageGradient';
 
 export class RMSprop extends Optimizer {
   readonly name = 'RMSprop';
@@ -43,12 +41,23 @@ export class RMSprop extends Optimizer {
     };
   }
 
-  protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
-    k.rmspropUpdate(
-      fdata(variable), grad, this.slot(variable, 'velocity'),
-      this.momentum > 0 ? this.slot(variable, 'momentum') : null,
-      this.centered ? this.slot(variable, 'averageGradient') : null,
-      lr, this.rho, this.momentum, this.epsilon,
-    );
+  /**
+   * velocity = rho*velocity + (1-rho)*g^2; denominator = velocity + eps, less averageGradient^2 when
+   * centered (averageGradient = rho*averageGradient + (1-rho)*g); increment = lr*g/sqrt(denominator);
+   * with momentum: momentum = momentum*momentum + increment, p -= momentum; else p -= increment.
+   */
+  protected updateStep({ variable, gradient, slots }: UpdateTerms<Slot>, lr: number): Updates<Slot> {
+    const { rho } = this;
+    const velocity = slots.velocity.mul(rho).add(gradient.square().mul(1 - rho));
+    let denominator = velocity.add(this.epsilon);
+    let averageGradient;
+    if (this.centered) {
+      averageGradient = slots.averageGradient.mul(rho).add(gradient.mul(1 - rho));
+      denominator = denominator.sub(averageGradient.square());
+    }
+    const increment = gradient.mul(lr).div(denominator.sqrt());
+    if (this.momentum === 0) return { velocity, ...(averageGradient && { averageGradient }), variable: variable.sub(increment) };
+    const momentum = slots.momentum.mul(this.momentum).add(increment);
+    return { velocity, ...(averageGradient && { averageGradient }), momentum, variable: variable.sub(momentum) };
   }
 }

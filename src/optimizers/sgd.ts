@@ -1,10 +1,6 @@
 /** Stochastic gradient descent with optional (Nesterov) momentum; Keras's defaults: lr 0.01, momentum 0. */
-import type { Kernels } from '../backend/kernels.js';
-import { fdata } from '../ops/define-op.js';
-import type { Variable } from '../tensor/variable.js';
-import type { FloatArray } from '../util/dtype.js';
 import { ValueError, describe } from '../util/errors.js';
-import type { OptimizerOptions } from './optimizer.js';
+import type { OptimizerOptions, Updates, UpdateTerms } from './optimizer.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SGDOptions extends OptimizerOptions {
@@ -30,8 +26,12 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? { momentum: 0 } : {};
   }
 
-  protected updateStep(grad: FloatArray, variable: Variable, lr: number, k: Kernels): void {
-    const velocity = this.momentum > 0 ? this.slot(variable, 'momentum') : null;
-    k.sgdUpdate(fdata(variable), grad, velocity, lr, this.momentum, this.nesterov);
+  /** v = momentum*v - lr*g; p += nesterov ? momentum*v - lr*g : v. Without momentum: p -= lr*g. */
+  protected updateStep({ variable, gradient, slots }: UpdateTerms<'momentum'>, lr: number): Updates<'momentum'> {
+    const step = gradient.mul(lr);
+    if (this.momentum === 0) return { variable: variable.sub(step) };
+    const momentum = slots.momentum.mul(this.momentum).sub(step);
+    const change = this.nesterov ? momentum.mul(this.momentum).sub(step) : momentum;
+    return { momentum, variable: variable.add(change) };
   }
 }

@@ -181,7 +181,7 @@ function fromValues(where: string, arg: string, values: unknown, wanted?: readon
     }
     const target = dtype ?? naturalDType(values);
     const data = alloc(target, values.length);
-    if (values instanceof Float32Array && target === 'float32') kernelsFor(target).cast(values, data);
+    if (values instanceof Float32Array && target === 'float32') kernelsFor(target).cast({ x: values, out: data });
     else convertInto(where, arg, values, data, 0, target);
     return new Tensor(data, shape);
   }
@@ -236,7 +236,7 @@ function filled(where: string, shape: unknown, value: number, dtype: DType): Ten
   const s = checkArg(where, 'shape', shape, is.shape);
   const data = alloc(dtype, sizeOf(s));
   if (dtype === 'int32' && !fitsInt32(value)) throw new ValueError(`${where}: argument 'value' is ${describe(value)}, ${INT32_RULE}`);
-  kernelsFor(dtype).fill(data, dtype === 'int32' ? Math.trunc(value) : value);
+  kernelsFor(dtype).fill({ out: data, value: dtype === 'int32' ? Math.trunc(value) : value });
   return new Tensor(data, s);
 }
 
@@ -300,7 +300,7 @@ export function eye(n: number, options: EyeOptions = {}): Tensor {
   checkArg('eye', 'n', n, is.nonNegativeInteger);
   const { m = n, dtype } = EYE_OPTIONS.parse('eye', options);
   const data = alloc(dtype, n * m);
-  kernelsFor(dtype).fill(data, 0);
+  kernelsFor(dtype).fill({ out: data, value: 0 });
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, [n, m]);
 }

@@ -83,22 +83,20 @@ function sumTo(g: Tensor, shape: readonly number[]): Tensor {
     const outer = sizeOf(curShape.slice(0, axis));
     const inner = sizeOf(curShape.slice(axis + 1));
     const next = alloc(g.dtype, outer * inner);
-    k.reduce('sum', cur, next, { outer, size: curShape[axis]!, inner });
+    k.reduce({ op: 'sum', x: cur, out: next, reduction: { outer, size: curShape[axis]!, inner } });
     cur = next;
     curShape[axis] = 1;
   }
-  k.cast(cur, out);
+  k.cast({ x: cur, out });
   return new Tensor(out, shape);
 }
 
 function accumulate(a: Tensor, b: Tensor): Tensor {
   const out = alloc(a.dtype, a.size);
   const shape = [...a.shape];
-  kernelsFor(a.dtype).binary('add', storage(a), storage(b), out, {
-    shape,
-    size: a.size,
-    aStrides: broadcastStrides(a.shape, shape),
-    bStrides: broadcastStrides(b.shape, shape),
+  kernelsFor(a.dtype).binary({
+    op: 'add', a: storage(a), b: storage(b), out,
+    broadcast: { shape, size: a.size, aStrides: broadcastStrides(a.shape, shape), bStrides: broadcastStrides(b.shape, shape) },
   });
   return new Tensor(out, shape);
 }
@@ -206,7 +204,7 @@ function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Ten
   };
   const [seed] = memory.track(() => {
     const data = alloc(output.dtype, output.size);
-    kernelsFor(output.dtype).fill(data, 1);
+    kernelsFor(output.dtype).fill({ out: data, value: 1 });
     return new Tensor(data, output.shape);
   });
   set(output, seed);
@@ -225,7 +223,7 @@ function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Ten
           if (!shapesEqual(g.shape, input.shape)) g = sumTo(g, input.shape);
           if (g.dtype !== input.dtype) {
             const cast = alloc(input.dtype, g.size);
-            kernelsFor(input.dtype).cast(storage(g), cast);
+            kernelsFor(input.dtype).cast({ x: storage(g), out: cast });
             g = new Tensor(cast, input.shape);
           }
           const prev = grads.get(input);
@@ -248,7 +246,7 @@ function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Ten
 
 function zerosLike(t: Tensor): Tensor {
   const data = alloc(t.dtype, t.size);
-  kernelsFor(t.dtype).fill(data, 0);
+  kernelsFor(t.dtype).fill({ out: data, value: 0 });
   return new Tensor(data, t.shape);
 }
 

@@ -30,7 +30,7 @@ export class Variable extends Tensor {
     // Storage comes from the active backend (WebAssembly memory when that backend is active) so that
     // optimizer kernels update weights in place without copying them in and out.
     const data = alloc(values.dtype, values.size);
-    kernelsFor(values.dtype).cast(storage(values), data);
+    kernelsFor(values.dtype).cast({ x: storage(values), out: data });
     super(data, values.shape);
     this.#trainable = trainable;
     this.requiresGrad = trainable;
@@ -55,7 +55,7 @@ export class Variable extends Tensor {
     }
     checkDType(this, value.dtype);
     if (value === this) return;
-    kernelsFor(this.dtype).cast(storage(value), storage(this));
+    kernelsFor(this.dtype).cast({ x: storage(value), out: storage(this) });
   }
 }
 

@@ -104,7 +104,7 @@ export async function runFold<P>(where: string, experiment: ResolvedExperiment<P
   const scores: Record<string, number> = Object.fromEntries(names.map((name, i) => [name, values[i]!]));
   const entries = Object.entries(experiment.scoring);
   if (entries.length > 0) {
-    const yPred = model.predict(xTest);
+    const yPred = await model.predict(xTest);
     for (const [name, score] of entries) scores[name] = score(yTest, yPred);
   }
   return { scores, history: history.history };

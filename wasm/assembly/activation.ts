@@ -1,18 +1,18 @@
 /**
- * The fusable activations (see FusableActivation in src/backend/kernels.ts) as vector functions, and
- * their derivatives as functions of the output y alone. The numeric codes are the order of
- * FUSABLE_ACTIVATIONS in src/backend/wasm/codes.ts.
+ * The fusable activations (FUSABLE_ACTIVATIONS in src/backend/kernel-table.ts) as vector functions, and
+ * their derivatives as functions of the output y alone.
  */
+import { Activation } from '../generated/kernels';
 import { vexpm1, vsigmoid, vsoftplus, vtanh } from './vmath';
 
-export const LINEAR: i32 = 0;
-export const RELU: i32 = 1;
-export const LEAKY_RELU: i32 = 2;
-export const ELU: i32 = 3;
-export const SELU: i32 = 4;
-export const SIGMOID: i32 = 5;
-export const TANH: i32 = 6;
-export const SOFTPLUS: i32 = 7;
+export const LINEAR: i32 = Activation.Linear;
+export const RELU: i32 = Activation.Relu;
+export const LEAKY_RELU: i32 = Activation.LeakyRelu;
+export const ELU: i32 = Activation.Elu;
+export const SELU: i32 = Activation.Selu;
+export const SIGMOID: i32 = Activation.Sigmoid;
+export const TANH: i32 = Activation.Tanh;
+export const SOFTPLUS: i32 = Activation.Softplus;
 
 export const SELU_ALPHA: f32 = 1.6732632423543772;
 export const SELU_SCALE: f32 = 1.0507009873554805;

@@ -1,43 +1,21 @@
 /**
- * Elementwise kernels over index ranges [start, end) (threads split the range). Op codes are the order of
- * UNARY_OPS / BINARY_OPS in src/backend/wasm/codes.ts. Tails shorter than a vector reuse the vector
- * code on a splatted lane, so each function has one definition.
+ * Elementwise kernels over index ranges [start, end) (threads split the range). Tails shorter than a
+ * vector reuse the vector code on a splatted lane, so each function has one definition.
  */
+import { BinaryArgs, BinaryOp, ClipArgs, FillArgs, UnaryArgs, UnaryGradArgs, UnaryOp } from '../generated/kernels';
 import { activate, derivativeFromOutput, LEAKY_RELU, RELU, ELU, SELU, SIGMOID, TANH, SOFTPLUS, LINEAR } from './activation';
 import { vexp, vlog } from './vmath';
-
-const NEG: i32 = 0;
-const ABS: i32 = 1;
-const SIGN: i32 = 2;
-const SQRT: i32 = 3;
-const RSQRT: i32 = 4;
-const SQUARE: i32 = 5;
-const EXP: i32 = 6;
-const LOG: i32 = 7;
-const LOG1P: i32 = 8;
-const RECIPROCAL: i32 = 9;
-const U_RELU: i32 = 10;
-const U_LEAKY_RELU: i32 = 11;
-const U_ELU: i32 = 12;
-const U_SELU: i32 = 13;
-const GELU: i32 = 14;
-const U_SIGMOID: i32 = 15;
-const U_TANH: i32 = 16;
-const U_SOFTPLUS: i32 = 17;
-const FLOOR: i32 = 18;
-const CEIL: i32 = 19;
-const ROUND: i32 = 20;
 
 /** The fused-activation code of a unary op, or LINEAR when it is not one. */
 @inline function activationOf(op: i32): i32 {
   switch (op) {
-    case U_RELU: return RELU;
-    case U_LEAKY_RELU: return LEAKY_RELU;
-    case U_ELU: return ELU;
-    case U_SELU: return SELU;
-    case U_SIGMOID: return SIGMOID;
-    case U_TANH: return TANH;
-    case U_SOFTPLUS: return SOFTPLUS;
+    case UnaryOp.Relu: return RELU;
+    case UnaryOp.LeakyRelu: return LEAKY_RELU;
+    case UnaryOp.Elu: return ELU;
+    case UnaryOp.Selu: return SELU;
+    case UnaryOp.Sigmoid: return SIGMOID;
+    case UnaryOp.Tanh: return TANH;
+    case UnaryOp.Softplus: return SOFTPLUS;
     default: return LINEAR;
   }
 }
@@ -45,18 +23,18 @@ const ROUND: i32 = 20;
 @inline function vunary(op: i32, x: v128, alpha: f32): v128 {
   const one = f32x4.splat(1), zero = f32x4.splat(0);
   switch (op) {
-    case NEG: return f32x4.neg(x);
-    case ABS: return f32x4.abs(x);
-    case SIGN: return f32x4.sub(v128.and(one, f32x4.gt(x, zero)), v128.and(one, f32x4.lt(x, zero)));
-    case SQRT: return f32x4.sqrt(x);
-    case RSQRT: return f32x4.div(one, f32x4.sqrt(x));
-    case SQUARE: return f32x4.mul(x, x);
-    case EXP: return vexp(x);
-    case LOG: return vlog(x);
-    case RECIPROCAL: return f32x4.div(one, x);
-    case FLOOR: return f32x4.floor(x);
-    case CEIL: return f32x4.ceil(x);
-    case ROUND: return f32x4.nearest(x);
+    case UnaryOp.Neg: return f32x4.neg(x);
+    case UnaryOp.Abs: return f32x4.abs(x);
+    case UnaryOp.Sign: return f32x4.sub(v128.and(one, f32x4.gt(x, zero)), v128.and(one, f32x4.lt(x, zero)));
+    case UnaryOp.Sqrt: return f32x4.sqrt(x);
+    case UnaryOp.Rsqrt: return f32x4.div(one, f32x4.sqrt(x));
+    case UnaryOp.Square: return f32x4.mul(x, x);
+    case UnaryOp.Exp: return vexp(x);
+    case UnaryOp.Log: return vlog(x);
+    case UnaryOp.Reciprocal: return f32x4.div(one, x);
+    case UnaryOp.Floor: return f32x4.floor(x);
+    case UnaryOp.Ceil: return f32x4.ceil(x);
+    case UnaryOp.Round: return f32x4.nearest(x);
     default: return activate(x, activationOf(op), alpha);
   }
 }
@@ -75,11 +53,11 @@ function erf(x: f64): f64 {
 
 /** The ops without a vector form here, in float64 like the reference. */
 @inline function scalarUnary(op: i32, x: f64): f64 {
-  return op == GELU ? 0.5 * x * (1 + erf(x / Math.SQRT2)) : Math.log1p(x);
+  return op == UnaryOp.Gelu ? 0.5 * x * (1 + erf(x / Math.SQRT2)) : Math.log1p(x);
 }
 
-export function unary(op: i32, x: usize, out: usize, alpha: f32, start: i32, end: i32): void {
-  if (op == GELU || op == LOG1P) {
+function unaryRange(op: i32, x: usize, out: usize, alpha: f32, start: i32, end: i32): void {
+  if (op == UnaryOp.Gelu || op == UnaryOp.Log1p) {
     for (let i = start; i < end; i++) store<f32>(out + <usize>i * 4, <f32>scalarUnary(op, load<f32>(x + <usize>i * 4)));
     return;
   }
@@ -92,15 +70,15 @@ export function unary(op: i32, x: usize, out: usize, alpha: f32, start: i32, end
 @inline function vderivative(op: i32, x: v128, y: v128, alpha: f32): v128 {
   const one = f32x4.splat(1), zero = f32x4.splat(0);
   switch (op) {
-    case NEG: return f32x4.splat(-1);
-    case ABS: return f32x4.sub(v128.and(one, f32x4.gt(x, zero)), v128.and(one, f32x4.lt(x, zero)));
-    case SQRT: return f32x4.div(f32x4.splat(0.5), y);
-    case RSQRT: return f32x4.div(f32x4.mul(f32x4.splat(-0.5), y), x);
-    case SQUARE: return f32x4.add(x, x);
-    case EXP: return y;
-    case LOG: return f32x4.div(one, x);
-    case LOG1P: return f32x4.div(one, f32x4.add(one, x));
-    case RECIPROCAL: return f32x4.neg(f32x4.mul(y, y));
+    case UnaryOp.Neg: return f32x4.splat(-1);
+    case UnaryOp.Abs: return f32x4.sub(v128.and(one, f32x4.gt(x, zero)), v128.and(one, f32x4.lt(x, zero)));
+    case UnaryOp.Sqrt: return f32x4.div(f32x4.splat(0.5), y);
+    case UnaryOp.Rsqrt: return f32x4.div(f32x4.mul(f32x4.splat(-0.5), y), x);
+    case UnaryOp.Square: return f32x4.add(x, x);
+    case UnaryOp.Exp: return y;
+    case UnaryOp.Log: return f32x4.div(one, x);
+    case UnaryOp.Log1p: return f32x4.div(one, f32x4.add(one, x));
+    case UnaryOp.Reciprocal: return f32x4.neg(f32x4.mul(y, y));
     default: return derivativeFromOutput(y, activationOf(op), alpha);
   }
 }
@@ -110,8 +88,8 @@ function geluDerivative(x: f64): f64 {
 }
 
 /** out = dy * f'(x), from x and y = f(x). */
-export function unaryGrad(op: i32, x: usize, y: usize, dy: usize, out: usize, alpha: f32, start: i32, end: i32): void {
-  if (op == GELU) {
+function unaryGradRange(op: i32, x: usize, y: usize, dy: usize, out: usize, alpha: f32, start: i32, end: i32): void {
+  if (op == UnaryOp.Gelu) {
     for (let i = start; i < end; i++) {
       const o = <usize>i * 4;
       store<f32>(out + o, <f32>(<f64>load<f32>(dy + o) * geluDerivative(load<f32>(x + o))));
@@ -130,23 +108,15 @@ export function unaryGrad(op: i32, x: usize, y: usize, dy: usize, out: usize, al
   }
 }
 
-const ADD: i32 = 0;
-const SUB: i32 = 1;
-const MUL: i32 = 2;
-const DIV: i32 = 3;
-const POW: i32 = 4;
-const MAXIMUM: i32 = 5;
-const MINIMUM: i32 = 6;
-
 @inline function vbinary(op: i32, a: v128, b: v128): v128 {
   switch (op) {
-    case ADD: return f32x4.add(a, b);
-    case SUB: return f32x4.sub(a, b);
-    case MUL: return f32x4.mul(a, b);
-    case DIV: return f32x4.div(a, b);
+    case BinaryOp.Add: return f32x4.add(a, b);
+    case BinaryOp.Sub: return f32x4.sub(a, b);
+    case BinaryOp.Mul: return f32x4.mul(a, b);
+    case BinaryOp.Div: return f32x4.div(a, b);
     // f32x4.max/min return NaN when either lane is NaN, as the reference does.
-    case MAXIMUM: return f32x4.max(a, b);
-    case MINIMUM: return f32x4.min(a, b);
+    case BinaryOp.Maximum: return f32x4.max(a, b);
+    case BinaryOp.Minimum: return f32x4.min(a, b);
     default: {
       // pow has no vector form: lane by lane in float64, like the reference.
       const r0 = <f32>Math.pow(f32x4.extract_lane(a, 0), f32x4.extract_lane(b, 0));
@@ -171,7 +141,7 @@ const MINIMUM: i32 = 6;
  * out[i] = a[i*aStep] op b[i*bStep] for i in [start, end): same-shape operands (steps 1) or a scalar
  * operand (step 0).
  */
-export function binaryFlat(op: i32, a: usize, b: usize, out: usize, aStep: i32, bStep: i32, start: i32, end: i32): void {
+function binaryFlat(op: i32, a: usize, b: usize, out: usize, aStep: i32, bStep: i32, start: i32, end: i32): void {
   binaryRun(op, a + <usize>(start * aStep) * 4, b + <usize>(start * bStep) * 4, out + <usize>start * 4, aStep, bStep, end - start);
 }
 
@@ -199,7 +169,7 @@ export function binaryFlat(op: i32, a: usize, b: usize, out: usize, aStep: i32, 
  * A broadcast over (at most) four collapsed dimensions d0..d3 with element strides (0 along broadcast
  * dimensions); threads split d0 as [r0, r1). The innermost run is vectorised when its strides are 0 or 1.
  */
-export function binaryStrided(
+function binaryStrided(
   op: i32, a: usize, b: usize, out: usize, d1: i32, d2: i32, d3: i32,
   as0: i32, as1: i32, as2: i32, as3: i32, bs0: i32, bs1: i32, bs2: i32, bs3: i32, r0: i32, r1: i32,
 ): void {
@@ -217,7 +187,7 @@ export function binaryStrided(
 }
 
 /** out = min(max(x, low), high) per element; NaN stays NaN. */
-export function clip(x: usize, out: usize, low: f32, high: f32, start: i32, end: i32): void {
+function clipRange(x: usize, out: usize, low: f32, high: f32, start: i32, end: i32): void {
   const lo = f32x4.splat(low), hi = f32x4.splat(high);
   let i = start;
   for (; i + 4 <= end; i += 4) {
@@ -231,7 +201,7 @@ export function clip(x: usize, out: usize, low: f32, high: f32, start: i32, end:
   }
 }
 
-export function fill(out: usize, value: f32, start: i32, end: i32): void {
+export function fillRange(out: usize, value: f32, start: i32, end: i32): void {
   const v = f32x4.splat(value);
   let i = start;
   for (; i + 4 <= end; i += 4) v128.store(out + <usize>i * 4, v);
@@ -249,4 +219,38 @@ export function addInto(dst: usize, src: usize, start: i32, end: i32): void {
     const o = <usize>i * 4;
     store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
   }
+}
+
+export function unary(a: UnaryArgs, start: i32, end: i32, scratch: usize): void {
+  unaryRange(a.op, a.x, a.out, a.alpha, start, end);
+}
+
+export function unaryGrad(a: UnaryGradArgs, start: i32, end: i32, scratch: usize): void {
+  unaryGradRange(a.op, a.x, a.y, a.dy, a.out, a.alpha, start, end);
+}
+
+/**
+ * The broadcast arrives collapsed (src/backend/wasm/schedules.ts): at most one dimension, split by
+ * elements, or exactly four (d0..d3), split along d0.
+ */
+export function binary(a: BinaryArgs, start: i32, end: i32, scratch: usize): void {
+  const bc = a.broadcast;
+  if (bc.shape.size <= 1) {
+    const flat = bc.shape.size == 1;
+    binaryFlat(a.op, a.a, a.b, a.out, flat ? bc.aStrides.at(0) : 1, flat ? bc.bStrides.at(0) : 1, start, end);
+    return;
+  }
+  const s = bc.aStrides, t = bc.bStrides;
+  binaryStrided(
+    a.op, a.a, a.b, a.out, bc.shape.at(1), bc.shape.at(2), bc.shape.at(3),
+    s.at(0), s.at(1), s.at(2), s.at(3), t.at(0), t.at(1), t.at(2), t.at(3), start, end,
+  );
+}
+
+export function clip(a: ClipArgs, start: i32, end: i32, scratch: usize): void {
+  clipRange(a.x, a.out, a.low, a.high, start, end);
+}
+
+export function fill(a: FillArgs, start: i32, end: i32, scratch: usize): void {
+  fillRange(a.out, a.value, start, end);
 }

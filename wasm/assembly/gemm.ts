@@ -6,6 +6,7 @@
  * The micro-kernel keeps a 4x8 tile of C in eight f32x4 accumulators: V8 gives WebAssembly 16 vector
  * registers, and eight independent add chains cover the add latency at two adds per cycle.
  */
+import { MatmulArgs } from '../generated/kernels';
 import { activate, LINEAR, RELU } from './activation';
 import { packPatchCols, packPatchRows, patchColsWorkBytes } from './patches';
 import { MR, NR, transpose4 } from './tile';
@@ -265,17 +266,19 @@ function edgeTile(
 }
 
 /**
- * Rows [m0, m1) of C for batch entries [b0, b1): C_t = act(op(A_t) @ op(B_t) + bias). A_t starts
- * `aBatch` elements after A_(t-1) (0 broadcasts one matrix), likewise B; C_t is dense [m, n].
- * `scratch` is this thread's gemmScratchBytes() bytes.
+ * Units [start, end) of batch x m output rows (unit u is row u % m of product u / m):
+ * C_t = act(op(A_t) @ op(B_t) + bias). A_t starts `aBatchStride` elements after A_(t-1) (0 broadcasts one
+ * matrix), likewise B; C_t is dense [m, n]. `scratch` is this thread's gemmScratchBytes() bytes.
  */
-export function gemm(
-  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, ars: i32, acs: i32, brs: i32, bcs: i32,
-  aBatch: i32, bBatch: i32, bias: usize, act: i32, alpha: f32, b0: i32, b1: i32, m0: i32, m1: i32, scratch: usize,
-): void {
-  for (let t = b0; t < b1; t++) {
-    useMatrixA(a + <usize>t * <usize>aBatch * 4, ars, acs);
-    gemmRows(b + <usize>t * <usize>bBatch * 4, brs, bcs, c + <usize>t * <usize>m * <usize>n * 4, n, m0, m1, 0, k, bias, act, alpha, scratch);
+export function matmul(a: MatmulArgs, start: i32, end: i32, scratch: usize): void {
+  const p = a.product;
+  const m = p.m, n = p.n, k = p.k;
+  const ars = p.transA != 0 ? 1 : k, acs = p.transA != 0 ? m : 1;
+  const brs = p.transB != 0 ? 1 : n, bcs = p.transB != 0 ? k : 1;
+  for (let t = start / m; t * m < end; t++) {
+    useMatrixA(a.a + <usize>t * <usize>p.aBatchStride * 4, ars, acs);
+    const b = a.b + <usize>t * <usize>p.bBatchStride * 4, c = a.out + <usize>t * <usize>m * <usize>n * 4;
+    gemmRows(b, brs, bcs, c, n, max(start - t * m, 0), min(end - t * m, m), 0, k, a.bias, a.activation, a.alpha, scratch);
   }
 }
 

@@ -1,13 +1,12 @@
 /**
- * The kernels the JavaScript side calls. Every argument is a number: addresses in the shared memory,
- * sizes, op codes (see src/backend/wasm/codes.ts) and index ranges that let threads split a call.
+ * The module's utilities for the JavaScript side (the kernels themselves are exported by the generated
+ * entry, wasm/generated/entry.ts, from every file here that defines one). Every argument is a number.
  */
-export { gemm, gemmScratchBytes } from './gemm';
-export { conv2d, conv2dBackpropFilter, conv2dBackpropInput, backpropFilterScratchBytes, backpropInputScratchBytes } from './conv';
-export { maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad } from './pool';
-export { unary, unaryGrad, binaryFlat, binaryStrided, clip, fill, addInto } from './elementwise';
-export { reduce, reduceWorkBytes } from './reduce';
-export { softmax, logSoftmax, sgdUpdate, rmspropUpdate, adamUpdate, adagradUpdate, scaleInPlace } from './nn';
+export { gemmScratchBytes } from './gemm';
+export { backpropFilterScratchBytes, backpropInputScratchBytes } from './conv';
+export { addInto, fillRange } from './elementwise';
+export { expressionScratchBytes } from './expression';
+export { reduceWorkBytes } from './reduce';
 
 /** First address after the module's static data: the JavaScript allocator manages memory from here. */
 export function heapBase(): usize {

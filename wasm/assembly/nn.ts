@@ -1,4 +1,5 @@
-/** Softmax over the last axis and the optimizers' in-place update rules (Keras's), over index ranges. */
+/** Softmax, log-softmax and layer normalization over the last axis, over ranges of rows. */
+import { LayerNormArgs, LayerNormGradArgs, LogSoftmaxArgs, SoftmaxArgs } from '../generated/kernels';
 import { ld, lanesSum, st } from './lanes';
 import { vexp } from './vmath';
 
@@ -13,7 +14,7 @@ function rowMax(x: usize, cols: i32): f32 {
 }
 
 /** Rows [r0, r1) of a [rows, cols] array: exp(x - max) / sum, stable for large inputs. */
-export function softmax(x: usize, out: usize, cols: i32, r0: i32, r1: i32): void {
+function softmaxRows(x: usize, out: usize, cols: i32, r0: i32, r1: i32): void {
   for (let r = r0; r < r1; r++) {
     const xr = x + <usize>(r * cols) * 4, or = out + <usize>(r * cols) * 4;
     const m = f32x4.splat(rowMax(xr, cols));
@@ -38,7 +39,7 @@ export function softmax(x: usize, out: usize, cols: i32, r0: i32, r1: i32): void
 }
 
 /** Rows [r0, r1): x - max - log(sum(exp(x - max))). */
-export function logSoftmax(x: usize, out: usize, cols: i32, r0: i32, r1: i32): void {
+function logSoftmaxRows(x: usize, out: usize, cols: i32, r0: i32, r1: i32): void {
   for (let r = r0; r < r1; r++) {
     const xr = x + <usize>(r * cols) * 4, or = out + <usize>(r * cols) * 4;
     const mx = rowMax(xr, cols);
@@ -58,110 +59,90 @@ export function logSoftmax(x: usize, out: usize, cols: i32, r0: i32, r1: i32): v
   }
 }
 
-@inline function sgdStep(
-  i: i32, full: bool, param: usize, grad: usize, velocity: usize, lr: v128, momentum: v128, nesterov: bool,
-): void {
-  const o = <usize>i * 4;
-  const step = f32x4.mul(lr, ld(grad + o, full));
-  const p = ld(param + o, full);
-  if (velocity == 0) {
-    st(param + o, f32x4.sub(p, step), full);
-    return;
+export function softmax(a: SoftmaxArgs, start: i32, end: i32, scratch: usize): void {
+  softmaxRows(a.x, a.out, a.cols, start, end);
+}
+
+export function logSoftmax(a: LogSoftmaxArgs, start: i32, end: i32, scratch: usize): void {
+  logSoftmaxRows(a.x, a.out, a.cols, start, end);
+}
+
+/** Rows [start, end): out = (x - mean) * rstd * gamma + beta; each row's mean and rstd are kept. */
+export function layerNorm(a: LayerNormArgs, start: i32, end: i32, scratch: usize): void {
+  const cols = a.cols;
+  const invCols: f32 = cols > 0 ? <f32>1 / <f32>cols : 0;
+  for (let r = start; r < end; r++) {
+    const x = a.x + <usize>(r * cols) * 4, out = a.out + <usize>(r * cols) * 4;
+    let s = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) s = f32x4.add(s, v128.load(x + <usize>j * 4));
+    let sum = lanesSum(s);
+    for (; j < cols; j++) sum += load<f32>(x + <usize>j * 4);
+    const mean = <f32>sum * invCols;
+    const m = f32x4.splat(mean);
+    // Two passes: the variance of the centred values keeps its precision when the mean is large.
+    let q = f32x4.splat(0);
+    for (j = 0; j + 4 <= cols; j += 4) {
+      const d = f32x4.sub(v128.load(x + <usize>j * 4), m);
+      q = f32x4.add(q, f32x4.mul(d, d));
+    }
+    let squares = lanesSum(q);
+    for (; j < cols; j++) {
+      const d = load<f32>(x + <usize>j * 4) - mean;
+      squares += d * d;
+    }
+    const rstd = <f32>1 / Mathf.sqrt(<f32>squares * invCols + a.epsilon);
+    const v = f32x4.splat(rstd);
+    for (j = 0; j + 4 <= cols; j += 4) {
+      const o = <usize>j * 4;
+      v128.store(out + o, f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(v128.load(x + o), m), v), v128.load(a.gamma + o)), v128.load(a.beta + o)));
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j * 4;
+      store<f32>(out + o, (load<f32>(x + o) - mean) * rstd * load<f32>(a.gamma + o) + load<f32>(a.beta + o));
+    }
+    store<f32>(a.mean + <usize>r * 4, mean);
+    store<f32>(a.rstd + <usize>r * 4, rstd);
   }
-  const v = f32x4.sub(f32x4.mul(momentum, ld(velocity + o, full)), step);
-  st(velocity + o, v, full);
-  st(param + o, f32x4.add(p, nesterov ? f32x4.sub(f32x4.mul(momentum, v), step) : v), full);
 }
 
-/** v = momentum*v - lr*g; p += nesterov ? momentum*v - lr*g : v; without velocity (0): p -= lr*g. */
-export function sgdUpdate(param: usize, grad: usize, velocity: usize, lr: f32, momentum: f32, nesterov: bool, start: i32, end: i32): void {
-  const l = f32x4.splat(lr), m = f32x4.splat(momentum);
-  let i = start;
-  for (; i + 4 <= end; i += 4) sgdStep(i, true, param, grad, velocity, l, m, nesterov);
-  for (; i < end; i++) sgdStep(i, false, param, grad, velocity, l, m, nesterov);
-}
-
-@inline function rmspropStep(
-  i: i32, full: bool, param: usize, grad: usize, ms: usize, mom: usize, mg: usize, lr: f32, rho: f32, momentum: f32, epsilon: f32,
-): void {
-  const o = <usize>i * 4;
-  const g = ld(grad + o, full);
-  const rhoV = f32x4.splat(rho), keep = f32x4.splat(1 - rho);
-  const s = f32x4.add(f32x4.mul(rhoV, ld(ms + o, full)), f32x4.mul(keep, f32x4.mul(g, g)));
-  st(ms + o, s, full);
-  let denom = f32x4.add(s, f32x4.splat(epsilon));
-  if (mg != 0) {
-    const a = f32x4.add(f32x4.mul(rhoV, ld(mg + o, full)), f32x4.mul(keep, g));
-    st(mg + o, a, full);
-    denom = f32x4.sub(denom, f32x4.mul(a, a));
+/**
+ * Units [start, end) of rows + ceil(cols / 4): the first `rows` units are rows of dx; the rest are groups
+ * of four columns of dGamma and dBeta, each summed over every row.
+ */
+export function layerNormGrad(a: LayerNormGradArgs, start: i32, end: i32, scratch: usize): void {
+  const rows = a.rows, cols = a.cols;
+  const invCols: f32 = cols > 0 ? <f32>1 / <f32>cols : 0;
+  for (let u = start; u < end; u++) {
+    if (u < rows) {
+      const o = <usize>(u * cols) * 4;
+      const mean = load<f32>(a.mean + <usize>u * 4), rstd = load<f32>(a.rstd + <usize>u * 4);
+      // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), with g = dy * gamma and xhat = (x - mean) * rstd.
+      let sumG: f32 = 0, sumGX: f32 = 0;
+      for (let j = 0; j < cols; j++) {
+        const p = <usize>j * 4;
+        const g = load<f32>(a.dy + o + p) * load<f32>(a.gamma + p), xhat = (load<f32>(a.x + o + p) - mean) * rstd;
+        sumG += g;
+        sumGX += g * xhat;
+      }
+      const mg = sumG * invCols, mgx = sumGX * invCols;
+      for (let j = 0; j < cols; j++) {
+        const p = <usize>j * 4;
+        const g = load<f32>(a.dy + o + p) * load<f32>(a.gamma + p), xhat = (load<f32>(a.x + o + p) - mean) * rstd;
+        store<f32>(a.dx + o + p, rstd * (g - mg - xhat * mgx));
+      }
+    } else {
+      const j0 = (u - rows) * 4, j1 = min(j0 + 4, cols);
+      for (let j = j0; j < j1; j++) {
+        let dg: f32 = 0, db: f32 = 0;
+        for (let r = 0; r < rows; r++) {
+          const d = load<f32>(a.dy + <usize>(r * cols + j) * 4);
+          dg += d * (load<f32>(a.x + <usize>(r * cols + j) * 4) - load<f32>(a.mean + <usize>r * 4)) * load<f32>(a.rstd + <usize>r * 4);
+          db += d;
+        }
+        store<f32>(a.dGamma + <usize>j * 4, dg);
+        store<f32>(a.dBeta + <usize>j * 4, db);
+      }
+    }
   }
-  const inc = f32x4.div(f32x4.mul(f32x4.splat(lr), g), f32x4.sqrt(denom));
-  const p = ld(param + o, full);
-  if (mom != 0) {
-    const m = f32x4.add(f32x4.mul(f32x4.splat(momentum), ld(mom + o, full)), inc);
-    st(mom + o, m, full);
-    st(param + o, f32x4.sub(p, m), full);
-  } else {
-    st(param + o, f32x4.sub(p, inc), full);
-  }
-}
-
-/** Keras's RMSprop (see kernels.ts); mom and mg are 0 when absent. */
-export function rmspropUpdate(
-  param: usize, grad: usize, ms: usize, mom: usize, mg: usize, lr: f32, rho: f32, momentum: f32, epsilon: f32, start: i32, end: i32,
-): void {
-  let i = start;
-  for (; i + 4 <= end; i += 4) rmspropStep(i, true, param, grad, ms, mom, mg, lr, rho, momentum, epsilon);
-  for (; i < end; i++) rmspropStep(i, false, param, grad, ms, mom, mg, lr, rho, momentum, epsilon);
-}
-
-@inline function adamStep(
-  i: i32, full: bool, param: usize, grad: usize, m: usize, v: usize, vMax: usize, stepSize: f32, beta1: f32, beta2: f32, epsilon: f32,
-): void {
-  const o = <usize>i * 4;
-  const g = ld(grad + o, full);
-  const m0 = ld(m + o, full), v0 = ld(v + o, full);
-  const mi = f32x4.add(m0, f32x4.mul(f32x4.sub(g, m0), f32x4.splat(1 - beta1)));
-  let vi = f32x4.add(v0, f32x4.mul(f32x4.sub(f32x4.mul(g, g), v0), f32x4.splat(1 - beta2)));
-  st(m + o, mi, full);
-  st(v + o, vi, full);
-  if (vMax != 0) {
-    vi = f32x4.max(ld(vMax + o, full), vi);
-    st(vMax + o, vi, full);
-  }
-  const upd = f32x4.div(f32x4.mul(f32x4.splat(stepSize), mi), f32x4.add(f32x4.sqrt(vi), f32x4.splat(epsilon)));
-  st(param + o, f32x4.sub(ld(param + o, full), upd), full);
-}
-
-/** Keras's Adam / AMSGrad (vMax 0 when absent); stepSize already holds the bias corrections. */
-export function adamUpdate(
-  param: usize, grad: usize, m: usize, v: usize, vMax: usize, stepSize: f32, beta1: f32, beta2: f32, epsilon: f32, start: i32, end: i32,
-): void {
-  let i = start;
-  for (; i + 4 <= end; i += 4) adamStep(i, true, param, grad, m, v, vMax, stepSize, beta1, beta2, epsilon);
-  for (; i < end; i++) adamStep(i, false, param, grad, m, v, vMax, stepSize, beta1, beta2, epsilon);
-}
-
-@inline function adagradStep(i: i32, full: bool, param: usize, grad: usize, acc: usize, lr: f32, epsilon: f32): void {
-  const o = <usize>i * 4;
-  const g = ld(grad + o, full);
-  const a = f32x4.add(ld(acc + o, full), f32x4.mul(g, g));
-  st(acc + o, a, full);
-  const upd = f32x4.div(f32x4.mul(f32x4.splat(lr), g), f32x4.sqrt(f32x4.add(a, f32x4.splat(epsilon))));
-  st(param + o, f32x4.sub(ld(param + o, full), upd), full);
-}
-
-/** acc += g^2; p -= lr*g/sqrt(acc + eps). */
-export function adagradUpdate(param: usize, grad: usize, acc: usize, lr: f32, epsilon: f32, start: i32, end: i32): void {
-  let i = start;
-  for (; i + 4 <= end; i += 4) adagradStep(i, true, param, grad, acc, lr, epsilon);
-  for (; i < end; i++) adagradStep(i, false, param, grad, acc, lr, epsilon);
-}
-
-/** p *= factor. */
-export function scaleInPlace(param: usize, factor: f32, start: i32, end: i32): void {
-  const f = f32x4.splat(factor);
-  let i = start;
-  for (; i + 4 <= end; i += 4) v128.store(param + <usize>i * 4, f32x4.mul(v128.load(param + <usize>i * 4), f));
-  for (; i < end; i++) st(param + <usize>i * 4, f32x4.mul(ld(param + <usize>i * 4, false), f), false);
 }

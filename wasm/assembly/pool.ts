@@ -2,6 +2,7 @@
  * Max and average pooling and their gradients, NHWC, vectorised over channels. Forward passes split
  * output rows between threads; gradients split whole images, since overlapping windows scatter-add.
  */
+import { AvgPool2dArgs, AvgPool2dGradArgs, MaxPool2dArgs, MaxPool2dGradArgs } from '../generated/kernels';
 
 /** Channel groups of 4 go through f32x4; this is the first channel left to the scalar tail. */
 @inline function vectorChannels(c: i32): i32 {
@@ -9,7 +10,7 @@
 }
 
 /** Output rows [r0, r1) of batch x outH rows (row r is image r / outH, output row r % outH). */
-export function maxPool2d(
+function maxPool2dRange(
   x: usize, out: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, r0: i32, r1: i32,
 ): void {
@@ -47,7 +48,7 @@ export function maxPool2d(
 }
 
 /** Images [b0, b1): each output gradient goes to the first maximum of its window. */
-export function maxPool2dGrad(
+function maxPool2dGradRange(
   x: usize, dy: usize, dx: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, b0: i32, b1: i32,
 ): void {
@@ -116,7 +117,7 @@ export function maxPool2dGrad(
 }
 
 /** Output rows [r0, r1): the mean over each window's valid (unpadded) pixels. */
-export function avgPool2d(
+function avgPool2dRange(
   x: usize, out: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, r0: i32, r1: i32,
 ): void {
@@ -150,7 +151,7 @@ export function avgPool2d(
 }
 
 /** Images [b0, b1): each output gradient spread evenly over its window's valid pixels. */
-export function avgPool2dGrad(
+function avgPool2dGradRange(
   dy: usize, dx: usize, inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kH: i32, kW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, b0: i32, b1: i32,
 ): void {
@@ -253,4 +254,28 @@ function disjointMaxPoolGrad(
       }
     }
   }
+}
+
+/** Output rows [start, end) of batch x outH rows. */
+export function maxPool2d(a: MaxPool2dArgs, start: i32, end: i32, scratch: usize): void {
+  const p = a.pool;
+  maxPool2dRange(a.x, a.out, p.inH, p.inW, p.channels, p.outH, p.outW, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft, start, end);
+}
+
+/** Images [start, end). */
+export function maxPool2dGrad(a: MaxPool2dGradArgs, start: i32, end: i32, scratch: usize): void {
+  const p = a.pool;
+  maxPool2dGradRange(a.x, a.dy, a.dx, p.inH, p.inW, p.channels, p.outH, p.outW, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft, start, end);
+}
+
+/** Output rows [start, end) of batch x outH rows. */
+export function avgPool2d(a: AvgPool2dArgs, start: i32, end: i32, scratch: usize): void {
+  const p = a.pool;
+  avgPool2dRange(a.x, a.out, p.inH, p.inW, p.channels, p.outH, p.outW, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft, start, end);
+}
+
+/** Images [start, end). */
+export function avgPool2dGrad(a: AvgPool2dGradArgs, start: i32, end: i32, scratch: usize): void {
+  const p = a.pool;
+  avgPool2dGradRange(a.dy, a.dx, p.inH, p.inW, p.channels, p.outH, p.outW, p.kH, p.kW, p.strideH, p.strideW, p.padTop, p.padLeft, start, end);
 }

@@ -1,13 +1,9 @@
 /**
  * Reductions over the middle axis of an [outer, size, inner] view, for outer rows [o0, o1). Sums and
  * products accumulate in float64 (column sums in float64 totals of short float32 runs), maxima and
- * minima in float32 with NaN propagating. Op codes are the order of REDUCE_OPS in src/backend/wasm/codes.ts.
+ * minima in float32 with NaN propagating.
  */
-
-const SUM: i32 = 0;
-const MAX: i32 = 1;
-const MIN: i32 = 2;
-const PROD: i32 = 3;
+import { ReduceArgs, ReduceOp } from '../generated/kernels';
 
 /** Bytes of work space `reduce` needs: one float64 accumulator per inner position. */
 export function reduceWorkBytes(inner: i32): i32 {
@@ -20,7 +16,7 @@ export function reduceWorkBytes(inner: i32): i32 {
 
 /** sum or prod of n contiguous floats, in float64. */
 function sumOrProd(op: i32, x: usize, n: i32): f64 {
-  const mul = op == PROD;
+  const mul = op == ReduceOp.Prod;
   let lo = mul ? f64x2.splat(1) : f64x2.splat(0);
   let hi = lo;
   let i = 0;
@@ -41,7 +37,7 @@ function sumOrProd(op: i32, x: usize, n: i32): f64 {
 
 /** max or min of n contiguous floats (NaN if any is NaN). */
 function extreme(op: i32, x: usize, n: i32): f32 {
-  const isMax = op == MAX;
+  const isMax = op == ReduceOp.Max;
   let m = f32x4.splat(isMax ? -Infinity : Infinity);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -59,15 +55,15 @@ function extreme(op: i32, x: usize, n: i32): f32 {
   return f32x4.extract_lane(m, 0);
 }
 
-export function reduce(op: i32, x: usize, out: usize, size: i32, inner: i32, o0: i32, o1: i32, work: usize): void {
+function reduceRows(op: i32, x: usize, out: usize, size: i32, inner: i32, o0: i32, o1: i32, work: usize): void {
   for (let o = o0; o < o1; o++) {
     const src = x + <usize>o * <usize>size * <usize>inner * 4;
     const dst = out + <usize>(o * inner) * 4;
     if (inner == 1) {
-      store<f32>(dst, op == SUM || op == PROD ? <f32>sumOrProd(op, src, size) : extreme(op, src, size));
-    } else if (op == SUM) {
+      store<f32>(dst, op == ReduceOp.Sum || op == ReduceOp.Prod ? <f32>sumOrProd(op, src, size) : extreme(op, src, size));
+    } else if (op == ReduceOp.Sum) {
       columnSums(src, dst, size, inner, work);
-    } else if (op == PROD) {
+    } else if (op == ReduceOp.Prod) {
       columnsSumOrProd(op, src, dst, size, inner, work);
     } else {
       columnsExtreme(op, src, dst, size, inner);
@@ -133,7 +129,7 @@ function columnSums(src: usize, dst: usize, size: i32, inner: i32, work: usize):
 
 /** dst[j] = prod over r of src[r*inner + j], accumulated in `work` (float64). */
 function columnsSumOrProd(op: i32, src: usize, dst: usize, size: i32, inner: i32, work: usize): void {
-  const mul = op == PROD;
+  const mul = op == ReduceOp.Prod;
   const init = f64x2.splat(mul ? 1 : 0);
   let j = 0;
   for (; j + 2 <= inner; j += 2) v128.store(work + <usize>j * 8, init);
@@ -165,7 +161,7 @@ function columnsSumOrProd(op: i32, src: usize, dst: usize, size: i32, inner: i32
 
 /** dst[j] = max or min over r of src[r*inner + j]; +-Infinity when size is 0. */
 function columnsExtreme(op: i32, src: usize, dst: usize, size: i32, inner: i32): void {
-  const isMax = op == MAX;
+  const isMax = op == ReduceOp.Max;
   const init = f32x4.splat(isMax ? -Infinity : Infinity);
   let j = 0;
   for (; j + 4 <= inner; j += 4) v128.store(dst + <usize>j * 4, init);
@@ -186,3 +182,7 @@ function columnsExtreme(op: i32, src: usize, dst: usize, size: i32, inner: i32):
   }
 }
 
+/** Outer rows [start, end); `scratch` holds reduceWorkBytes(inner). */
+export function reduce(a: ReduceArgs, start: i32, end: i32, scratch: usize): void {
+  reduceRows(a.op, a.x, a.out, a.reduction.size, a.reduction.inner, start, end, scratch);
+}

@@ -128,7 +128,7 @@ async function testAccuracy(model, test) {
 
 function classify(model, pixels) {
   if (pixels === null) return;
-  const probabilities = Array.from(model.predict(tensor(pixels, { shape: [1, 28, 28, 1] })).data());
+  const probabilities = Array.from(model.predictOnBatch(tensor(pixels, { shape: [1, 28, 28, 1] })).data());
   const digit = showProbabilities($('probabilities'), probabilities);
   $('prediction').textContent = `Looks like a ${digit} (${(100 * probabilities[digit]).toFixed(1)}%)`;
   demo.prediction = { digit, probabilities };

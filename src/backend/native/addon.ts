@@ -1,46 +1,24 @@
 /**
  * Loading the compiled addon (`build/Release/layerwise.node`, built by `npm install` when a C++ toolchain
- * is present) and the shape of what it exports. Integer parameters travel through `params`, a
- * Float64Array the addon owns: the caller fills it right before each call (layouts in native/addon.cc).
+ * is present) and the shape of what it exports. Its kernels are under `kernels`, one function per kernel
+ * of the table that the C++ code implements; their parameters travel through `params`, a Float64Array the
+ * addon owns, written right before each call by the generated glue (../generated/native.ts).
  */
+import type { NativeKernel } from '../generated/native.js';
+import { TABLE_HASH } from '../generated/native.js';
 
 export interface NativeAddon {
   readonly params: Float64Array;
+  /** Identifies the kernel table the addon was built from (TABLE_HASH of the glue it must match). */
+  readonly tableHash: number;
+  /** The kernel functions, by kernel name (only those the C++ code implements). */
+  readonly kernels: Readonly<Record<string, NativeKernel | undefined>>;
   /** Instruction sets this CPU supports, best first: "avx512", "avx2", "portable". */
   readonly isas: readonly string[];
-  /** Op names in the order of the codes the kernels take. */
-  readonly unaryOps: readonly string[];
-  readonly binaryOps: readonly string[];
-  readonly reduceOps: readonly string[];
-  readonly activations: readonly string[];
   isa(): string;
   setIsa(id: string): void;
   threads(): number;
   setThreads(n: number): void;
-  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
-  unaryGrad(op: number, x: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array, alpha: number): void;
-  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
-  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, size: number, inner: number): void;
-  matmul(a: Float32Array, b: Float32Array, out: Float32Array, bias: Float32Array | null): void;
-  conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, bias: Float32Array | null): void;
-  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
-  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array): void;
-  maxPool2d(x: Float32Array, out: Float32Array): void;
-  maxPool2dGrad(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  avgPool2d(x: Float32Array, out: Float32Array): void;
-  avgPool2dGrad(dy: Float32Array, dx: Float32Array): void;
-  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number, log: number): void;
-  sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: number): void;
-  rmspropUpdate(
-    param: Float32Array, grad: Float32Array, ms: Float32Array, mom: Float32Array | null, mg: Float32Array | null,
-    lr: number, rho: number, momentum: number, epsilon: number,
-  ): void;
-  adamUpdate(
-    param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null,
-    stepSize: number, beta1: number, beta2: number, epsilon: number,
-  ): void;
-  adagradUpdate(param: Float32Array, grad: Float32Array, acc: Float32Array, lr: number, epsilon: number): void;
-  scaleInPlace(param: Float32Array, factor: number): void;
   /** An ArrayBuffer of `bytes` over recycled native memory (contents unspecified). */
   alloc(bytes: number): ArrayBuffer;
   /** Detaches a buffer from `alloc` and recycles its block now; false for any other buffer. */
@@ -49,12 +27,7 @@ export interface NativeAddon {
   cacheStats(): { idleBytes: number; freshBlocks: number };
 }
 
-const FUNCTIONS = [
-  'isa', 'setIsa', 'threads', 'setThreads', 'unary', 'unaryGrad', 'binary', 'reduce', 'matmul', 'conv2d',
-  'conv2dBackpropInput', 'conv2dBackpropFilter', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d', 'avgPool2dGrad',
-  'softmax', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate', 'scaleInPlace', 'alloc', 'release', 'cacheStats',
-] as const;
-const NAME_LISTS = ['isas', 'unaryOps', 'binaryOps', 'reduceOps', 'activations'] as const;
+const FUNCTIONS = ['isa', 'setIsa', 'threads', 'setThreads', 'alloc', 'release', 'cacheStats'] as const;
 
 function isStringArray(value: unknown): boolean {
   return Array.isArray(value) && value.every((v) => typeof v === 'string');
@@ -64,7 +37,9 @@ function isStringArray(value: unknown): boolean {
 function missingMembers(mod: Record<string, unknown>): string | null {
   const missing: string[] = [];
   if (!(mod['params'] instanceof Float64Array)) missing.push('params');
-  for (const name of NAME_LISTS) if (!isStringArray(mod[name])) missing.push(name);
+  if (typeof mod['tableHash'] !== 'number') missing.push('tableHash');
+  if (typeof mod['kernels'] !== 'object' || mod['kernels'] === null) missing.push('kernels');
+  if (!isStringArray(mod['isas'])) missing.push('isas');
   for (const name of FUNCTIONS) if (typeof mod[name] !== 'function') missing.push(name);
   return missing.length === 0 ? null : missing.join(', ');
 }
@@ -107,7 +82,9 @@ export function loadAddon(): NativeAddon | { error: string } {
   }
   try {
     const mod: unknown = node.module.createRequire(import.meta.url)(path);
-    if (isNativeAddon(mod)) {
+    if (isNativeAddon(mod) && mod.tableHash !== TABLE_HASH) {
+      cached = { error: `the native addon at ${path} was built from another version of the kernel table; rebuild it with \`npm install\` (or node scripts/build-native.mjs)` };
+    } else if (isNativeAddon(mod)) {
       cached = mod;
     } else {
       const missing = typeof mod === 'object' && mod !== null ? missingMembers(mod as Record<string, unknown>) : 'everything';

@@ -10,7 +10,8 @@ import { Rng } from '../../util/random.js';
 import { referenceKernels as ref } from '../reference/index.js';
 import { loadAddon } from './addon.js';
 import { loadNativeBackend } from './index.js';
-import { nativeKernel, skip, uniform } from './testing.js';
+import { uniform } from '../testing.js';
+import { nativeKernel, skip } from './testing.js';
 
 const indexModule = fileURLToPath(new URL('./index.js', import.meta.url));
 
@@ -63,28 +64,28 @@ describe('native kernels outside float32', { skip }, () => {
   test('other dtypes run on the reference kernels', () => {
     const a = new Float64Array([1, 2, 3]), b = new Float64Array([4, 5, 6]);
     const out = new Float64Array(3);
-    nativeKernel('binary')('mul', a, b, out, { shape: [3], size: 3, aStrides: [1], bStrides: [1] });
+    nativeKernel('binary')({ op: 'mul', a, b, out, broadcast: { shape: [3], size: 3, aStrides: [1], bStrides: [1] } });
     assert.deepEqual([...out], [4, 10, 18]);
     const ints = new Int32Array(2);
-    nativeKernel('unary')('neg', new Int32Array([5, -7]), ints, 0);
+    nativeKernel('unary')({ op: 'neg', x: new Int32Array([5, -7]), out: ints, alpha: 0 });
     assert.deepEqual([...ints], [-5, 7]);
     const sums = new Float64Array(1);
-    nativeKernel('reduce')('sum', new Float64Array([0.1, 0.2]), sums, { outer: 1, size: 2, inner: 1 });
+    nativeKernel('reduce')({ op: 'sum', x: new Float64Array([0.1, 0.2]), out: sums, reduction: { outer: 1, size: 2, inner: 1 } });
     assert.equal(sums[0], 0.1 + 0.2);
   });
 
-  test('the addon rejects arrays whose length does not match the geometry', () => {
+  test('a call whose arrays do not fit its parameters throws before any memory is touched', () => {
     const addon = loadAddon();
     assert.ok(!('error' in addon));
     const g = convGeometry('test', [1, 5, 5, 2], [3, 3, 2, 4], [1, 1], 'valid', [1, 1]);
-    assert.throws(
-      () => nativeKernel('conv2d')(new Float32Array(49), new Float32Array(72), new Float32Array(36), g, null),
-      /argument 'x' expected length 50, received 49/,
-    );
-    assert.throws(
-      () => Reflect.apply(addon.unary, addon, [0, new Float32Array(3), new Float64Array(3), 0]),
-      /argument 'out' expected a Float32Array/,
-    );
+    const call = { filter: new Float32Array(72), out: new Float32Array(36), bias: null, conv: g, activation: 'linear', alpha: 0 } as const;
+    assert.throws(() => nativeKernel('conv2d')({ ...call, x: new Float32Array(49) }), /kernel conv2d: array 'x' expected length 50 for the call's parameters, received length 49/);
+    assert.throws(() => nativeKernel('conv2d')({ ...call, x: new Float32Array(50), conv: { ...g, strideH: 0 } }), /kernel conv2d: parameter 'conv.strideH' expected an integer >= 1, received 0/);
+    // The addon itself checks element types and enumeration codes, whoever calls it.
+    const unary = addon.kernels['unary']!;
+    assert.throws(() => unary(new Float32Array(3), new Float64Array(3)), /kernel unary: argument 'out' expected a Float32Array/);
+    addon.params[0] = 99;
+    assert.throws(() => unary(new Float32Array(3), new Float32Array(3)), /kernel unary: unknown op code/);
   });
 });
 
@@ -100,19 +101,19 @@ describe('native results do not depend on the number of threads', { skip }, () =
     const runs = [1, 2].map((n) => {
       addon.setThreads(n);
       const dFilter = new Float32Array(3 * 3 * 32 * 64);
-      nativeKernel('conv2dBackpropFilter')(x, dy, dFilter, g);
+      nativeKernel('conv2dBackpropFilter')({ x, dy, dFilter, conv: g });
       const sum = new Float32Array(1);
-      nativeKernel('reduce')('sum', big, sum, { outer: 1, size: big.length, inner: 1 });
+      nativeKernel('reduce')({ op: 'sum', x: big, out: sum, reduction: { outer: 1, size: big.length, inner: 1 } });
       const product = new Float32Array(300 * 200);
       const info = { batch: 1, m: 300, n: 200, k: 500, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
-      nativeKernel('matmul')(big.subarray(0, 300 * 500), big.subarray(0, 500 * 200), product, info, null);
+      nativeKernel('matmul')({ a: big.subarray(0, 300 * 500), b: big.subarray(0, 500 * 200), out: product, bias: null, product: info, activation: 'linear', alpha: 0 });
       return { dFilter, sum, product };
     });
     addon.setThreads(threads);
     assert.deepEqual(runs[0], runs[1]);
     // And the reference agrees, so the comparison is not between two wrong answers.
     const expected = new Float32Array(1);
-    ref.reduce('sum', big, expected, { outer: 1, size: big.length, inner: 1 });
+    ref.reduce({ op: 'sum', x: big, out: expected, reduction: { outer: 1, size: big.length, inner: 1 } });
     assert.ok(Math.abs(runs[0]!.sum[0]! - expected[0]!) < 1);
   });
 });

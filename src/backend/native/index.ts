@@ -3,10 +3,11 @@
  * working in place on the tensors' typed arrays. `LAYERWISE_SIMD=avx512|avx2|portable` lowers the
  * instruction set and `LAYERWISE_THREADS` the number of threads.
  */
-import { newArray } from '../../util/dtype.js';
+import { bindNative } from '../generated/native.js';
 import type { Backend } from '../kernels.js';
+import { referenceKernels } from '../reference/index.js';
+import { smallOrNewArray } from '../small-arrays.js';
 import { loadAddon } from './addon.js';
-import { nativeKernels } from './kernels.js';
 
 /**
  * Float32 tensors from this size up live in recycled native memory (see native/common/buffer-cache.h);
@@ -26,9 +27,9 @@ export function loadNativeBackend(): { backend: Backend } | { error: string } {
       : '';
   const backend: Backend = {
     name: 'native',
-    kernels: nativeKernels(addon),
+    kernels: bindNative(addon.params, addon.kernels, referenceKernels),
     alloc: (dtype, length) => {
-      if (dtype !== 'float32' || length * 4 < MIN_RECYCLED_BYTES) return newArray(dtype, length);
+      if (dtype !== 'float32' || length * 4 < MIN_RECYCLED_BYTES) return smallOrNewArray(dtype, length);
       return new Float32Array(addon.alloc(length * 4), 0, length);
     },
     release: (array) => {

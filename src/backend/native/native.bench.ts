@@ -9,7 +9,8 @@ import { convGeometry, poolGeometry, type ConvInfo } from '../../util/conv-geome
 import { Rng } from '../../util/random.js';
 import type { Kernels } from '../kernels.js';
 import { loadAddon } from './addon.js';
-import { nativeKernel, uniform } from './testing.js';
+import { uniform } from '../testing.js';
+import { nativeKernel } from './testing.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,7 +46,7 @@ function gemmRow(rng: Rng, m: number, n: number, k: number): Row {
   const a = uniform(rng, m * k), b = uniform(rng, k * n), out = new Float32Array(m * n);
   const info = { batch: 1, m, n, k, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   const matmul: Kernels['matmul'] = nativeKernel('matmul');
-  return { label: `gemm ${m}x${n}x${k}`, flops: 2 * m * n * k, run: () => matmul(a, b, out, info, null) };
+  return { label: `gemm ${m}x${n}x${k}`, flops: 2 * m * n * k, run: () => matmul({ a, b, out, bias: null, product: info, activation: 'linear', alpha: 0 }) };
 }
 
 function convRows(rng: Rng, name: string, x: [number, number, number, number], filter: [number, number, number, number]): Row[] {
@@ -58,9 +59,9 @@ function convRows(rng: Rng, name: string, x: [number, number, number, number], f
   const conv2d = nativeKernel('conv2d'), input = nativeKernel('conv2dBackpropInput'), filt = nativeKernel('conv2dBackpropFilter');
   const shape = `${x.slice(1).join('x')}->${g.outC} ${g.kH}x${g.kW}`;
   return [
-    { label: `${name} forward+bias+relu ${shape}`, flops, run: () => conv2d(xs, fs, out, g, { bias, activation: 'relu', alpha: 0 }) },
-    { label: `${name} input gradient`, flops, run: () => input(dy, fs, dx, g) },
-    { label: `${name} filter gradient`, flops, run: () => filt(xs, dy, df, g) },
+    { label: `${name} forward+bias+relu ${shape}`, flops, run: () => conv2d({ x: xs, filter: fs, out, bias, conv: g, activation: 'relu', alpha: 0 }) },
+    { label: `${name} input gradient`, flops, run: () => input({ dy, filter: fs, dx, conv: g }) },
+    { label: `${name} filter gradient`, flops, run: () => filt({ x: xs, dy, dFilter: df, conv: g }) },
   ];
 }
 
@@ -97,8 +98,8 @@ function main(): void {
     console.log([row.label, ...cells].join(' | '));
   }
   for (const [label, run] of [
-    ['maxPool2d 26x26x32 /2', () => maxPool(px, pout, pool)],
-    ['maxPool2dGrad 26x26x32 /2', () => maxPoolGrad(px, pout, pdx, pool)],
+    ['maxPool2d 26x26x32 /2', () => maxPool({ x: px, out: pout, pool })],
+    ['maxPool2dGrad 26x26x32 /2', () => maxPoolGrad({ x: px, dy: pout, dx: pdx, pool })],
   ] as const) {
     const cells = threads.map((t) => {
       addon.setThreads(t);

@@ -26,7 +26,7 @@ function forEachTap(
 }
 
 export const convKernels: Pick<Kernels, 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'> = {
-  conv2d(x, filter, out, c, epilogue) {
+  conv2d({ x, filter, out, conv: c, bias, activation, alpha }) {
     const acc = new Float64Array(c.batch * c.outH * c.outW * c.outC);
     forEachTap(c, (b, oy, ox, iy, ix, ky, kx) => {
       const o = ((b * c.outH + oy) * c.outW + ox) * c.outC;
@@ -39,9 +39,9 @@ export const convKernels: Pick<Kernels, 'conv2d' | 'conv2dBackpropInput' | 'conv
       }
     });
     for (let i = 0; i < acc.length; i++) out[i] = acc[i]!;
-    applyEpilogue(out, c.outC, epilogue);
+    applyEpilogue(out, c.outC, bias, activation, alpha);
   },
-  conv2dBackpropInput(dy, filter, dx, c) {
+  conv2dBackpropInput({ dy, filter, dx, conv: c }) {
     const acc = new Float64Array(c.batch * c.inH * c.inW * c.inC);
     forEachTap(c, (b, oy, ox, iy, ix, ky, kx) => {
       const o = ((b * c.outH + oy) * c.outW + ox) * c.outC;
@@ -56,7 +56,7 @@ export const convKernels: Pick<Kernels, 'conv2d' | 'conv2dBackpropInput' | 'conv
     });
     for (let i = 0; i < acc.length; i++) dx[i] = acc[i]!;
   },
-  conv2dBackpropFilter(x, dy, dFilter, c) {
+  conv2dBackpropFilter({ x, dy, dFilter, conv: c }) {
     const acc = new Float64Array(c.kH * c.kW * c.inC * c.outC);
     forEachTap(c, (b, oy, ox, iy, ix, ky, kx) => {
       const o = ((b * c.outH + oy) * c.outW + ox) * c.outC;

@@ -1,6 +1,7 @@
 /** Elementwise kernels of the reference backend: plain loops, every dtype, the oracle for fast backends. */
-import type { TypedArray } from '../../util/dtype.js';
-import type { BinaryOp, Broadcast, CompareOp, DifferentiableUnaryOp, Kernels, UnaryOp } from '../kernels.js';
+import type { FloatArray, TypedArray } from '../../util/dtype.js';
+import { CONSTANT_SOURCE, EXPRESSION_OPS, EXPRESSION_REGISTERS, OPERAND_SOURCE } from '../expression.js';
+import type { BinaryOp, CompareOp, DifferentiableUnaryOp, Kernels, UnaryOp } from '../kernels.js';
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -151,17 +152,17 @@ export function forEachBroadcast(
 
 export const elementwiseKernels: Pick<
   Kernels,
-  'unary' | 'unaryGrad' | 'binary' | 'compare' | 'where' | 'clip' | 'cast' | 'fill'
+  'unary' | 'unaryGrad' | 'binary' | 'compare' | 'where' | 'clip' | 'cast' | 'fill' | 'expression'
 > = {
-  unary(op, x, out, alpha) {
+  unary({ op, x, out, alpha }) {
     const f = unaryFn(op, alpha);
     for (let i = 0; i < x.length; i++) out[i] = f(x[i]!);
   },
-  unaryGrad(op, x, y, dy, out, alpha) {
+  unaryGrad({ op, x, y, dy, out, alpha }) {
     const d = derivativeFn(op, alpha);
     for (let i = 0; i < out.length; i++) out[i] = dy[i]! * d(x[i]!, y[i]!);
   },
-  binary(op, a, b, out, bc) {
+  binary({ op, a, b, out, broadcast: bc }) {
     const f = binaryFn(op);
     if (a.length === bc.size && b.length === bc.size) {
       for (let i = 0; i < bc.size; i++) out[i] = f(a[i]!, b[i]!);
@@ -171,30 +172,72 @@ export const elementwiseKernels: Pick<
       out[i] = f(a[o[0]!]!, b[o[1]!]!);
     });
   },
-  compare(op, a, b, out, bc) {
+  compare({ op, a, b, out, broadcast: bc }) {
     const f = compareFn(op);
     forEachBroadcast(bc.shape, [bc.aStrides, bc.bStrides], (i, o) => {
       out[i] = f(a[o[0]!]!, b[o[1]!]!) ? 1 : 0;
     });
   },
-  where(cond, a, b, out, bc, condStrides) {
+  where({ cond, a, b, out, broadcast: bc, condStrides }) {
     forEachBroadcast(bc.shape, [condStrides, bc.aStrides, bc.bStrides], (i, o) => {
       out[i] = cond[o[0]!]! ? a[o[1]!]! : b[o[2]!]!;
     });
   },
-  clip(x, out, low, high) {
+  clip({ x, out, low, high }) {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
       out[i] = v < low ? low : v > high ? high : v;
     }
   },
-  cast(x, out) {
+  cast({ x, out }) {
     castInto(x, out);
   },
-  fill(out, value) {
+  fill({ out, value }) {
     out.fill(value);
   },
+  expression({ operands, program, constants }) {
+    evaluate(operands, program, constants);
+  },
 };
+
+/** Elements evaluated per pass of the program: each instruction is a tight loop over a block. */
+const BLOCK = 256;
+
+/** Runs an expression program (../expression.ts) over its operands in float64. */
+function evaluate(operands: readonly FloatArray[], code: readonly number[], constants: readonly number[]): void {
+  const n = operands[0]?.length ?? 0;
+  const registers = Array.from({ length: EXPRESSION_REGISTERS }, () => new Float64Array(BLOCK));
+  const numbers = [new Float64Array(BLOCK), new Float64Array(BLOCK)];
+  for (let start = 0; start < n; start += BLOCK) {
+    const m = Math.min(BLOCK, n - start);
+    // A source's values for this block: a register, a number (spread over `side`'s buffer), or an operand's elements.
+    const read = (s: number, side: 0 | 1): { array: ArrayLike<number>; at: number } => {
+      if (s < CONSTANT_SOURCE) return { array: registers[s]!, at: 0 };
+      if (s < OPERAND_SOURCE) return { array: numbers[side]!.fill(constants[s - CONSTANT_SOURCE]!, 0, m), at: 0 };
+      return { array: operands[s - OPERAND_SOURCE]!, at: start };
+    };
+    for (let pc = 0; pc < code.length; pc += 4) {
+      const op = EXPRESSION_OPS[code[pc]!]!;
+      const a = code[pc + 2]!, b = code[pc + 3]!;
+      if (op === 'store') {
+        const target = operands[a]!, src = registers[b]!;
+        for (let i = 0; i < m; i++) target[start + i] = src[i]!;
+        continue;
+      }
+      const dst = registers[code[pc + 1]!]!;
+      const x = read(a, 0);
+      if (op === 'copy') {
+        for (let i = 0; i < m; i++) dst[i] = x.array[x.at + i]!;
+      } else if (op === 'add' || op === 'sub' || op === 'mul' || op === 'div' || op === 'maximum' || op === 'minimum') {
+        const y = read(b, 1), f = binaryFn(op);
+        for (let i = 0; i < m; i++) dst[i] = f(x.array[x.at + i]!, y.array[y.at + i]!);
+      } else {
+        const f = unaryFn(op, 0);
+        for (let i = 0; i < m; i++) dst[i] = f(x.array[x.at + i]!);
+      }
+    }
+  }
+}
 
 function castInto(x: TypedArray, out: TypedArray): void {
   if (out instanceof Int32Array && !(x instanceof Int32Array || x instanceof Uint8Array)) {

@@ -4,7 +4,7 @@ import type { Kernels } from '../kernels.js';
 import { forEachBroadcast } from './elementwise.js';
 
 export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'oneHot'> = {
-  transpose(x, out, shape, perm) {
+  transpose({ x, out, shape, perm }) {
     const inStrides = stridesOf(shape);
     const outShape = perm.map((p) => shape[p]!);
     const readStrides = perm.map((p) => inStrides[p]!);
@@ -12,7 +12,7 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
       out[i] = x[o[0]!]!;
     });
   },
-  slice(x, out, shape, begin, size) {
+  slice({ x, out, shape, begin, size }) {
     const strides = stridesOf(shape);
     let start = 0;
     for (let d = 0; d < shape.length; d++) start += begin[d]! * strides[d]!;
@@ -20,7 +20,7 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
       out[i] = x[start + o[0]!]!;
     });
   },
-  pad(x, out, shape, before, after, value) {
+  pad({ x, out, shape, before, after, value }) {
     const outShape = shape.map((d, i) => d + before[i]! + after[i]!);
     const outStrides = stridesOf(outShape);
     out.fill(value);
@@ -30,7 +30,7 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
       out[start + o[0]!] = x[i]!;
     });
   },
-  concat(inputs, out, outer, widths) {
+  concat({ inputs, out, outer, widths }) {
     const total = widths.reduce((a, b) => a + b, 0);
     let offset = 0;
     inputs.forEach((x, n) => {
@@ -41,7 +41,7 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
       offset += w;
     });
   },
-  gather(x, indices, out, { outer, axisSize, inner }) {
+  gather({ x, indices, out, gather: { outer, axisSize, inner } }) {
     const n = indices.length;
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < n; i++) {
@@ -52,7 +52,7 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
       }
     }
   },
-  scatterAdd(updates, indices, out, { outer, axisSize, inner }) {
+  scatterAdd({ updates, indices, out, gather: { outer, axisSize, inner } }) {
     out.fill(0);
     const n = indices.length;
     for (let o = 0; o < outer; o++) {
@@ -63,7 +63,7 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
       }
     }
   },
-  oneHot(indices, out, depth, onValue, offValue) {
+  oneHot({ indices, out, depth, onValue, offValue }) {
     out.fill(offValue);
     for (let i = 0; i < indices.length; i++) {
       const k = indices[i]!;

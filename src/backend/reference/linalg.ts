@@ -1,12 +1,10 @@
 /** Matrix products and the fused bias + activation epilogue. */
 import type { FloatArray } from '../../util/dtype.js';
-import type { Epilogue, Kernels } from '../kernels.js';
+import type { FusableActivation, Kernels } from '../kernels.js';
 import { unaryFn } from './elementwise.js';
 
 /** out = activation(out + bias) over rows of length `cols` (bias broadcast over the last axis). */
-export function applyEpilogue(out: FloatArray, cols: number, epilogue: Epilogue | null): void {
-  if (epilogue === null) return;
-  const { bias, activation, alpha } = epilogue;
+export function applyEpilogue(out: FloatArray, cols: number, bias: FloatArray | null, activation: FusableActivation, alpha: number): void {
   if (bias !== null) {
     for (let i = 0; i < out.length; i += cols) {
       for (let j = 0; j < cols; j++) out[i + j]! += bias[j]!;
@@ -19,7 +17,7 @@ export function applyEpilogue(out: FloatArray, cols: number, epilogue: Epilogue 
 }
 
 export const linalgKernels: Pick<Kernels, 'matmul'> = {
-  matmul(a, b, out, { batch, m, n, k, transA, transB, aBatchStride, bBatchStride }, epilogue) {
+  matmul({ a, b, out, bias, activation, alpha, product: { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } }) {
     // Element (i, p) of op(a) and (p, j) of op(b), as strides over the stored matrices.
     const aRow = transA ? 1 : k, aCol = transA ? m : 1;
     const bRow = transB ? 1 : n, bCol = transB ? k : 1;
@@ -37,6 +35,6 @@ export const linalgKernels: Pick<Kernels, 'matmul'> = {
         for (let j = 0; j < n; j++) out[oBase + i * n + j] = row[j]!;
       }
     }
-    applyEpilogue(out, n, epilogue);
+    applyEpilogue(out, n, bias, activation, alpha);
   },
 };

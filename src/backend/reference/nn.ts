@@ -1,11 +1,8 @@
-/** Softmax along the last axis and the optimizers' in-place update rules. */
+/** Softmax, log-softmax and layer normalization along the last axis. */
 import type { Kernels } from '../kernels.js';
 
-export const nnKernels: Pick<
-  Kernels,
-  'softmax' | 'logSoftmax' | 'sgdUpdate' | 'rmspropUpdate' | 'adamUpdate' | 'adagradUpdate' | 'scaleInPlace'
-> = {
-  softmax(x, out, rows, cols) {
+export const nnKernels: Pick<Kernels, 'softmax' | 'logSoftmax' | 'layerNorm' | 'layerNormGrad'> = {
+  softmax({ x, out, rows, cols }) {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let max = -Infinity;
@@ -19,7 +16,7 @@ export const nnKernels: Pick<
       for (let j = 0; j < cols; j++) out[o + j]! /= sum;
     }
   },
-  logSoftmax(x, out, rows, cols) {
+  logSoftmax({ x, out, rows, cols }) {
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       let max = -Infinity;
@@ -30,62 +27,41 @@ export const nnKernels: Pick<
       for (let j = 0; j < cols; j++) out[o + j] = x[o + j]! - lse;
     }
   },
-  sgdUpdate(param, grad, velocity, lr, momentum, nesterov) {
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i]!;
-      if (velocity === null) {
-        param[i]! -= lr * g;
-        continue;
-      }
-      const v = momentum * velocity[i]! - lr * g;
-      velocity[i] = v;
-      param[i]! += nesterov ? momentum * v - lr * g : v;
+  layerNorm({ x, gamma, beta, out, mean, rstd, rows, cols, epsilon }) {
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      let sum = 0;
+      for (let j = 0; j < cols; j++) sum += x[o + j]!;
+      const m = cols > 0 ? sum / cols : 0;
+      let squares = 0;
+      for (let j = 0; j < cols; j++) squares += (x[o + j]! - m) ** 2;
+      const s = 1 / Math.sqrt((cols > 0 ? squares / cols : 0) + epsilon);
+      for (let j = 0; j < cols; j++) out[o + j] = (x[o + j]! - m) * s * gamma[j]! + beta[j]!;
+      mean[r] = m;
+      rstd[r] = s;
     }
   },
-  rmspropUpdate(param, grad, ms, mom, mg, lr, rho, momentum, epsilon) {
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i]!;
-      const s = rho * ms[i]! + (1 - rho) * g * g;
-      ms[i] = s;
-      let denom = s + epsilon;
-      if (mg !== null) {
-        const a = rho * mg[i]! + (1 - rho) * g;
-        mg[i] = a;
-        denom -= a * a;
+  layerNormGrad({ dy, x, gamma, mean, rstd, dx, dGamma, dBeta, rows, cols }) {
+    const dg = new Float64Array(cols), db = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols, m = mean[r]!, s = rstd[r]!;
+      // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), with g = dy * gamma and xhat = (x - mean) * rstd.
+      let sumG = 0, sumGX = 0;
+      for (let j = 0; j < cols; j++) {
+        const g = dy[o + j]! * gamma[j]!, xhat = (x[o + j]! - m) * s;
+        sumG += g;
+        sumGX += g * xhat;
+        dg[j]! += dy[o + j]! * xhat;
+        db[j]! += dy[o + j]!;
       }
-      const inc = (lr * g) / Math.sqrt(denom);
-      if (mom !== null) {
-        const m = momentum * mom[i]! + inc;
-        mom[i] = m;
-        param[i]! -= m;
-      } else {
-        param[i]! -= inc;
+      for (let j = 0; j < cols; j++) {
+        const xhat = (x[o + j]! - m) * s;
+        dx[o + j] = s * (dy[o + j]! * gamma[j]! - sumG / cols - (xhat * sumGX) / cols);
       }
     }
-  },
-  adamUpdate(param, grad, m, v, vMax, stepSize, beta1, beta2, epsilon) {
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i]!;
-      const mi = m[i]! + (g - m[i]!) * (1 - beta1);
-      let vi = v[i]! + (g * g - v[i]!) * (1 - beta2);
-      m[i] = mi;
-      v[i] = vi;
-      if (vMax !== null) {
-        vi = Math.max(vMax[i]!, vi);
-        vMax[i] = vi;
-      }
-      param[i]! -= (stepSize * mi) / (Math.sqrt(vi) + epsilon);
+    for (let j = 0; j < cols; j++) {
+      dGamma[j] = dg[j]!;
+      dBeta[j] = db[j]!;
     }
-  },
-  adagradUpdate(param, grad, acc, lr, epsilon) {
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i]!;
-      const a = acc[i]! + g * g;
-      acc[i] = a;
-      param[i]! -= (lr * g) / Math.sqrt(a + epsilon);
-    }
-  },
-  scaleInPlace(param, factor) {
-    for (let i = 0; i < param.length; i++) param[i]! *= factor;
   },
 };

@@ -21,7 +21,7 @@ function forEachWindow(
 }
 
 export const poolKernels: Pick<Kernels, 'maxPool2d' | 'maxPool2dGrad' | 'avgPool2d' | 'avgPool2dGrad'> = {
-  maxPool2d(x, out, p) {
+  maxPool2d({ x, out, pool: p }) {
     const C = p.channels;
     forEachWindow(p, (o, b, y0, y1, x0, x1) => {
       for (let ch = 0; ch < C; ch++) {
@@ -36,7 +36,7 @@ export const poolKernels: Pick<Kernels, 'maxPool2d' | 'maxPool2dGrad' | 'avgPool
       }
     });
   },
-  maxPool2dGrad(x, dy, dx, p) {
+  maxPool2dGrad({ x, dy, dx, pool: p }) {
     const C = p.channels;
     dx.fill(0);
     forEachWindow(p, (o, b, y0, y1, x0, x1) => {
@@ -55,7 +55,7 @@ export const poolKernels: Pick<Kernels, 'maxPool2d' | 'maxPool2dGrad' | 'avgPool
       }
     });
   },
-  avgPool2d(x, out, p) {
+  avgPool2d({ x, out, pool: p }) {
     const C = p.channels;
     forEachWindow(p, (o, b, y0, y1, x0, x1) => {
       const count = (y1 - y0) * (x1 - x0);
@@ -68,7 +68,7 @@ export const poolKernels: Pick<Kernels, 'maxPool2d' | 'maxPool2dGrad' | 'avgPool
       }
     });
   },
-  avgPool2dGrad(dy, dx, p) {
+  avgPool2dGrad({ dy, dx, pool: p }) {
     const C = p.channels;
     dx.fill(0);
     forEachWindow(p, (o, b, y0, y1, x0, x1) => {

@@ -12,7 +12,7 @@ function initial(op: ReduceOp): number {
 }
 
 export const reduceKernels: Pick<Kernels, 'reduce' | 'argReduce'> = {
-  reduce(op, x, out, { outer, size, inner }) {
+  reduce({ op, x, out, reduction: { outer, size, inner } }) {
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         let acc = initial(op);
@@ -28,7 +28,7 @@ export const reduceKernels: Pick<Kernels, 'reduce' | 'argReduce'> = {
       }
     }
   },
-  argReduce(op, x, out, { outer, size, inner }) {
+  argReduce({ op, x, out, reduction: { outer, size, inner } }) {
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * size * inner + j;

@@ -14,7 +14,8 @@ import { setSeed } from '../../util/random.js';
 import { backend, backendInfo, setBackend } from '../index.js';
 import { detectFeatures } from './features.js';
 import { loadWasmBackend } from './index.js';
-import { assertClose, skip } from './testing.js';
+import { assertClose } from '../testing.js';
+import { skip } from './testing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', '..');
@@ -120,7 +121,7 @@ describe('the wasm backend in the library', { skip }, () => {
       const b = loaded.backend;
       while (b.threads < 2) await new Promise((r) => setTimeout(r, 5));
       const a = b.alloc('float32', 64 * 64).fill(1), out = b.alloc('float32', 64 * 64);
-      b.kernels.matmul(a, a, out, { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 }, null);
+      b.kernels.matmul({ a, b: a, out, bias: null, product: { batch: 1, m: 64, n: 64, k: 64, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 }, activation: 'linear', alpha: 0 });
       console.log(out[0]);`;
     const started = Date.now();
     // Node flags of the process (V8 ones, eval-only ones) must not stop the workers from starting.

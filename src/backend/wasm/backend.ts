@@ -34,15 +34,16 @@
  */
 import type { DType, TypedArray } from '../../util/dtype.js';
 import { newArray } from '../../util/dtype.js';
-import type { Backend, Kernels } from '../kernels.js';
-import type { KernelFunctions } from './codes.js';
+import type { WasmGlue } from '../generated/wasm.js';
+import { ARGS_BYTES, ARGS_LAYOUT, bindWasm } from '../generated/wasm.js';
+import { KERNEL_NAMES } from '../kernel-table.js';
+import type { Backend, KernelArgs, KernelName, Kernels } from '../kernels.js';
 import type { HeapStats } from './heap.js';
 import { WasmHeap } from './heap.js';
-import type { ChunkWork, WasmContext } from './kernels/context.js';
-import { elementwiseKernels } from './kernels/elementwise.js';
-import { linalgKernels } from './kernels/linalg.js';
-import { nnKernels } from './kernels/nn.js';
-import { poolKernels } from './kernels/pool.js';
+import type { WasmInstance } from './instance.js';
+import type { ChunkWork, Runner } from './schedules.js';
+import { SCHEDULES } from './schedules.js';
+import { Staging } from './staging.js';
 import { ThreadPool } from './threads.js';
 
 export interface WasmBackend extends Backend {
@@ -58,17 +59,41 @@ export interface WasmBackend extends Backend {
   readonly workerChunks: number;
 }
 
-export function createBackend(wasm: KernelFunctions, heap: WasmHeap, pool: ThreadPool, reference: Kernels, minChunk: ChunkWork): WasmBackend {
-  const context: WasmContext = { wasm, heap, pool, reference, minChunk };
-  const kernels: Partial<Kernels> = {
-    ...elementwiseKernels(context),
-    ...nnKernels(context),
-    ...linalgKernels(context),
-    ...poolKernels(context),
+const INDEX = new Map(KERNEL_NAMES.map((name, i) => [name, i]));
+
+export function createBackend(instance: WasmInstance, heap: WasmHeap, pool: ThreadPool, reference: Kernels, minChunk: ChunkWork): WasmBackend {
+  const { utilities } = instance;
+  if (utilities.argsLayout() !== ARGS_LAYOUT) {
+    throw new Error('the kernels module was built from another kernel table than this code; rebuild it with npm run build');
+  }
+  // The Args record lives for the backend's lifetime, low in memory, so views made now always reach it.
+  const args = heap.allocBlock(ARGS_BYTES);
+  if (args < 0) throw new Error('the WebAssembly memory has no room for the kernel arguments');
+  const staging = new Staging(heap);
+  const glue: WasmGlue = {
+    i32: new Int32Array(heap.memory.buffer),
+    f32: new Float32Array(heap.memory.buffer),
+    args,
+    has: (name) => instance.kernels[INDEX.get(name)!] !== undefined,
+    prepare: <K extends KernelName>(name: K, a: KernelArgs<K>) => {
+      const schedule = SCHEDULES[name];
+      return schedule?.prepare ? schedule.prepare(a) : a;
+    },
+    stage: () => staging.begin(),
+    run: <K extends KernelName>(name: K, a: KernelArgs<K>, addresses: Readonly<Record<string, number>>) => {
+      const index = INDEX.get(name)!;
+      const runner: Runner = { utilities, pool, minChunk, addresses, run: (chunks, scratch) => pool.run(index, args, { chunks, ...(scratch && { scratch }) }) };
+      const schedule = SCHEDULES[name];
+      if (schedule === undefined) {
+        runner.run([[0, 1]]);
+        return true;
+      }
+      return schedule.run(a, runner);
+    },
   };
   return {
     name: 'wasm',
-    kernels,
+    kernels: bindWasm(glue, reference),
     alloc(dtype: DType, length: number): TypedArray {
       if (dtype !== 'float32' || length === 0) return newArray(dtype, length);
       return heap.alloc(length) ?? newArray(dtype, length);

@@ -1,27 +1,24 @@
 /**
  * How threads share a kernel call, over a SharedArrayBuffer: the calling thread writes the job (kernel,
- * arguments, and the call split into chunks) to a board, bumps each worker's JOB number and notifies;
+ * the address of its Args record, and the call split into chunks) to a board, bumps each worker's JOB number and notifies;
  * then every thread, the caller included, claims chunks from an atomic counter until none are left, and
  * each worker sets DONE to the job's number. Claiming chunks instead of owning fixed shares means a
  * worker that wakes late (13-120 us from Atomics.wait, or much longer on a busy machine) just takes
  * fewer chunks. Workers spin briefly before sleeping, since kernels tend to come back to back.
  */
-import type { WasmFunction } from './codes.js';
+import type { WasmKernel } from './instance.js';
 
-const MAX_ARGS = 32;
 /** The most chunks a job is split into. */
 export const MAX_CHUNKS = 64;
 
-// The board (one per pool): Int32 header, then float64 arguments and chunk bounds.
+// The board (one per pool): Int32 header, then float64 chunk bounds.
 const KERNEL = 0;
-const ARGC = 1;
-const RANGE_AT = 2;
-const SCRATCH_AT = 3;
-const CHUNKS = 4;
-const NEXT = 5;
-const FAILED = 6;
+const ARGS = 1;
+const CHUNKS = 2;
+const NEXT = 3;
+const FAILED = 4;
 const BOARD_HEADER_BYTES = 64;
-const BOARD_BYTES = BOARD_HEADER_BYTES + MAX_ARGS * 8 + MAX_CHUNKS * 16;
+const BOARD_BYTES = BOARD_HEADER_BYTES + MAX_CHUNKS * 16;
 
 // A worker's slot: Int32 JOB, DONE, READY and the count of chunks it ran, then its scratch address as a float64.
 const JOB = 0;
@@ -39,40 +36,32 @@ export function controlBytes(workers: number): number {
   return BOARD_BYTES + workers * SLOT_BYTES;
 }
 
-/** A kernel call split into chunks: `args` with [start, end) at rangeAt, and each thread's scratch at scratchAt. */
+/** A kernel call split into chunks: the kernel's index, the address of its Args record, the ranges. */
 export interface Job {
   kernel: number;
-  args: readonly number[];
-  rangeAt: number;
-  scratchAt: number | null;
+  args: number;
   chunks: readonly (readonly [number, number])[];
 }
 
 export class Board {
   readonly #header: Int32Array;
-  readonly #args: Float64Array;
   readonly #bounds: Float64Array;
 
   constructor(control: SharedArrayBuffer) {
     this.#header = new Int32Array(control, 0, BOARD_HEADER_BYTES / 4);
-    this.#args = new Float64Array(control, BOARD_HEADER_BYTES, MAX_ARGS);
-    this.#bounds = new Float64Array(control, BOARD_HEADER_BYTES + MAX_ARGS * 8, MAX_CHUNKS * 2);
+    this.#bounds = new Float64Array(control, BOARD_HEADER_BYTES, MAX_CHUNKS * 2);
   }
 
   /** Caller: publishes a job (the workers are told through their slots). */
   publish(job: Job): void {
-    if (job.args.length > MAX_ARGS) throw new Error(`wasm backend: a kernel takes at most ${MAX_ARGS} arguments, received ${job.args.length}`);
     if (job.chunks.length > MAX_CHUNKS) throw new Error(`wasm backend: a job has at most ${MAX_CHUNKS} chunks, received ${job.chunks.length}`);
     const h = this.#header;
-    this.#args.set(job.args);
     job.chunks.forEach(([start, end], i) => {
       this.#bounds[2 * i] = start;
       this.#bounds[2 * i + 1] = end;
     });
     h[KERNEL] = job.kernel;
-    h[ARGC] = job.args.length;
-    h[RANGE_AT] = job.rangeAt;
-    h[SCRATCH_AT] = job.scratchAt ?? -1;
+    h[ARGS] = job.args;
     h[CHUNKS] = job.chunks.length;
     Atomics.store(h, FAILED, -1);
     Atomics.store(h, NEXT, 0);
@@ -83,18 +72,14 @@ export class Board {
    * returns how many it ran. A chunk whose kernel throws is recorded (see failedChunk) and the thread
    * stops claiming.
    */
-  work(kernels: readonly WasmFunction[], scratch: number): number {
+  work(kernels: readonly (WasmKernel | undefined)[], scratch: number): number {
     const h = this.#header;
-    const args = Array.from(this.#args.subarray(0, h[ARGC]!));
-    const rangeAt = h[RANGE_AT]!, scratchAt = h[SCRATCH_AT]!, chunks = h[CHUNKS]!;
-    if (scratchAt >= 0) args[scratchAt] = scratch;
+    const args = h[ARGS]!, chunks = h[CHUNKS]!;
     const kernel = kernels[h[KERNEL]!]!;
     let ran = 0;
     for (let i = Atomics.add(h, NEXT, 1); i < chunks; i = Atomics.add(h, NEXT, 1)) {
-      args[rangeAt] = this.#bounds[2 * i]!;
-      args[rangeAt + 1] = this.#bounds[2 * i + 1]!;
       try {
-        kernel(...args);
+        kernel(args, this.#bounds[2 * i]!, this.#bounds[2 * i + 1]!, scratch);
       } catch {
         Atomics.compareExchange(h, FAILED, -1, i);
         break;
@@ -148,7 +133,7 @@ export class WorkerSlot {
   }
 
   /** Worker: marks the slot ready and serves jobs from the board forever. */
-  serve(board: Board, kernels: readonly WasmFunction[]): never {
+  serve(board: Board, kernels: readonly (WasmKernel | undefined)[]): never {
     const ctl = this.#ctl;
     Atomics.store(ctl, READY, 1);
     let seen = 0;

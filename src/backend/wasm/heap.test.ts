@@ -5,7 +5,10 @@ import type { MatmulInfo } from '../kernels.js';
 import { referenceKernels as ref } from '../reference/index.js';
 import { loadWasmBackend } from './index.js';
 import { classBytes, sizeClass } from './size-classes.js';
-import { assertClose, skip, uniform, wasmKernel } from './testing.js';
+import type { Term } from '../expression.js';
+import { compile, operands } from '../expression.js';
+import { assertClose, uniform } from '../testing.js';
+import { skip, wasmKernel } from './testing.js';
 
 const MIB = 2 ** 20;
 
@@ -78,8 +81,8 @@ describe('the WebAssembly heap', { skip }, () => {
     const m = 33, n = 20, k = 17;
     const info: MatmulInfo = { batch: 1, m, n, k, transA: false, transB: true, aBatchStride: 0, bBatchStride: 0 };
     const x = uniform(rng, m * k), w = uniform(rng, n * k), out = new Float32Array(m * n), expected = new Float32Array(m * n);
-    ref.matmul(x, w, expected, info, null);
-    wasmKernel(b, 'matmul')(x, w, out, info, null);
+    ref.matmul({ a: x, b: w, out: expected, bias: null, product: info, activation: 'linear', alpha: 0 });
+    wasmKernel(b, 'matmul')({ a: x, b: w, out, bias: null, product: info, activation: 'linear', alpha: 0 });
     assertClose(out, expected, 'matmul on JS arrays with the memory full', { atol: 1e-5 });
     assert.equal(held.length > 0, true);
   });
@@ -91,13 +94,17 @@ describe('the WebAssembly heap', { skip }, () => {
     const rng = new Rng(61);
     const p = uniform(rng, 103), g = uniform(rng, 103), v = uniform(rng, 103);
     const [pr, vr] = [p.slice(), v.slice()];
-    ref.sgdUpdate(pr, g, vr, 0.1, 0.9, true);
-    wasmKernel(b, 'sgdUpdate')(p, g, v, 0.1, 0.9, true);
+    // An SGD step with Nesterov momentum, updating the parameter and the velocity in place.
+    const [param, grad, velocity] = operands(3) as [Term, Term, Term];
+    const v1 = velocity.mul(0.9).sub(grad.mul(0.1));
+    const { code, constants } = compile({ 2: v1, 0: param.add(v1.mul(0.9).sub(grad.mul(0.1))) });
+    ref.expression({ operands: [pr, g, vr], program: code, constants });
+    wasmKernel(b, 'expression')({ operands: [p, g, v], program: code, constants });
     assertClose(p, pr, 'parameter updated in place on the JS heap');
     assertClose(v, vr, 'velocity updated in place on the JS heap');
     const x = Float64Array.from(uniform(rng, 50)), out = new Float64Array(50), expected = new Float64Array(50);
-    ref.unary('tanh', x, expected, 0);
-    wasmKernel(b, 'unary')('tanh', x, out, 0);
+    ref.unary({ op: 'tanh', x, out: expected, alpha: 0 });
+    wasmKernel(b, 'unary')({ op: 'tanh', x, out, alpha: 0 });
     assert.deepEqual(out, expected);
   });
 });

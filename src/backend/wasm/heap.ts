@@ -115,8 +115,13 @@ export class WasmHeap {
   }
 
   /** The address of an array in this memory, or -1 when it lives elsewhere (e.g. the JS heap). */
-  addressOf(array: Float32Array): number {
+  addressOf(array: ArrayBufferView): number {
     return this.#buffers.has(array.buffer) ? array.byteOffset : -1;
+  }
+
+  /** A view of `length` bytes at `address` (for staging copies; not owned by the collector). */
+  bytes(address: number, length: number): Uint8Array {
+    return new Uint8Array(this.#buffer, address, length);
   }
 
   /** A view of `length` floats at `address` (for staging copies; not owned by the collector). */

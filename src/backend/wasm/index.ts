@@ -8,9 +8,10 @@ import type { WasmBackend } from './backend.js';
 import { createBackend } from './backend.js';
 import { detectFeatures } from './features.js';
 import { WasmHeap } from './heap.js';
-import { bindKernels } from './instance.js';
-import type { ChunkWork } from './kernels/context.js';
-import { DEFAULT_MIN_CHUNK_WORK } from './kernels/context.js';
+import { KERNEL_NAMES } from '../kernel-table.js';
+import { instantiate } from './instance.js';
+import type { ChunkWork } from './schedules.js';
+import { DEFAULT_MIN_CHUNK_WORK } from './schedules.js';
 import { platform, preloadKernels } from './platform.js';
 import { MAX_THREADS, ThreadPool } from './threads.js';
 import type { WasmApi, WasmMemory } from './wasm-api.js';
@@ -94,11 +95,11 @@ function create(options: WasmOptions): Loaded {
 
   const module = new api.Module(bytes);
   const { memory, maximumBytes } = createMemory(api, shared, options.maximumBytes ?? (shared ? 2048 * MIB : 512 * MIB));
-  const kernels = bindKernels(module, memory);
-  const heap = new WasmHeap(memory, kernels.heapBase(), host, { shared, initialBytes: INITIAL_BYTES, maximumBytes });
-  const pool = new ThreadPool(kernels, heap, host, module, memory, shared, options.callerClaimsChunks ?? true);
+  const instance = instantiate(module, memory, KERNEL_NAMES);
+  const heap = new WasmHeap(memory, instance.utilities.heapBase(), host, { shared, initialBytes: INITIAL_BYTES, maximumBytes });
+  const pool = new ThreadPool(instance.kernels, heap, host, module, memory, shared, options.callerClaimsChunks ?? true);
   pool.setThreads(options.threads ?? Math.min(host.cpuCount, DEFAULT_MAX_THREADS, MAX_THREADS));
-  return { backend: createBackend(kernels, heap, pool, referenceKernels, options.minChunkWork ?? DEFAULT_MIN_CHUNK_WORK) };
+  return { backend: createBackend(instance, heap, pool, referenceKernels, options.minChunkWork ?? DEFAULT_MIN_CHUNK_WORK) };
 }
 
 /** Shared memory reserves its maximum up front: where address space is short, try smaller maxima. */

@@ -8,6 +8,8 @@ import type { WasmMemory, WasmModule } from './wasm-api.js';
 export interface WorkerInit {
   module: WasmModule;
   memory: WasmMemory;
+  /** The kernels' names by index (KERNEL_NAMES), so that the worker need not load the kernel table. */
+  kernelNames: readonly string[];
   control: SharedArrayBuffer;
   slot: number;
 }

@@ -3,10 +3,10 @@
  * shared memory. A kernel call is split into chunks only when each chunk has enough work to pay for the
  * hand-off; all threads then claim chunks until none are left (control.ts).
  */
-import type { KernelExport, KernelFunctions, WasmFunction } from './codes.js';
-import { KERNEL_EXPORTS } from './codes.js';
+import { KERNEL_NAMES } from '../kernel-table.js';
 import { Board, MAX_CHUNKS, WorkerSlot, controlBytes } from './control.js';
 import type { WasmHeap } from './heap.js';
+import type { WasmKernel } from './instance.js';
 import type { Platform } from './platform.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 
@@ -20,17 +20,14 @@ interface Scratch {
   bytes: number;
 }
 
-/** A kernel call to split: `args` holds [start, end) at rangeAt (filled per chunk). */
+/** A kernel call to split: the ranges its chunks cover, and per-thread scratch (from threadScratch). */
 export interface Split {
-  args: readonly number[];
-  rangeAt: number;
   chunks: readonly (readonly [number, number])[];
-  /** Per-thread scratch addresses (from threadScratch), passed as the kernel's last argument. */
   scratch?: readonly number[];
 }
 
 export class ThreadPool {
-  readonly #kernels: readonly WasmFunction[];
+  readonly #kernels: readonly (WasmKernel | undefined)[];
   readonly #heap: WasmHeap;
   readonly #platform: Platform;
   readonly #module: WasmModule;
@@ -48,11 +45,11 @@ export class ThreadPool {
    * false the calling thread leaves split calls to the workers (tests use it to cover worker execution).
    */
   constructor(
-    kernels: KernelFunctions, heap: WasmHeap, platform: Platform, module: WasmModule, memory: WasmMemory, threads: boolean,
-    callerClaims = true,
+    kernels: readonly (WasmKernel | undefined)[], heap: WasmHeap, platform: Platform, module: WasmModule, memory: WasmMemory,
+    threads: boolean, callerClaims = true,
   ) {
     this.#callerClaims = callerClaims;
-    this.#kernels = KERNEL_EXPORTS.map((name) => kernels[name]);
+    this.#kernels = kernels;
     this.#heap = heap;
     this.#platform = platform;
     this.#module = module;
@@ -94,7 +91,7 @@ export class ThreadPool {
       const slot = this.#slots.length;
       this.#slots.push(new WorkerSlot(this.#control, slot));
       this.#platform.startWorker(
-        { module: this.#module, memory: this.#memory, control: this.#control, slot },
+        { module: this.#module, memory: this.#memory, kernelNames: KERNEL_NAMES, control: this.#control, slot },
         (message) => this.#errors.push(message),
       );
     }
@@ -116,7 +113,8 @@ export class ThreadPool {
         blocks.push(held.address);
         continue;
       }
-      if (held) this.#heap.freeBlock(held.address, held.bytes);
+      // A thread whose last request failed holds nothing (not address 0, which is no block).
+      if (held && held.bytes > 0) this.#heap.freeBlock(held.address, held.bytes);
       const address = this.#heap.allocBlock(bytes);
       if (address < 0) {
         this.#scratch[t] = { address: 0, bytes: 0 };
@@ -128,23 +126,21 @@ export class ThreadPool {
     return blocks;
   }
 
-  /** Runs every chunk of `split`, on the calling thread and the ready workers. */
-  run(kernel: KernelExport, split: Split): void {
-    const index = KERNEL_EXPORTS.indexOf(kernel);
+  /**
+   * Runs every chunk of `split` of kernel `kernel` (its index) with its Args record at `args`, on the
+   * calling thread and the ready workers.
+   */
+  run(kernel: number, args: number, split: Split): void {
+    const fn = this.#kernels[kernel]!;
     const scratch = split.scratch;
     const threads = Math.min(this.available, scratch?.length ?? MAX_THREADS, split.chunks.length);
-    const args = [...split.args];
     if (this.#board === null || threads === 1) {
-      if (scratch) args[args.length - 1] = scratch[0]!;
-      for (const [start, end] of split.chunks) {
-        args[split.rangeAt] = start;
-        args[split.rangeAt + 1] = end;
-        this.#kernels[index]!(...args);
-      }
+      const own = scratch?.[0] ?? 0;
+      for (const [start, end] of split.chunks) fn(args, start, end, own);
       return;
     }
     const board = this.#board;
-    board.publish({ kernel: index, args, rangeAt: split.rangeAt, scratchAt: scratch ? args.length - 1 : null, chunks: split.chunks });
+    board.publish({ kernel, args, chunks: split.chunks });
     const workers = this.#slots.filter((s) => s.ready).slice(0, threads - 1);
     workers.forEach((slot, i) => slot.post(scratch?.[i + 1] ?? 0));
     try {
@@ -156,11 +152,8 @@ export class ThreadPool {
     if (failed >= 0) {
       // Run the chunk that threw again here, so that its error surfaces with a stack.
       const [start, end] = split.chunks[failed]!;
-      args[split.rangeAt] = start;
-      args[split.rangeAt + 1] = end;
-      if (scratch) args[args.length - 1] = scratch[0]!;
-      this.#kernels[index]!(...args);
-      throw new Error(`wasm backend: ${kernel} failed in a worker thread (it succeeded when run again on the calling thread)`);
+      fn(args, start, end, scratch?.[0] ?? 0);
+      throw new Error(`wasm backend: kernel ${kernel} failed in a worker thread (it succeeded when run again on the calling thread)`);
     }
   }
 }

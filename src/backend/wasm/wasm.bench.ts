@@ -16,7 +16,8 @@ import { convGeometry, poolGeometry, type ConvInfo } from '../../util/conv-geome
 import { Rng } from '../../util/random.js';
 import type { WasmBackend } from './index.js';
 import { loadWasmBackend } from './index.js';
-import { placed, uniform, wasmKernel } from './testing.js';
+import { uniform } from '../testing.js';
+import { placed, wasmKernel } from './testing.js';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,7 +53,7 @@ function gemmRow(b: WasmBackend, rng: Rng, n: number): Row {
   const a = placed(b, uniform(rng, n * n)), w = placed(b, uniform(rng, n * n)), out = placed(b, new Float32Array(n * n));
   const info = { batch: 1, m: n, n, k: n, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   const matmul = wasmKernel(b, 'matmul');
-  return { label: `gemm ${n}x${n}x${n}`, flops: 2 * n ** 3, run: () => matmul(a, w, out, info, null) };
+  return { label: `gemm ${n}x${n}x${n}`, flops: 2 * n ** 3, run: () => matmul({ a, b: w, out, bias: null, product: info, activation: 'linear', alpha: 0 }) };
 }
 
 function convRows(b: WasmBackend, rng: Rng, name: string, x: [number, number, number, number], filter: [number, number, number, number]): Row[] {
@@ -65,9 +66,9 @@ function convRows(b: WasmBackend, rng: Rng, name: string, x: [number, number, nu
   const conv2d = wasmKernel(b, 'conv2d'), input = wasmKernel(b, 'conv2dBackpropInput'), filt = wasmKernel(b, 'conv2dBackpropFilter');
   const shape = `${x.slice(1).join('x')}->${g.outC} ${g.kH}x${g.kW}`;
   return [
-    { label: `${name} forward+bias+relu ${shape}`, flops, run: () => conv2d(xs, fs, out, g, { bias, activation: 'relu', alpha: 0 }) },
-    { label: `${name} input gradient`, flops, run: () => input(dy, fs, dx, g) },
-    { label: `${name} filter gradient`, flops, run: () => filt(xs, dy, df, g) },
+    { label: `${name} forward+bias+relu ${shape}`, flops, run: () => conv2d({ x: xs, filter: fs, out, bias, conv: g, activation: 'relu', alpha: 0 }) },
+    { label: `${name} input gradient`, flops, run: () => input({ dy, filter: fs, dx, conv: g }) },
+    { label: `${name} filter gradient`, flops, run: () => filt({ x: xs, dy, dFilter: df, conv: g }) },
   ];
 }
 
@@ -99,8 +100,8 @@ async function kernels(threads: number[], reps: number): Promise<void> {
     console.log([row.label, ...cells].join(' | '));
   }
   for (const [label, run] of [
-    ['maxPool2d 26x26x32 /2', () => maxPool(px, pout, pool)],
-    ['maxPool2dGrad 26x26x32 /2', () => maxPoolGrad(px, pout, pdx, pool)],
+    ['maxPool2d 26x26x32 /2', () => maxPool({ x: px, out: pout, pool })],
+    ['maxPool2dGrad 26x26x32 /2', () => maxPoolGrad({ x: px, dy: pout, dx: pdx, pool })],
   ] as const) {
     const cells = threads.map((t) => {
       b.setThreads?.(t);

@@ -2,16 +2,13 @@
  * A worker thread of the WebAssembly backend (Node worker_threads or a browser module Worker): it
  * instantiates the kernels over the shared memory and serves jobs from its control slot.
  */
-import type { KernelFunctions, WasmFunction } from './codes.js';
-import { KERNEL_EXPORTS } from './codes.js';
 import { Board, WorkerSlot } from './control.js';
-import { bindKernels } from './instance.js';
+import { instantiate } from './instance.js';
 import type { WorkerInit } from './platform.js';
 
 function start(init: WorkerInit): void {
-  const kernels: KernelFunctions = bindKernels(init.module, init.memory);
-  const table: WasmFunction[] = KERNEL_EXPORTS.map((name) => kernels[name]);
-  new WorkerSlot(init.control, init.slot).serve(new Board(init.control), table);
+  const { kernels } = instantiate(init.module, init.memory, init.kernelNames);
+  new WorkerSlot(init.control, init.slot).serve(new Board(init.control), kernels);
 }
 
 const nodeThreads = typeof process === 'object' && typeof process.getBuiltinModule === 'function'

@@ -4,6 +4,7 @@
  */
 import type { Optimizer } from '../../optimizers/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import type { JsonObject } from '../../util/json.js';
 
 export type Logs = Record<string, number>;
 
@@ -12,17 +13,37 @@ export interface TrainingParams {
   epochs: number;
   /** The first epoch to run; a callback that restores a run (fit's resumeFrom) moves it in onTrainBegin. */
   initialEpoch: number;
-  /** Batches per epoch. */
-  steps: number;
-  samples: number;
+  /** Batches per epoch; null while not known (a Dataset of unknown size, until its first epoch ends). */
+  steps: number | null;
+  /** Samples per epoch, when known (arrays). */
+  samples: number | null;
   batchSize: number;
   verbose: 0 | 1 | 2;
+  /**
+   * Where the first epoch starts, when a restoring callback (fit's resumeFrom) continues a run saved in
+   * the middle of an epoch: the batches of it already done and the place in the data.
+   */
+  resume: { step: number; data: JsonObject | null } | null;
+}
+
+/** Where a run stands: what a checkpoint taken now continues from. */
+export interface TrainingPosition {
+  /** The epoch training is in (after an epoch's end, the next one). */
+  epoch: number;
+  /** The batches of that epoch done. */
+  step: number;
+  /** The place in the data (null: the epoch starts its data afresh). */
+  data: JsonObject | null;
+  /** Milliseconds this epoch spent waiting for data. */
+  waitedMs: number;
 }
 
 /** The parts of a model that callbacks use. */
 export interface TrainingTarget {
   /** Set to true to end training after the current batch. */
   stopTraining: boolean;
+  /** The run's History, with where the run stands (fit keeps it up to date). */
+  readonly history: { readonly position: TrainingPosition | null } | null;
   readonly optimizer: Optimizer | null;
   getWeights(): Tensor[];
   setWeights(values: readonly Tensor[]): void;
@@ -31,6 +52,11 @@ export interface TrainingTarget {
 type Hook<A extends unknown[]> = (...args: A) => void | Promise<void>;
 
 export interface Callback {
+  /**
+   * True for a callback that restores a run in onTrainBegin (BackupAndRestore): fit calls it before the
+   * others, so that they start from the restored state (the first epoch, the history).
+   */
+  readonly restoresTraining?: boolean;
   /** Called by fit before training starts. */
   setContext?(model: TrainingTarget, params: TrainingParams): void;
   onTrainBegin?: Hook<[logs: Logs]>;

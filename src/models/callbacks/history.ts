@@ -2,7 +2,7 @@
  * History: every epoch's logs, returned by fit (`history.history.loss`, `history.history.val_accuracy`),
  * and what they say about the run: the best epoch, and the epoch where overfitting started.
  */
-import type { Callback, Logs, TrainingParams, TrainingTarget } from './callback.js';
+import type { Callback, Logs, TrainingParams, TrainingPosition, TrainingTarget } from './callback.js';
 import { ValueError, describe } from '../../util/errors.js';
 import { Monitor } from './monitor.js';
 
@@ -33,6 +33,8 @@ export class History implements Callback {
    * them, since they may still change the logs; a checkpoint saved meanwhile counts it as done.
    */
   ending: { epoch: number; logs: Logs } | null = null;
+  /** Where the run stands, updated by fit after every batch and at every epoch's end. */
+  position: TrainingPosition | null = null;
 
   setContext(_model: TrainingTarget, params: TrainingParams): void {
     this.params = params;

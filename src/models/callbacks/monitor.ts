@@ -15,8 +15,8 @@ export class Monitor {
     if (!['auto', 'min', 'max'].includes(mode)) throw new ValueError(`${where}: option 'mode' expected "auto", "min" or "max", received ${describe(mode)}`);
     if (typeof minDelta !== 'number' || !(minDelta >= 0)) throw new ValueError(`${where}: option 'minDelta' expected a non-negative number, received ${describe(minDelta)}`);
     this.key = snakeCase(monitor);
-    // Keras's auto mode: accuracy-like metrics are maximised, everything else minimised.
-    this.direction = mode !== 'auto' ? mode : /acc|auc|precision|recall|f1/.test(this.key) ? 'max' : 'min';
+    // Keras's auto mode: accuracy-like metrics (and R², IoU, cosine similarity) are maximised, everything else minimised.
+    this.direction = mode !== 'auto' ? mode : /acc|auc|precision|recall|f1|r2|io_u|cosine_similarity/.test(this.key) ? 'max' : 'min';
   }
 
   /** The watched value, or undefined when the logs do not have it. */

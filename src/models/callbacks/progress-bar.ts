@@ -41,29 +41,38 @@ export function standardOutput(): ProgressOutput {
   return { write: (text) => console.log(text.replace(/\n$/, '')) };
 }
 
-/** A progress line over `steps` steps; `finish` leaves the final line on screen. */
+/**
+ * A progress line over `steps` steps (null: not known, counted as they come); `finish` leaves the final
+ * line on screen. `waitedMs`, when given, tells how long the epoch has waited for data so far.
+ */
 export class ProgressLine {
   readonly #out: ProgressOutput;
   readonly #inPlace: boolean;
-  readonly #steps: number;
+  readonly #steps: number | null;
   readonly #start = performance.now();
+  readonly #waitedMs: () => number;
   #bar: InPlaceLine | null = null;
+  #step = 0;
 
-  constructor(steps: number, out: ProgressOutput, inPlace: boolean) {
+  constructor(steps: number | null, out: ProgressOutput, inPlace: boolean, waitedMs: () => number = () => 0) {
     this.#out = out;
     this.#steps = steps;
-    this.#inPlace = inPlace && isTerminal(out) && inPlaceLines !== null;
-    if (this.#inPlace && isTerminal(out) && inPlaceLines) this.#bar = inPlaceLines(out, steps, this.#line(0, {}));
+    this.#waitedMs = waitedMs;
+    // An in-place bar needs its length; an unknown one is written as lines.
+    this.#inPlace = inPlace && steps !== null && isTerminal(out) && inPlaceLines !== null;
+    if (this.#inPlace && isTerminal(out) && inPlaceLines) this.#bar = inPlaceLines(out, steps!, this.#line(0, {}));
   }
 
   update(step: number, logs: Logs): void {
+    this.#step = step;
     this.#bar?.update(step, this.#line(step, logs));
   }
 
   finish(logs: Logs): void {
-    const line = this.#line(this.#steps, logs);
+    const steps = this.#steps ?? this.#step;
+    const line = this.#line(steps, logs, steps);
     if (this.#bar) {
-      this.#bar.update(this.#steps, line);
+      this.#bar.update(steps, line);
       this.#bar.stop();
       this.#bar = null;
     } else {
@@ -77,29 +86,36 @@ export class ProgressLine {
     this.#bar = null;
   }
 
-  #line(step: number, logs: Logs): string {
+  #line(step: number, logs: Logs, steps = this.#steps): string {
     const elapsed = (performance.now() - this.#start) / 1000;
-    return progressLine({ step, steps: this.#steps, elapsed, logs, color: this.#inPlace });
+    return progressLine({ step, steps, elapsed, waited: this.#waitedMs() / 1000, logs, color: this.#inPlace });
   }
 }
 
 export class ProgressBar implements Callback {
   readonly #out: ProgressOutput;
   #params: TrainingParams | null = null;
+  #model: TrainingTarget | null = null;
   #line: ProgressLine | null = null;
 
   constructor(out: ProgressOutput = standardOutput()) {
     this.#out = out;
   }
 
-  setContext(_model: TrainingTarget, params: TrainingParams): void {
+  setContext(model: TrainingTarget, params: TrainingParams): void {
+    this.#model = model;
     this.#params = params;
   }
 
   onEpochBegin(epoch: number): void {
     const p = this.#params!;
     this.#out.write(`Epoch ${epoch + 1}/${p.epochs}\n`);
-    this.#line = new ProgressLine(p.steps, this.#out, p.verbose === 1);
+    // Fit's position moves to the next epoch (step 0) as this one ends, still carrying this one's wait.
+    const waitedMs = (): number => {
+      const at = this.#model?.history?.position;
+      return at && (at.epoch === epoch || (at.epoch === epoch + 1 && at.step === 0)) ? at.waitedMs : 0;
+    };
+    this.#line = new ProgressLine(p.steps, this.#out, p.verbose === 1, waitedMs);
   }
 
   onBatchEnd(batch: number, logs: Logs): void {

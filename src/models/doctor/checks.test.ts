@@ -4,7 +4,7 @@ import '../../ops/tensor-methods.js';
 import { Conv2D, Dense, Flatten, Normalization } from '../../layers/index.js';
 import type { LossIdentifier } from '../../losses/index.js';
 import type { OptimizerIdentifier } from '../../optimizers/index.js';
-import { Adam, SGD } from '../../optimizers/index.js';
+import { Adam, CosineDecay, SGD } from '../../optimizers/index.js';
 import { randomNormal, tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { setSeed } from '../../util/random.js';
@@ -76,6 +76,11 @@ test('learning rate far outside the usual range: warned at compile, with the ran
   assert.match(warnings[0]!, /the learning rate 1 of Adam is far above the usual range \(0\.0001 to 0\.01; the default is 0\.001\).*diverges or becomes NaN\. Fix:/);
   assert.match(findings(model(4, { optimizer: new SGD({ learningRate: 1e-7 }) }), X, LABELS)[0]!.message, /far below the usual range/);
   assert.deepEqual(findings(model(4, { optimizer: new SGD({ learningRate: 0.5 }) }), X, LABELS), [], 'SGD at 0.5 is high but not far out');
+  // A warmup from 0 is judged by the rate it rises to.
+  const warmup = new CosineDecay({ initialLearningRate: 0, warmupTarget: 1e-3, warmupSteps: 100, decaySteps: 1000 });
+  assert.deepEqual(findings(model(4, { optimizer: new Adam({ learningRate: warmup }) }), X, LABELS), []);
+  const tooHigh = new CosineDecay({ initialLearningRate: 0, warmupTarget: 5, warmupSteps: 100, decaySteps: 1000 });
+  assert.match(findings(model(4, { optimizer: new Adam({ learningRate: tooHigh }) }), X, LABELS)[0]!.message, /the learning rate 5 of Adam is far above/);
 });
 
 test('labels that do not fit the loss: class indices for categorical cross-entropy, one-hot for sparse, multilabel, binary', () => {

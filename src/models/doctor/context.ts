@@ -18,10 +18,13 @@ export interface DoctorSubject {
   outputShape: LayerShape | null;
 }
 
-/** Samples `offset .. offset + size - 1` of x and y (a validationSplit part shares the arrays of the whole). */
+/**
+ * Samples `offset .. offset + size - 1` of an input x and an output's labels y, either of which may be
+ * absent (a validationSplit part shares the arrays of the whole).
+ */
 export interface Samples {
-  x: Tensor;
-  y: Tensor;
+  x?: Tensor;
+  y?: Tensor;
   offset: number;
   size: number;
 }
@@ -43,8 +46,9 @@ export function doctorContext(subject: DoctorSubject, data?: Samples, validation
     let copy: Tensor | null = null;
     return () => (copy ??= part.offset === 0 && part.size === t.shape[0] ? t : sliceRows(t, part.offset, part.offset + part.size));
   };
-  if (data) Object.defineProperties(context, { x: { get: rows(data, data.x), enumerable: true }, y: { get: rows(data, data.y), enumerable: true } });
-  if (validationSplit) {
+  if (data?.x) Object.defineProperty(context, 'x', { get: rows(data, data.x), enumerable: true });
+  if (data?.y) Object.defineProperty(context, 'y', { get: rows(data, data.y), enumerable: true });
+  if (validationSplit?.y) {
     const y = rows(validationSplit, validationSplit.y);
     context.validation = { get y() { return y(); }, split: true };
   }

@@ -10,13 +10,17 @@ const USUAL: Record<string, { low: number; high: number; default: number }> = {
   Adagrad: { low: 1e-3, high: 0.1, default: 1e-3 },
 };
 const FAR = 10;
+/** The updates a schedule's peak is looked for in. */
+const PEAK_STEPS = 10_000;
 
 export const learningRateRange: DoctorCheck = {
   name: 'learning-rate',
   stage: 'compile',
   run({ optimizer }) {
     const usual = USUAL[optimizer.name];
-    const lr = optimizer.learningRate;
+    // A schedule is judged by the highest rate of its first updates: a warmup starts from 0 by design.
+    const schedule = optimizer.schedule;
+    const lr = schedule ? Math.max(...Array.from({ length: PEAK_STEPS }, (_, s) => schedule.at(optimizer.iterations + s))) : optimizer.learningRate;
     if (!usual || (lr >= usual.low / FAR && lr <= usual.high * FAR)) return [];
     const range = `${usual.low} to ${usual.high}; the default is ${usual.default}`;
     const message =

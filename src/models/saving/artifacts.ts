@@ -4,9 +4,6 @@
  * counts, training state — and says where, before anything is built or assigned.
  */
 import type { BaseLayer } from '../../layers/index.js';
-import type { LossIdentifier } from '../../losses/index.js';
-import { getLoss } from '../../losses/index.js';
-import type { MetricIdentifier } from '../../metrics/index.js';
 import type { Optimizer } from '../../optimizers/index.js';
 import { ValueError, describe } from '../../util/errors.js';
 import type { JsonObject } from '../../util/json.js';
@@ -22,8 +19,8 @@ import { checkWeightSpec, concatBuffers, decodeWeights, encodeWeights } from './
 /** How the model was compiled, as far as a file records it. */
 export interface CompiledSetup {
   optimizer: Optimizer;
-  loss: LossIdentifier;
-  metrics: readonly MetricIdentifier[];
+  /** The loss, metrics and loss weights part of the training config; null when a loss or metric is not a name. */
+  loss: Omit<TrainingConfig, 'optimizer_config'> | null;
 }
 
 export interface ModelSnapshot {
@@ -35,17 +32,20 @@ export interface ModelSnapshot {
   trainingState: TrainingState | null;
 }
 
-/** The training config TensorFlow.js compiles with: only losses and metrics given by name can be written. */
+/**
+ * The training config TensorFlow.js compiles with: the library's losses (by name, or as Keras's config
+ * when their options differ from the defaults) and the metrics given by name. A loss of your own has no
+ * saved form, so the config is left out.
+ */
 function trainingConfig(setup: CompiledSetup): TrainingConfig | undefined {
-  if (typeof setup.loss !== 'string') return undefined;
-  const metrics = setup.metrics.filter((m): m is string => typeof m === 'string');
-  return { loss: getLoss(setup.loss).name, metrics, optimizer_config: optimizerConfig(setup.optimizer) };
+  if (!setup.loss) return undefined;
+  return { ...setup.loss, optimizer_config: optimizerConfig(setup.optimizer) };
 }
 
 export function toArtifacts(snapshot: ModelSnapshot): ModelArtifacts {
   const { label, layers, setup, trainingState } = snapshot;
   const seen = new Map<string, BaseLayer>();
-  for (const l of layers) {
+  for (const l of layers.filter((layer) => layer.weights.length > 0)) {
     const other = seen.get(l.name);
     if (other && other !== l) throw new ValueError(`${label}.save: two layers are named '${l.name}' (${other.label} and ${l.label}); weights are saved by name, so names must be unique`);
     seen.set(l.name, l);

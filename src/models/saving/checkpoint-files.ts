@@ -4,10 +4,10 @@
  * and only then removes the old weights. Before the switch model.json still names the old, complete
  * weights; after it, the new ones. The folder loads like any saved model.
  */
-import { TEMPORARY_SUFFIX, syncFolder, writeFileAtomic } from './atomic-file.js';
+import { TEMPORARY_SUFFIX, syncFolder, writeFileAtomic } from '../../util/atomic-file.js';
 import type { ModelArtifacts } from './format.js';
 import { MODEL_JSON, modelJson } from './files.js';
-import { nodeHost } from './node-host.js';
+import { nodeHost } from '../../util/node-host.js';
 import { concatBuffers } from './weights.js';
 
 const WEIGHTS = /^weights-(\d+)\.bin$/;
@@ -27,4 +27,16 @@ export function writeCheckpoint(folder: string, artifacts: ModelArtifacts): stri
     if ((WEIGHTS.test(f) && f !== name) || TEMPORARY_SUFFIX.test(f)) fs.rmSync(path.join(folder, f), { force: true });
   }
   return name;
+}
+
+/** Removes a checkpoint's files (model.json, its weights, temporary files a kill left) and the folder when nothing else is in it. */
+export function removeCheckpoint(folder: string, where: string): void {
+  const { fs, path } = nodeHost(where);
+  if (!fs.existsSync(folder)) return;
+  // model.json first: without it the folder is no checkpoint, whatever a kill leaves of the rest.
+  fs.rmSync(path.join(folder, MODEL_JSON), { force: true });
+  for (const f of fs.readdirSync(folder)) {
+    if (WEIGHTS.test(f) || TEMPORARY_SUFFIX.test(f)) fs.rmSync(path.join(folder, f), { force: true });
+  }
+  if (fs.readdirSync(folder).length === 0) fs.rmdirSync(folder);
 }

@@ -7,16 +7,19 @@ import type { ModelArtifacts } from './format.js';
 
 export interface SavedModel extends TrainingTarget {
   readonly label: string;
-  readonly layers: readonly BaseLayer[];
+  /** Every layer that can own weights, nested models opened up. */
+  readonly flatLayers: readonly BaseLayer[];
   readonly history: History | null;
   toArtifacts(options?: { includeTrainingState?: boolean }): ModelArtifacts;
 }
 
 /** The model a callback was given, checked to be one saving can write and restore. */
 export function savedModel(model: TrainingTarget, who: string): SavedModel {
-  const candidate: Partial<SavedModel> = model;
-  if (typeof candidate.toArtifacts !== 'function' || !Array.isArray(candidate.layers)) {
-    throw new ValueError(`${who}: expected a layerwise Model to save, received ${describe(model)}`);
-  }
-  return candidate as SavedModel;
+  if (!isSavedModel(model)) throw new ValueError(`${who}: expected a layerwise Model to save, received ${describe(model)}`);
+  return model;
+}
+
+function isSavedModel(model: TrainingTarget): model is SavedModel {
+  const m = model as TrainingTarget & Partial<Record<'toArtifacts' | 'flatLayers', unknown>>;
+  return typeof m.toArtifacts === 'function' && Array.isArray(m.flatLayers);
 }

@@ -136,7 +136,7 @@ describe('damaged files are rejected with what is wrong and where', () => {
       };
       try {
         const m = await loadModel(handler);
-        m.predict(randomUniform([1, 5, 5, 1]));
+        await m.predict(randomUniform([1, 5, 5, 1]));
         loaded++;
       } catch (error) {
         assert.ok(error instanceof LayerwiseError, `mutation at ${path.join('.')}: expected a LayerwiseError, received ${error instanceof Error ? error.stack : String(error)}`);

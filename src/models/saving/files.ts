@@ -6,10 +6,10 @@
  */
 import { ValueError, describe } from '../../util/errors.js';
 import { isJsonObject } from '../../util/json.js';
-import { syncFolder, writeFileAtomic } from './atomic-file.js';
+import { syncFolder, writeFileAtomic } from '../../util/atomic-file.js';
 import type { IOHandler, ModelArtifacts, ModelJson, WeightSpec, WeightsManifestGroup } from './format.js';
-import type { NodeHost } from './node-host.js';
-import { nodeHost } from './node-host.js';
+import type { NodeHost } from '../../util/node-host.js';
+import { nodeHost } from '../../util/node-host.js';
 import { byteLength, checkWeightSpec, concatBuffers } from './weights.js';
 
 export interface FileOptions {

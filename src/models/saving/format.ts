@@ -4,7 +4,7 @@
  * one or more files. `ModelArtifacts` is the same content in memory, shaped like TensorFlow.js's, so its
  * IO handlers (`tf.io.fromMemory`, `tf.io.withSaveHandler`) and layerwise's exchange models directly.
  */
-import type { JsonObject } from '../../util/json.js';
+import type { JsonObject, JsonValue } from '../../util/json.js';
 
 /** Weight dtypes the format defines that layerwise reads (`string` and `complex64` never hold layer weights). */
 export type WeightDType = 'float32' | 'int32' | 'bool';
@@ -33,8 +33,13 @@ export interface WeightsManifestGroup {
 
 /** The training settings TensorFlow.js compiles a loaded model with. */
 export interface TrainingConfig {
-  loss: string;
-  metrics?: string[];
+  /**
+   * The loss: a name, or Keras's `{ class_name, config }` for a loss with other options than its defaults;
+   * one for every output, or one per output (a list in output order, or by output name).
+   */
+  loss: JsonValue;
+  metrics?: string[] | Record<string, string | string[]>;
+  loss_weights?: number[] | Record<string, number>;
   optimizer_config: { class_name: string; config: JsonObject };
 }
 

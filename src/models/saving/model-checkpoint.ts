@@ -1,8 +1,10 @@
 /**
- * ModelCheckpoint: saves the model at the end of every epoch, or only when a monitored value improves,
- * into one folder that a kill at any moment leaves loadable (see checkpoint-files.ts). By default
- * the checkpoint carries the training state, so `fit(x, y, { resumeFrom: path })` continues the run.
+ * ModelCheckpoint: saves the model at the end of every epoch, only when a monitored value improves, or
+ * every N batches (`saveFreq`, Keras's save_freq), into one folder that a kill at any moment leaves
+ * loadable (see checkpoint-files.ts). By default the checkpoint carries the training state — with, in the
+ * middle of an epoch, the place in the data — so `fit(x, y, { resumeFrom: path })` continues the run.
  */
+import { checkOption, is } from '../../util/checks.js';
 import { ValueError, describe } from '../../util/errors.js';
 import type { Callback, Logs, TrainingParams, TrainingTarget } from '../callbacks/callback.js';
 import type { MonitorMode } from '../callbacks/monitor.js';
@@ -23,6 +25,8 @@ export interface ModelCheckpointOptions {
   includeTrainingState?: boolean;
   /** Print a line for each save (default false). */
   verbose?: boolean;
+  /** 'epoch' (default): save at the end of every epoch; a number N: save after every N batches, mid-epoch too. */
+  saveFreq?: 'epoch' | number;
 }
 
 export class ModelCheckpoint implements Callback {
@@ -31,9 +35,12 @@ export class ModelCheckpoint implements Callback {
   readonly monitor: Monitor;
   readonly includeTrainingState: boolean;
   readonly verbose: boolean;
+  readonly saveFreq: 'epoch' | number;
   /** The best monitored value so far (saveBestOnly). */
   best: number;
   #model: SavedModel | null = null;
+  #batches = 0;
+  #epoch = 0;
 
   constructor(options: ModelCheckpointOptions) {
     if (typeof options !== 'object' || options === null || typeof options.path !== 'string' || options.path === '') {
@@ -44,6 +51,10 @@ export class ModelCheckpoint implements Callback {
     this.monitor = new Monitor('ModelCheckpoint', options.monitor ?? 'val_loss', options.mode ?? 'auto', 0);
     this.includeTrainingState = options.includeTrainingState ?? true;
     this.verbose = options.verbose ?? false;
+    this.saveFreq = checkOption('ModelCheckpoint', 'saveFreq', options.saveFreq ?? 'epoch', is.oneOf(['epoch'] as const).or(is.positiveInteger));
+    if (this.saveFreq !== 'epoch' && this.saveBestOnly) {
+      throw new ValueError(`ModelCheckpoint: option 'saveBestOnly' compares epochs' logs, so it needs saveFreq 'epoch', received saveFreq ${this.saveFreq}`);
+    }
     this.best = this.monitor.worst;
   }
 
@@ -53,13 +64,25 @@ export class ModelCheckpoint implements Callback {
 
   /** A resumed run's history already holds the earlier epochs: the best among them still counts. */
   onTrainBegin(): void {
+    this.#batches = 0;
     this.best = this.monitor.worst;
     for (const value of this.#model?.history?.history[this.monitor.key] ?? []) {
       if (this.monitor.improves(value, this.best)) this.best = value;
     }
   }
 
+  onEpochBegin(epoch: number): void {
+    this.#epoch = epoch;
+  }
+
+  onBatchEnd(batch: number): void {
+    if (this.saveFreq === 'epoch' || ++this.#batches % this.saveFreq !== 0) return;
+    if (this.verbose) console.log(`Epoch ${this.#epoch + 1}, batch ${batch + 1}: saving the model to ${this.path}`);
+    writeCheckpoint(this.path, this.#model!.toArtifacts({ includeTrainingState: this.includeTrainingState }));
+  }
+
   onEpochEnd(epoch: number, logs: Logs): void {
+    if (this.saveFreq !== 'epoch') return;
     if (this.saveBestOnly) {
       const current = this.monitor.read(logs);
       if (current === undefined) {

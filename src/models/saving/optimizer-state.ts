@@ -5,7 +5,7 @@
  * TensorFlow.js picks up the state of the optimizers it shares with layerwise.
  */
 import type { Optimizer } from '../../optimizers/index.js';
-import { Adagrad, Adam, AdamW, RMSprop, SGD } from '../../optimizers/index.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, learningRateFromConfig, learningRateToConfig } from '../../optimizers/index.js';
 import { scalar, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Variable } from '../../tensor/variable.js';
@@ -31,7 +31,7 @@ function slotLayout(optimizer: Optimizer): [string, string | null][] {
 /** TensorFlow.js's class names and settings (it reads snake_case keys; RMSprop's rho is its `decay`). */
 export function optimizerConfig(o: Optimizer): { class_name: string; config: JsonObject } {
   const common: JsonObject = {
-    learning_rate: o.learningRate,
+    learning_rate: learningRateToConfig(o.schedule ?? o.learningRate, o.iterations),
     ...(o.clipnorm !== null ? { clipnorm: o.clipnorm } : {}),
     ...(o.clipvalue !== null ? { clipvalue: o.clipvalue } : {}),
     ...(o.globalClipnorm !== null ? { global_clipnorm: o.globalClipnorm } : {}),
@@ -53,7 +53,7 @@ export function optimizerFromConfig(v: unknown, where: string): Optimizer {
   const c = new JsonReader((v['config'] ?? {}) as JsonObject, `${where}.config`);
   const optional = (key: string): number | undefined => (c.get(key) === undefined || c.get(key) === null ? undefined : c.number(key));
   const common = {
-    learningRate: optional('learning_rate') ?? optional('lr'),
+    learningRate: learningRateFromConfig(c.get('learning_rate') ?? c.get('lr'), `${where}.config.learning_rate`),
     clipnorm: optional('clipnorm'),
     clipvalue: optional('clipvalue'),
     globalClipnorm: optional('global_clipnorm'),

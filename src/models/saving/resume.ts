@@ -1,8 +1,8 @@
 /**
  * Continuing a run from a checkpoint (fit's `resumeFrom`): the weights, the optimizer's slots, iteration
  * count and learning rate, the random generator's position and the history all come back, and training
- * starts at the epoch after the checkpoint's last, so the next epoch shuffles, drops out and updates
- * exactly as the uninterrupted run did. Everything is checked before anything is assigned. Like Keras's
+ * starts where the checkpoint was taken — the epoch after its last, or the middle of an epoch with the
+ * place in the data — so it shuffles, drops out and updates exactly as the uninterrupted run did. Everything is checked before anything is assigned. Like Keras's
  * BackupAndRestore, it is a callback: it restores in onTrainBegin, before the callbacks after it start.
  */
 import type { Variable } from '../../tensor/variable.js';
@@ -36,8 +36,8 @@ export async function restoreTrainingState(model: SavedModel, location: ModelLoc
   if (!state) {
     throw new ValueError(`${where}: the saved model has no training state to resume from; write checkpoints with ModelCheckpoint, or save with { includeTrainingState: true }`);
   }
-  const weights = planWeights(model.layers, artifacts.weights, where);
-  const trainable = new Set<Variable>(model.layers.flatMap((l) => l.trainableWeights));
+  const weights = planWeights(model.flatLayers, artifacts.weights, where);
+  const trainable = new Set<Variable>(model.flatLayers.flatMap((l) => l.trainableWeights));
   const trainableNames = new Map([...weights.savedNames].filter(([v]) => trainable.has(v)));
   const optimizer = planOptimizerRestore(optimizerNow, trainableNames, artifacts.optimizerWeights, where);
   const lr = optimizerNow.schedule === null ? savedLearningRate(artifacts.trainingConfig) : null;
@@ -53,17 +53,27 @@ export class ResumeFrom implements Callback {
   #model: SavedModel | null = null;
   #params: TrainingParams | null = null;
 
-  constructor(readonly location: ModelLocation) {}
+  /** `where` names the restoring callback in messages. */
+  constructor(
+    readonly location: ModelLocation,
+    readonly where = 'fit (resumeFrom)',
+  ) {}
 
   setContext(model: TrainingTarget, params: TrainingParams): void {
-    this.#model = savedModel(model, 'fit (resumeFrom)');
+    this.#model = savedModel(model, this.where);
     this.#params = params;
   }
 
   async onTrainBegin(): Promise<void> {
     const model = this.#model!;
-    const state = await restoreTrainingState(model, this.location, 'fit (resumeFrom)');
-    this.#params!.initialEpoch = (state.epoch ?? -1) + 1;
+    const state = await restoreTrainingState(model, this.location, this.where);
+    const params = this.#params!;
+    if (state.next) {
+      params.initialEpoch = state.next.epoch;
+      params.resume = state.next.step > 0 || state.next.data !== null ? { step: state.next.step, data: state.next.data } : null;
+    } else {
+      params.initialEpoch = (state.epoch ?? -1) + 1;
+    }
     const history = model.history;
     if (history) {
       history.epoch.push(...state.history.epochs);

@@ -26,7 +26,7 @@ async function assertRoundTrip(model: Model, x: Tensor, options: LoadModelOption
   assert.deepEqual(loaded.getConfig(), model.getConfig(), 'the loaded model writes the same topology');
   assert.deepEqual(loaded.weights.map((w) => w.name), model.weights.map((w) => w.name));
   assert.deepEqual(loaded.getWeights().map((w) => w.toArray()), model.getWeights().map((w) => w.toArray()));
-  assert.deepEqual(loaded.predict(x).toArray(), model.predict(x).toArray(), 'identical predictions');
+  assert.deepEqual((await loaded.predict(x)).toArray(), (await model.predict(x)).toArray(), 'identical predictions');
   return loaded;
 }
 
@@ -83,9 +83,9 @@ describe('sequence layers survive save and load', () => {
     const { states } = new LSTM({ units: 3, returnState: true }).applyWithState(input);
     const decoded = new LSTM({ units: 3 }).apply(input, { initialState: states });
     const loaded = await assertRoundTrip(new Model({ inputs: input, outputs: decoded }), seq());
-    const topology = loaded.getConfig() as { config: { layers: { inbound_nodes: unknown[] }[] } };
+    const topology = loaded.getConfig() as { layers: { inbound_nodes: unknown[] }[] };
     const [inputName, encoderName] = loaded.layers.map((l) => l.name);
-    assert.deepEqual(topology.config.layers[2]!.inbound_nodes[0], [[inputName, 0, 0, {}], [encoderName, 0, 1, {}], [encoderName, 0, 2, {}]], 'the sequence, then the states h and c');
+    assert.deepEqual(topology.layers[2]!.inbound_nodes[0], [[inputName, 0, 0, {}], [encoderName, 0, 1, {}], [encoderName, 0, 2, {}]], 'the sequence, then the states h and c');
   });
 
   test('an RNN over a cell of one\'s own, read back through customLayers', async () => {

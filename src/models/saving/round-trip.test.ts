@@ -44,7 +44,7 @@ async function assertRoundTrip(model: Model, x: Tensor): Promise<Model> {
   assert.deepEqual(loaded.getConfig(), model.getConfig(), 'the loaded model writes the same topology');
   assert.equal(loaded.constructor, model.constructor);
   assert.deepEqual(loaded.getWeights().map((w) => w.toArray()), model.getWeights().map((w) => w.toArray()));
-  assert.equal(maxDifference(loaded.predict(x), model.predict(x)), 0, 'identical predictions');
+  assert.equal(maxDifference(await loaded.predict(x), await model.predict(x)), 0, 'identical predictions');
   return loaded;
 }
 
@@ -67,7 +67,7 @@ describe('every layer type survives save and load', () => {
     );
     const loaded = await assertRoundTrip(model, randomUniform([4, 5]));
     assert.equal(loaded.layers[2]!.trainable, false);
-    const config = (model.getConfig()['config'] as { layers: { config: Record<string, unknown> }[] }).layers;
+    const config = (model.getConfig() as { layers: { config: Record<string, unknown> }[] }).layers;
     assert.deepEqual(config[0]!.config['kernel_regularizer'], { class_name: 'L1L2', config: { l1: 0, l2: 0.02 } });
     assert.deepEqual(config[1]!.config['kernel_initializer'], { class_name: 'VarianceScaling', config: { scale: 1.5, mode: 'fan_out', distribution: 'untruncated_normal', seed: null } });
     assert.equal(config[2]!.config['activation'], 'leaky_relu');
@@ -120,7 +120,7 @@ describe('every layer type survives save and load', () => {
     const model = new Model({ inputs: input, outputs: new Dense({ units: 2, activation: 'softmax' }).apply(merged), name: 'two_paths' });
     const loaded = await assertRoundTrip(model, randomUniform([3, 4]));
     assert.equal(loaded.name, 'two_paths');
-    const layers = (model.getConfig()['config'] as { layers: { name: string; inbound_nodes: unknown[] }[] }).layers;
+    const layers = (model.getConfig() as { layers: { name: string; inbound_nodes: unknown[] }[] }).layers;
     assert.equal(layers.find((l) => l.name === 'shared')!.inbound_nodes.length, 2, 'the shared layer has one node per call');
   });
 });
@@ -186,7 +186,7 @@ describe('files on disk', () => {
     assert.deepEqual(json.weightsManifest[0].weights.map((w: { name: string }) => w.name), model.weights.map((v) => v.name));
     const x = randomUniform([2, 6, 6, 1]);
     for (const path of [dir, join(dir, 'model.json'), `file://${dir}`]) {
-      assert.equal(maxDifference((await loadModel(path)).predict(x), model.predict(x)), 0, path);
+      assert.equal(maxDifference(await (await loadModel(path)).predict(x), await model.predict(x)), 0, path);
     }
   });
 
@@ -201,7 +201,7 @@ describe('files on disk', () => {
     const shards = readdirSync(sharded).filter((f) => f.endsWith('.bin')).sort();
     assert.equal(shards.length, Math.ceil((model.countParams() * 4) / 100));
     assert.ok(shards.every((f) => /^group1-shard\d+of\d+\.bin$/.test(f)));
-    for (const dir of [browser, sharded]) assert.equal(maxDifference((await loadModel(dir)).predict(x), model.predict(x)), 0, dir);
+    for (const dir of [browser, sharded]) assert.equal(maxDifference(await (await loadModel(dir)).predict(x), await model.predict(x)), 0, dir);
   });
 
   test('weights are matched by name despite a model-name prefix or a :0 suffix', async () => {
@@ -211,7 +211,7 @@ describe('files on disk', () => {
     const specs = handler.artifacts!.weightSpecs!;
     specs.forEach((s, i) => (s.name = i % 2 === 0 ? `outer_model/${s.name}` : `${s.name}:0`));
     const x = randomUniform([2, 6, 6, 1]);
-    assert.equal(maxDifference((await loadModel(handler)).predict(x), model.predict(x)), 0);
+    assert.equal(maxDifference(await (await loadModel(handler)).predict(x), await model.predict(x)), 0);
   });
 
   test('Keras 3 spellings: InputLayer with batch_shape, dtype policies, keras tensors in inbound nodes', async () => {
@@ -238,6 +238,6 @@ describe('files on disk', () => {
     handler.artifacts = { ...handler.artifacts!, modelTopology: keras3 };
     const loaded = await loadModel(handler);
     const x = tensor([[1, 2, 3]]);
-    assert.equal(maxDifference(loaded.predict(x), model.predict(x)), 0);
+    assert.equal(maxDifference(await loaded.predict(x), await model.predict(x)), 0);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What a checkpoint needs besides weights and optimizer state to continue a run exactly: the last epoch
- * completed, the random generator's position (so the next epoch shuffles and drops out as the
- * uninterrupted run would), and the history so far. It travels in model.json's `userDefinedMetadata`,
+ * completed, where training goes on (an epoch, the batches of it done and the place in the data, so a
+ * checkpoint taken in the middle of an epoch resumes there), the random generator's position (so the run
+ * shuffles and drops out as the uninterrupted one would), and the history so far. It travels in model.json's `userDefinedMetadata`,
  * which TensorFlow.js keeps and otherwise ignores.
  */
 import { ValueError, describe } from '../../util/errors.js';
@@ -11,9 +12,18 @@ import type { RandomState } from '../../util/random.js';
 import { getRandomState } from '../../util/random.js';
 import type { History } from '../callbacks/history.js';
 
+/** Where the run goes on: the epoch, the batches of it done, and the place in the data (null: afresh). */
+export interface NextStep {
+  epoch: number;
+  step: number;
+  data: JsonObject | null;
+}
+
 export interface TrainingState {
   /** The last epoch completed (0-based); null before any. */
   epoch: number | null;
+  /** Where training continues; absent in checkpoints that predate it (then: the epoch after `epoch`, afresh). */
+  next?: NextStep;
   random: RandomState;
   /** The epochs recorded so far and each logged value per epoch (History's fields). */
   history: { epochs: number[]; logs: Record<string, number[]> };
@@ -37,7 +47,13 @@ export function trainingStateOf(history: History | null): TrainingState {
     }
     epochs.push(ending.epoch);
   }
-  return { epoch: epochs.length > 0 ? epochs[epochs.length - 1]! : null, random: getRandomState(), history: { epochs, logs } };
+  const at = history?.position;
+  return {
+    epoch: epochs.length > 0 ? epochs[epochs.length - 1]! : null,
+    ...(at ? { next: { epoch: at.epoch, step: at.step, data: at.data } } : {}),
+    random: getRandomState(),
+    history: { epochs, logs },
+  };
 }
 
 /** JSON has no NaN or Infinity: they are written as null and read back as NaN. */
@@ -49,6 +65,7 @@ export function trainingStateMetadata(state: TrainingState): JsonObject {
     [KEY]: {
       trainingState: {
         epoch: state.epoch,
+        ...(state.next ? { next: { epoch: state.next.epoch, step: state.next.step, data: state.next.data } } : {}),
         random: { words: [...state.random.words], spare: state.random.spare },
         history: { epochs: [...state.history.epochs], logs },
         ...(state.checkpoint ? { checkpoint: state.checkpoint } : {}),
@@ -63,7 +80,7 @@ export function readTrainingState(metadata: unknown, where: string): TrainingSta
   if (block === undefined) return null;
   const at = `${where}: userDefinedMetadata.${KEY}.trainingState`;
   if (!isJsonObject(block)) throw new ValueError(`${at} expected an object, received ${describe(block)}`);
-  const { epoch, random, history, checkpoint } = block;
+  const { epoch, random, history, checkpoint, next } = block;
   if (epoch !== null && !(typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0)) throw new ValueError(`${at}.epoch expected a non-negative integer or null, received ${describe(epoch)}`);
   if (!isJsonObject(random) || !isWords(random['words']) || !(random['spare'] === null || typeof random['spare'] === 'number')) {
     throw new ValueError(`${at}.random expected { words: four 32-bit unsigned integers, spare: number | null }, received ${describe(random)}`);
@@ -80,12 +97,19 @@ export function readTrainingState(metadata: unknown, where: string): TrainingSta
     logs[k] = vs.map((v) => (v === null ? NaN : (v as number)));
   }
   if (checkpoint !== undefined && !isJsonObject(checkpoint)) throw new ValueError(`${at}.checkpoint expected an object, received ${describe(checkpoint)}`);
+  const nextOk = next === undefined || (isJsonObject(next) && isCount(next['epoch']) && isCount(next['step']) && (next['data'] === null || isJsonObject(next['data'])));
+  if (!nextOk) throw new ValueError(`${at}.next expected { epoch, step, data }, received ${describe(next)}`);
   return {
     epoch: epoch as number | null,
+    ...(isJsonObject(next) ? { next: { epoch: next['epoch'] as number, step: next['step'] as number, data: (next['data'] ?? null) as JsonObject | null } } : {}),
     random: { words: [...(random['words'] as number[])] as RandomState['words'], spare: random['spare'] as number | null },
     history: { epochs, logs },
     ...(checkpoint ? { checkpoint } : {}),
   };
+}
+
+function isCount(v: JsonValue | undefined): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
 function isNumbers(v: JsonValue | undefined): boolean {

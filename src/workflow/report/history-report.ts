@@ -20,12 +20,14 @@ export interface HistoryReportOptions {
 
 /** fit's parameters, when the history has them (History.params). */
 interface WithParams {
-  params?: { epochs: number; batchSize: number; steps: number; samples: number } | null;
+  params?: { epochs: number; batchSize: number; steps: number | null; samples: number | null } | null;
 }
 
 function fitSettings(params: WithParams['params']): Record<string, number> {
   if (!params) return {};
-  return { epochs: params.epochs, 'batch size': params.batchSize, 'steps per epoch': params.steps, 'training samples': params.samples };
+  const settings: Record<string, number | null> = { epochs: params.epochs, 'batch size': params.batchSize, 'steps per epoch': params.steps, 'training samples': params.samples };
+  // A Dataset of unknown size leaves steps and samples unknown.
+  return Object.fromEntries(Object.entries(settings).filter((e): e is [string, number] => e[1] !== null));
 }
 
 const label = (metric: string): string => metric.replace(/_/g, ' ');

@@ -1,0 +1,464 @@
+/**
+ * Inputs for the kernel parity suite (kernels.test.ts), one generator per kernel of the table: the type
+ * makes a kernel without cases a compile error. Cases use float32 data (what fast backends run), sizes that
+ * are not multiples of any SIMD width, empty and one-element outputs, broadcasting, special values, every
+ * value of every enumeration (the suite checks these for every kernel), and a few shapes big enough to be
+ * split over threads. Outputs are allocated by the suite; here they only say their length.
+ */
+import type { Term } from '../src/backend/expression.js';
+import { compile, operands } from '../src/backend/expression.js';
+import type { KernelArgs, KernelName } from '../src/backend/kernels.js';
+import { ARG_REDUCE_OPS, BINARY_OPS, COMPARE_OPS, DIFFERENTIABLE_UNARY_OPS, FUSABLE_ACTIVATIONS, REDUCE_OPS, UNARY_OPS } from '../src/backend/kernel-table.js';
+import type { BinaryOp, Broadcast, UnaryOp } from '../src/backend/kernels.js';
+import { referenceKernels as ref } from '../src/backend/reference/index.js';
+import type { Tolerance } from '../src/backend/testing.js';
+import { uniform } from '../src/backend/testing.js';
+import type { ConvInfo, Padding, PoolInfo } from '../src/util/conv-geometry.js';
+import { convGeometry, poolGeometry } from '../src/util/conv-geometry.js';
+import { Rng } from '../src/util/random.js';
+import { broadcastShapes, broadcastStrides, sizeOf } from '../src/util/shape.js';
+
+export interface Case<K extends KernelName> {
+  readonly label: string;
+  readonly args: KernelArgs<K>;
+  readonly tolerance?: Tolerance;
+}
+
+export type CaseGenerators = { readonly [K in KernelName]: (rng: Rng) => Case<K>[] };
+
+const f32 = (n: number) => new Float32Array(n);
+/** Big enough that every backend splits it over threads. */
+const BIG = 1_100_000;
+
+/** Inputs inside each function's domain, away from where float32 rounding changes the answer's sign. */
+function domain(op: UnaryOp): [number, number] {
+  switch (op) {
+    case 'sqrt': case 'rsqrt': case 'log': return [0.01, 4];
+    case 'log1p': return [-0.9, 4];
+    case 'reciprocal': return [0.1, 4];
+    case 'exp': case 'softplus': case 'sigmoid': case 'tanh': case 'elu': case 'selu': return [-12, 12];
+    default: return [-5, 5];
+  }
+}
+
+/** Values every unary op must treat like the reference: signed zeros, infinities, NaN, ties, tiny and huge numbers. */
+const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-30, -1e-30, 1e-8, -1e-8, 0.5, -0.5, 1.5, 2.5, -2.5, 30, -30, 88, -90, -104, 100, -100];
+
+
+function broadcast(aShape: number[], bShape: number[]): Broadcast {
+  const shape = broadcastShapes('test', aShape, bShape);
+  return { shape, size: sizeOf(shape), aStrides: broadcastStrides(aShape, shape), bStrides: broadcastStrides(bShape, shape) };
+}
+
+const BROADCASTS: [number[], number[]][] = [
+  [[1037], [1037]],
+  [[], []],
+  [[], [5, 7]],
+  [[3, 5, 7], []],
+  [[4, 33], [33]],
+  [[64, 10], [10]],
+  [[33, 10], [33, 1]],
+  [[2, 3, 17], [2, 1, 17]],
+  [[4, 1, 6], [4, 5, 6]],
+  [[3, 1], [1, 19]],
+  [[3, 1, 5, 1], [1, 4, 1, 7]],
+  [[2, 3, 1, 5, 2], [3, 4, 1, 2]],
+  [[2, 1, 3, 1, 2, 1, 2, 1, 2], [1, 2, 1, 3, 1, 2, 1, 2, 1]],
+  [[0, 3], [3]],
+  [[BIG], [BIG]],
+  [[1000, 1100], [1100]],
+];
+
+function binaryInputs(rng: Rng, op: BinaryOp, aShape: number[], bShape: number[]): [Float32Array, Float32Array] {
+  const positive = op === 'pow';
+  return [uniform(rng, sizeOf(aShape), positive ? 0.1 : -3, 3), uniform(rng, sizeOf(bShape), op === 'div' ? 0.5 : positive ? -2 : -3, positive ? 2 : 3)];
+}
+
+/** Sums of `terms` products of values in [-1, 1]: float32 rounding grows like sqrt(terms). */
+const sums = (terms: number): Tolerance => ({ rtol: 1e-5, atol: 3e-6 * Math.sqrt(terms + 1) });
+
+interface ConvCase {
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides?: [number, number];
+  padding: Padding;
+  dilations?: [number, number];
+}
+
+const CONVS: ConvCase[] = [
+  // The seed convnet's three layers (smaller batch).
+  { x: [2, 28, 28, 1], filter: [3, 3, 1, 32], padding: 'valid' },
+  { x: [2, 13, 13, 32], filter: [3, 3, 32, 64], padding: 'valid' },
+  { x: [2, 5, 5, 64], filter: [3, 3, 64, 64], padding: 'valid' },
+  // Channel counts that are and are not multiples of 4, strides, both paddings, dilations.
+  { x: [3, 9, 11, 5], filter: [3, 3, 5, 7], padding: 'same' },
+  { x: [2, 10, 9, 3], filter: [3, 3, 3, 17], strides: [2, 2], padding: 'same' },
+  { x: [2, 10, 9, 17], filter: [3, 3, 17, 33], strides: [2, 2], padding: 'valid' },
+  { x: [1, 8, 8, 4], filter: [2, 2, 4, 6], padding: 'same' },
+  { x: [2, 7, 6, 20], filter: [1, 1, 20, 9], padding: 'valid' },
+  { x: [1, 12, 12, 6], filter: [5, 5, 6, 8], padding: 'same', dilations: [2, 2] },
+  { x: [2, 11, 13, 2], filter: [3, 2, 2, 5], strides: [2, 1], padding: 'same', dilations: [1, 2] },
+  { x: [1, 6, 7, 1], filter: [3, 3, 1, 1], strides: [1, 3], padding: 'valid' },
+  { x: [2, 9, 10, 1], filter: [3, 3, 1, 4], padding: 'same' },
+  { x: [1, 11, 9, 1], filter: [3, 3, 1, 3], padding: 'same', dilations: [2, 2] },
+  { x: [2, 5, 5, 16], filter: [5, 5, 16, 16], padding: 'same' },
+  // Deeper than one packed depth block.
+  { x: [1, 6, 6, 40], filter: [3, 3, 40, 10], padding: 'same' },
+  // An image whose patch matrix spans several column chunks of the input gradient.
+  { x: [2, 40, 40, 16], filter: [3, 3, 16, 8], padding: 'same' },
+  // Big enough to be split across threads.
+  { x: [8, 20, 20, 16], filter: [3, 3, 16, 24], padding: 'same' },
+  { x: [16, 28, 28, 1], filter: [3, 3, 1, 32], padding: 'valid' },
+  // One-pixel outputs, an empty batch, and a layer with no input channels (the output is act(bias)).
+  { x: [1, 3, 3, 1], filter: [3, 3, 1, 1], padding: 'valid' },
+  { x: [1, 1, 1, 1], filter: [1, 1, 1, 1], padding: 'valid' },
+  { x: [0, 6, 6, 3], filter: [3, 3, 3, 4], padding: 'same' },
+  { x: [1, 4, 4, 0], filter: [3, 3, 0, 4], padding: 'same' },
+];
+
+const convInfo = (c: ConvCase): ConvInfo => convGeometry('test', c.x, c.filter, c.strides ?? [1, 1], c.padding, c.dilations ?? [1, 1]);
+const convLabel = (c: ConvCase) => `x [${c.x}] filter [${c.filter}] strides ${c.strides ?? [1, 1]} ${c.padding} dilations ${c.dilations ?? [1, 1]}`;
+const imageSize = (g: ConvInfo) => g.batch * g.inH * g.inW * g.inC;
+const outSize = (g: ConvInfo) => g.batch * g.outH * g.outW * g.outC;
+const filterSize = (g: ConvInfo) => g.kH * g.kW * g.inC * g.outC;
+
+interface PoolCase {
+  x: [number, number, number, number];
+  window: [number, number];
+  strides: [number, number];
+  padding: Padding;
+}
+
+const POOLS: PoolCase[] = [
+  { x: [2, 26, 26, 32], window: [2, 2], strides: [2, 2], padding: 'valid' },
+  { x: [2, 11, 11, 64], window: [2, 2], strides: [2, 2], padding: 'valid' },
+  { x: [3, 9, 8, 5], window: [3, 3], strides: [1, 1], padding: 'same' },
+  { x: [2, 9, 10, 17], window: [3, 3], strides: [2, 2], padding: 'same' },
+  { x: [1, 7, 7, 1], window: [2, 2], strides: [1, 1], padding: 'valid' },
+  { x: [2, 6, 9, 33], window: [3, 2], strides: [2, 3], padding: 'same' },
+  { x: [2, 5, 5, 1], window: [5, 5], strides: [5, 5], padding: 'valid' },
+  { x: [0, 4, 4, 3], window: [2, 2], strides: [2, 2], padding: 'valid' },
+  { x: [1, 2, 2, 1], window: [2, 2], strides: [2, 2], padding: 'valid' },
+  { x: [1, 1, 1, 1], window: [1, 1], strides: [1, 1], padding: 'valid' },
+  { x: [32, 26, 26, 32], window: [2, 2], strides: [2, 2], padding: 'valid' },
+];
+
+const poolInfo = (c: PoolCase): PoolInfo => poolGeometry('test', c.x, c.window, c.strides, c.padding);
+const poolLabel = (c: PoolCase) => `x [${c.x}] window ${c.window} strides ${c.strides} ${c.padding}`;
+const poolIn = (p: PoolInfo) => p.batch * p.inH * p.inW * p.channels;
+const poolOut = (p: PoolInfo) => p.batch * p.outH * p.outW * p.channels;
+
+/** Values on a coarse grid, so windows often hold ties (the gradient must go to the first maximum). */
+function coarse(rng: Rng, n: number): Float32Array {
+  const a = uniform(rng, n);
+  for (let i = 0; i < n; i++) a[i] = Math.round(a[i]! * 3) / 3;
+  return a;
+}
+
+const REDUCTIONS: [number, number, number][] = [
+  [1, 1, 1], [1, 17, 1], [5, 33, 1], [64, 10, 1], [1, 7744, 64], [1, 100, 3], [3, 50, 70], [4, 0, 3], [0, 5, 2],
+  [2, 9, 1000], [1, 2_000_000, 1], [1, 100_000, 7], [1, 43_264, 32], [3000, 500, 1],
+];
+
+// Programs of the fused expression kernel: every instruction, and updates in place.
+const [e0, e1, e2] = operands(3) as [Term, Term, Term];
+const EXPRESSIONS = [
+  {
+    name: 'every unary instruction',
+    program: compile({
+      2: e0.neg().add(e0.abs()).add(e1.abs().sqrt()).add(e0.square()).add(e0.exp()).add(e1.abs().add(1).log())
+        .add(e1.abs().add(0.5).reciprocal()).add(e0.relu()).add(e0.sigmoid()).add(e0.tanh()),
+    }),
+    arrays: 3,
+  },
+  {
+    name: 'binary instructions, two operands updated in place',
+    program: compile({ 0: e0.sub(e1).mul(1.5).div(e1.abs().add(0.5)).maximum(e2).minimum(2), 1: e1.mul(e2).add(e0) }),
+    arrays: 3,
+  },
+  { name: 'two operands swapped in place', program: compile({ 0: e1, 1: e0 }), arrays: 3 },
+  { name: 'an RMSprop step', program: compile({ 2: e2.mul(0.9).add(e1.square().mul(0.1)), 0: e0.sub(e1.mul(0.001).div(e2.mul(0.9).add(e1.square().mul(0.1)).add(1e-7).sqrt())) }), arrays: 3 },
+];
+
+export const CASES: CaseGenerators = {
+  unary(rng) {
+    return UNARY_OPS.flatMap((op) => {
+      const [low, high] = domain(op);
+      const alpha = op === 'leakyRelu' ? 0.2 : op === 'elu' ? 0.7 : 0.3;
+      const sizes = [0, 1, 7, 16, 17, 33, 1037, op === 'exp' || op === 'relu' ? BIG : 64];
+      return [
+        ...sizes.map((n) => ({ label: `${op} n=${n}`, args: { op, x: uniform(rng, n, low, high), out: f32(n), alpha }, tolerance: { rtol: 4e-6, atol: 1e-6 } })),
+        { label: `${op} on special values`, args: { op, x: Float32Array.from(SPECIALS), out: f32(SPECIALS.length), alpha }, tolerance: { rtol: 4e-6, atol: 1e-6 } },
+      ];
+    });
+  },
+  unaryGrad(rng) {
+    return DIFFERENTIABLE_UNARY_OPS.flatMap((op) =>
+      [0, 1, 5, 31, 257, 515].map((n) => {
+        const [low, high] = domain(op);
+        const alpha = op === 'leakyRelu' ? 0.2 : 0.7;
+        const x = uniform(rng, n, low, high), y = f32(n);
+        ref.unary({ op, x, out: y, alpha });
+        return { label: `${op}' n=${n}`, args: { op, x, y, dy: uniform(rng, n), out: f32(n), alpha }, tolerance: { rtol: 1e-5, atol: 1e-6 } };
+      }),
+    );
+  },
+  binary(rng) {
+    const cases: Case<'binary'>[] = BINARY_OPS.flatMap((op) =>
+      BROADCASTS.filter(([a]) => op !== 'pow' || sizeOf(a) < 100_000).map(([aShape, bShape]) => {
+        const [a, b] = binaryInputs(rng, op, aShape, bShape);
+        const bc = broadcast(aShape, bShape);
+        return { label: `${op} [${aShape}] with [${bShape}]`, args: { op, a, b, out: f32(bc.size), broadcast: bc }, tolerance: { rtol: 2e-6, atol: 1e-7 } };
+      }),
+    );
+    // NaN in maximum and minimum, pow of 1 and of negative bases, infinities.
+    const values = [0, -0, 1, -1, 2, Infinity, -Infinity, NaN, 0.5, -8, 1 / 3];
+    const a = Float32Array.from(values.flatMap((v) => values.map(() => v)));
+    const b = Float32Array.from(values.flatMap(() => values));
+    for (const op of BINARY_OPS) {
+      cases.push({ label: `${op} on special values`, args: { op, a, b, out: f32(a.length), broadcast: broadcast([a.length], [b.length]) }, tolerance: { rtol: 1e-6, atol: 0 } });
+    }
+    return cases;
+  },
+  compare(rng) {
+    return COMPARE_OPS.flatMap((op) =>
+      [[[17], [17]], [[], []], [[3, 5], [5]], [[0, 2], [2]]].map(([aShape, bShape]) => {
+        // Small integers, so that equal values are common.
+        const a = Float32Array.from(uniform(rng, sizeOf(aShape!), -2, 2), Math.round), b = Float32Array.from(uniform(rng, sizeOf(bShape!), -2, 2), Math.round);
+        const bc = broadcast(aShape!, bShape!);
+        return { label: `${op} [${aShape}] with [${bShape}]`, args: { op, a, b, out: new Uint8Array(bc.size), broadcast: bc } };
+      }),
+    );
+  },
+  where(rng) {
+    return [[[], [], []], [[2, 1], [3], [2, 3]], [[5, 7], [5, 7], [7]], [[0, 3], [3], [3]], [[19], [19], [19]]].map(([c, a, b]) => {
+      const shape = broadcastShapes('test', c!, broadcastShapes('test', a!, b!));
+      const bc: Broadcast = { shape, size: sizeOf(shape), aStrides: broadcastStrides(a!, shape), bStrides: broadcastStrides(b!, shape) };
+      const cond = Uint8Array.from(uniform(rng, sizeOf(c!)), (v) => (v > 0 ? 1 : 0));
+      return {
+        label: `cond [${c}] a [${a}] b [${b}]`,
+        args: { cond, a: uniform(rng, sizeOf(a!)), b: uniform(rng, sizeOf(b!)), out: f32(bc.size), broadcast: bc, condStrides: broadcastStrides(c!, shape) },
+      };
+    });
+  },
+  clip(rng) {
+    return [0, 1, 101, 1037].map((n) => {
+      const x = Float32Array.from([...uniform(rng, n, -3, 3)]);
+      if (n > 3) [x[0], x[1], x[2]] = [NaN, Infinity, -Infinity];
+      return { label: `n=${n}`, args: { x, out: f32(n), low: -1, high: 2 }, tolerance: { rtol: 0, atol: 0 } };
+    });
+  },
+  cast(rng) {
+    return [0, 1, 37].map((n) => ({ label: `float32 n=${n}`, args: { x: uniform(rng, n), out: f32(n) }, tolerance: { rtol: 0, atol: 0 } }));
+  },
+  fill() {
+    return [0, 1, 37, 1037].map((n) => ({ label: `n=${n}`, args: { out: f32(n), value: 2.5 }, tolerance: { rtol: 0, atol: 0 } }));
+  },
+  expression(rng) {
+    return EXPRESSIONS.flatMap(({ name, program, arrays }) =>
+      [0, 1, 7, 255, 256, 257, 1000, 600_000].map((n) => ({
+        label: `${name}, n=${n}`,
+        args: { operands: Array.from({ length: arrays }, (_, i) => uniform(rng, n, i === 2 ? 0 : -2, 2)), program: program.code, constants: program.constants },
+        tolerance: { rtol: 1e-5, atol: 1e-6 },
+      })),
+    );
+  },
+  reduce(rng) {
+    const cases: Case<'reduce'>[] = REDUCE_OPS.flatMap((op) =>
+      REDUCTIONS.map(([outer, size, inner]) => ({
+        label: `${op} [${outer}, ${size}, ${inner}]`,
+        args: {
+          op, x: op === 'prod' ? uniform(rng, outer * size * inner, 0.999, 1.001) : uniform(rng, outer * size * inner),
+          out: f32(outer * inner), reduction: { outer, size, inner },
+        },
+        // Float32 sums and products of n terms drift by about sqrt(n) roundings (the reference uses float64).
+        tolerance: { rtol: 1e-6 + 2e-7 * Math.sqrt(size), atol: op === 'sum' ? 2e-7 * size : 0 },
+      })),
+    );
+    const withNaN = new Float32Array(40).fill(1);
+    withNaN[21] = NaN;
+    for (const op of ['max', 'min'] as const) {
+      for (const [outer, size, inner] of [[1, 40, 1], [1, 20, 2], [2, 20, 1]] as const) {
+        cases.push({ label: `${op} propagates NaN [${outer}, ${size}, ${inner}]`, args: { op, x: withNaN, out: f32(outer * inner), reduction: { outer, size, inner } }, tolerance: { rtol: 0, atol: 0 } });
+      }
+    }
+    return cases;
+  },
+  argReduce(rng) {
+    return ARG_REDUCE_OPS.flatMap((op) =>
+      [[1, 17, 1], [3, 5, 7], [0, 4, 2], [1, 1, 1]].map(([outer, size, inner]) => ({
+        label: `${op} [${outer}, ${size}, ${inner}]`,
+        args: { op, x: Float32Array.from(uniform(rng, outer! * size! * inner!, -3, 3), Math.round), out: new Int32Array(outer! * inner!), reduction: { outer: outer!, size: size!, inner: inner! } },
+      })),
+    );
+  },
+  transpose(rng) {
+    return [[[2, 3, 4], [2, 0, 1]], [[5, 7], [1, 0]], [[], []], [[0, 3], [1, 0]]].map(([shape, perm]) => ({
+      label: `[${shape}] perm [${perm}]`,
+      args: { x: uniform(rng, sizeOf(shape!)), out: f32(sizeOf(shape!)), shape: shape!, perm: perm! },
+    }));
+  },
+  slice(rng) {
+    return [[[4, 5], [1, 2], [2, 3]], [[7], [3], [1]], [[3, 3], [1, 1], [0, 2]], [[17, 3], [0, 0], [17, 3]]].map(([shape, begin, size]) => ({
+      label: `[${shape}] from [${begin}] size [${size}]`,
+      args: { x: uniform(rng, sizeOf(shape!)), out: f32(sizeOf(size!)), shape: shape!, begin: begin!, size: size! },
+    }));
+  },
+  pad(rng) {
+    return [[[2, 3], [1, 0], [2, 1]], [[], [], []], [[0, 2], [0, 0], [0, 1]], [[5], [0], [12]]].map(([shape, before, after]) => ({
+      label: `[${shape}] before [${before}] after [${after}]`,
+      args: {
+        x: uniform(rng, sizeOf(shape!)), out: f32(sizeOf(shape!.map((d, i) => d + before![i]! + after![i]!))),
+        shape: shape!, before: before!, after: after!, value: 0.5,
+      },
+    }));
+  },
+  concat(rng) {
+    return [[2, [1, 3, 2]], [1, [1]], [0, [2, 3]], [3, [5, 0, 12]]].map(([outer, widths]) => {
+      const w = widths as number[], o = outer as number;
+      return { label: `outer ${o} widths [${w}]`, args: { inputs: w.map((x) => uniform(rng, o * x)), out: f32(o * w.reduce((s, x) => s + x, 0)), outer: o, widths: w } };
+    });
+  },
+  gather(rng) {
+    return [[[2, 4, 3], [3, 0, 3, 1]], [[1, 5, 1], [4]], [[3, 2, 17], []], [[1, 1, 1], [0]]].map(([g, idx]) => {
+      const [outer, axisSize, inner] = g as [number, number, number];
+      const indices = Int32Array.from(idx!);
+      return { label: `[${g}] at [${idx}]`, args: { x: uniform(rng, outer * axisSize * inner), indices, out: f32(outer * indices.length * inner), gather: { outer, axisSize, inner } } };
+    });
+  },
+  scatterAdd(rng) {
+    return [[[2, 4, 3], [3, 0, 3, 1]], [[1, 1, 1], [0, 0]], [[3, 2, 17], []], [[0, 2, 3], [1]]].map(([g, idx]) => {
+      const [outer, axisSize, inner] = g as [number, number, number];
+      const indices = Int32Array.from(idx!);
+      return { label: `[${g}] at [${idx}]`, args: { updates: uniform(rng, outer * indices.length * inner), indices, out: f32(outer * axisSize * inner), gather: { outer, axisSize, inner } } };
+    });
+  },
+  oneHot() {
+    return [[[0, 2, 5, 1], 6], [[3], 1], [[], 4], [[-1, 7, 2], 3]].map(([idx, depth]) => {
+      const indices = Int32Array.from(idx as number[]);
+      return { label: `[${idx}] depth ${depth}`, args: { indices, out: f32(indices.length * (depth as number)), depth: depth as number, onValue: 1, offValue: -0.5 } };
+    });
+  },
+  matmul(rng) {
+    const cases: Case<'matmul'>[] = [];
+    const add = (product: KernelArgs<'matmul'>['product'], bias: Float32Array | null, activation: KernelArgs<'matmul'>['activation'], alpha: number, label: string) => {
+      const { batch, m, n, k } = product;
+      const a = uniform(rng, Math.max(0, (batch - 1) * product.aBatchStride + m * k)), b = uniform(rng, Math.max(0, (batch - 1) * product.bBatchStride + k * n));
+      cases.push({ label: `${label} ${m}x${n}x${k} transA=${product.transA} transB=${product.transB} batch=${batch}`, args: { a, b, out: f32(batch * m * n), bias, product, activation, alpha }, tolerance: sums(k) });
+    };
+    const single = (m: number, n: number, k: number, transA: boolean, transB: boolean) => ({ batch: 1, m, n, k, transA, transB, aBatchStride: m * k, bBatchStride: k * n });
+    const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [12, 32, 1], [13, 33, 17], [64, 64, 64], [100, 70, 300], [129, 65, 257], [7, 200, 9], [0, 5, 3], [5, 0, 3], [5, 3, 0], [160, 160, 160]];
+    for (const [m, n, k] of shapes) for (const transA of [false, true]) for (const transB of [false, true]) add(single(m, n, k, transA, transB), null, 'linear', 0, 'plain');
+    add(single(300, 530, 600, false, false), null, 'linear', 0, 'large');
+    add(single(257, 1100, 40, true, true), null, 'linear', 0, 'wide');
+    add({ batch: 3, m: 17, n: 20, k: 9, transA: false, transB: false, aBatchStride: 17 * 9, bBatchStride: 9 * 20 }, null, 'linear', 0, 'batched');
+    add({ batch: 4, m: 33, n: 5, k: 40, transA: true, transB: false, aBatchStride: 33 * 40, bBatchStride: 0 }, null, 'linear', 0, 'broadcast b');
+    add({ batch: 5, m: 64, n: 64, k: 64, transA: false, transB: true, aBatchStride: 0, bBatchStride: 64 * 64 }, null, 'linear', 0, 'broadcast a');
+    add({ batch: 0, m: 3, n: 3, k: 3, transA: false, transB: false, aBatchStride: 9, bBatchStride: 9 }, null, 'linear', 0, 'empty batch');
+    for (const activation of FUSABLE_ACTIVATIONS) {
+      // The last shape has K longer than one cache block: the epilogue follows the final accumulation.
+      for (const [m, n, k] of [[13, 37, 20], [70, 64, 90], [4, 3, 0], [40, 96, 700]] as const) {
+        add(single(m, n, k, false, false), uniform(rng, n), activation, 0.2, `bias+${activation}`);
+        add(single(m, n, k, true, false), null, activation, 0.7, activation);
+      }
+    }
+    return cases;
+  },
+  conv2d(rng) {
+    const cases: Case<'conv2d'>[] = [];
+    for (const c of CONVS) {
+      const g = convInfo(c);
+      const x = uniform(rng, imageSize(g)), filter = uniform(rng, filterSize(g));
+      const epilogues = [
+        { bias: null, activation: 'linear', alpha: 0 },
+        { bias: uniform(rng, g.outC), activation: 'relu', alpha: 0 },
+        { bias: null, activation: 'tanh', alpha: 0 },
+      ] as const;
+      for (const e of epilogues) cases.push({ label: `${convLabel(c)} ${e.activation}${e.bias ? '+bias' : ''}`, args: { x, filter, out: f32(outSize(g)), conv: g, ...e }, tolerance: sums(g.kH * g.kW * g.inC) });
+    }
+    const g = convInfo({ x: [2, 7, 6, 3], filter: [3, 3, 3, 5], padding: 'same' });
+    for (const activation of FUSABLE_ACTIVATIONS) {
+      cases.push({
+        label: `every activation: ${activation}`,
+        args: { x: uniform(rng, imageSize(g)), filter: uniform(rng, filterSize(g)), out: f32(outSize(g)), bias: uniform(rng, 5), conv: g, activation, alpha: 0.3 },
+        tolerance: sums(27),
+      });
+    }
+    return cases;
+  },
+  conv2dBackpropInput(rng) {
+    return CONVS.map((c) => {
+      const g = convInfo(c);
+      return { label: convLabel(c), args: { dy: uniform(rng, outSize(g)), filter: uniform(rng, filterSize(g)), dx: f32(imageSize(g)), conv: g }, tolerance: sums(g.kH * g.kW * g.outC) };
+    });
+  },
+  conv2dBackpropFilter(rng) {
+    return CONVS.map((c) => {
+      const g = convInfo(c);
+      return { label: convLabel(c), args: { x: uniform(rng, imageSize(g)), dy: uniform(rng, outSize(g)), dFilter: f32(filterSize(g)), conv: g }, tolerance: sums(g.batch * g.outH * g.outW) };
+    });
+  },
+  maxPool2d(rng) {
+    const nan = poolInfo({ x: [1, 2, 4, 1], window: [2, 2], strides: [2, 2], padding: 'valid' });
+    return [
+      ...POOLS.map((c) => ({ label: poolLabel(c), args: { x: uniform(rng, poolIn(poolInfo(c))), out: f32(poolOut(poolInfo(c))), pool: poolInfo(c) }, tolerance: { rtol: 0, atol: 0 } })),
+      { label: 'NaN propagates', args: { x: Float32Array.from([1, NaN, 3, 4, 5, 6, 7, NaN]), out: f32(2), pool: nan }, tolerance: { rtol: 0, atol: 0 } },
+    ];
+  },
+  maxPool2dGrad(rng) {
+    return POOLS.map((c) => {
+      const p = poolInfo(c);
+      return { label: `${poolLabel(c)}, with ties`, args: { x: coarse(rng, poolIn(p)), dy: uniform(rng, poolOut(p)), dx: f32(poolIn(p)), pool: p }, tolerance: { rtol: 1e-6, atol: 1e-7 } };
+    });
+  },
+  avgPool2d(rng) {
+    return POOLS.map((c) => ({ label: poolLabel(c), args: { x: uniform(rng, poolIn(poolInfo(c))), out: f32(poolOut(poolInfo(c))), pool: poolInfo(c) }, tolerance: { rtol: 1e-6, atol: 1e-7 } }));
+  },
+  avgPool2dGrad(rng) {
+    return POOLS.map((c) => {
+      const p = poolInfo(c);
+      return { label: poolLabel(c), args: { dy: uniform(rng, poolOut(p)), dx: f32(poolIn(p)), pool: p }, tolerance: { rtol: 1e-6, atol: 1e-7 } };
+    });
+  },
+  softmax: (rng) => lastAxis(rng),
+  logSoftmax: (rng) => lastAxis(rng),
+  layerNorm(rng) {
+    return LAYER_NORMS.map(([rows, cols]) => ({
+      label: `${rows}x${cols}`,
+      // Rows with a large mean, where a one-pass variance would lose its precision.
+      args: { x: uniform(rng, rows * cols, 90, 110), gamma: uniform(rng, cols), beta: uniform(rng, cols), out: f32(rows * cols), mean: f32(rows), rstd: f32(rows), rows, cols, epsilon: 1e-3 },
+      tolerance: { rtol: 1e-4, atol: 2e-5 },
+    }));
+  },
+  layerNormGrad(rng) {
+    return LAYER_NORMS.map(([rows, cols]) => {
+      const x = uniform(rng, rows * cols, -2, 2), gamma = uniform(rng, cols), mean = f32(rows), rstd = f32(rows);
+      ref.layerNorm({ x, gamma, beta: f32(cols), out: f32(rows * cols), mean, rstd, rows, cols, epsilon: 1e-3 });
+      return {
+        label: `${rows}x${cols}`,
+        args: { dy: uniform(rng, rows * cols), x, gamma, mean, rstd, dx: f32(rows * cols), dGamma: f32(cols), dBeta: f32(cols), rows, cols },
+        tolerance: sums(2 * Math.max(rows, cols)),
+      };
+    });
+  },
+};
+
+/** [rows, cols]: odd widths, one column, empty rows and no rows, and enough rows to split over threads. */
+const LAYER_NORMS: [number, number][] = [[1, 1], [3, 5], [7, 33], [64, 10], [5, 100], [2, 1000], [0, 7], [4, 0], [20_000, 37]];
+
+function lastAxis(rng: Rng): Case<'softmax'>[] {
+  return ([[0, 5], [1, 1], [3, 1], [7, 10], [64, 10], [5, 100], [2, 1000], [20_000, 33]] as const).flatMap(([rows, cols]) =>
+    [1, 60].map((scale) => ({
+      label: `${rows}x${cols} scale ${scale}`,
+      args: { x: uniform(rng, rows * cols, -scale, scale), out: f32(rows * cols), rows, cols },
+      tolerance: { rtol: 1e-5, atol: 1e-6 },
+    })),
+  );
+}
+
+/** A fresh generator per kernel, so one kernel's cases do not depend on another's. */
+export function casesOf<K extends KernelName>(name: K): Case<K>[] {
+  let seed = 0;
+  for (const c of name) seed = (seed * 31 + c.charCodeAt(0)) >>> 0;
+  return (CASES[name] as (rng: Rng) => Case<K>[])(new Rng(seed));
+}
