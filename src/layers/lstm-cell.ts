@@ -86,8 +86,8 @@ export class LSTMCell extends BuiltInCell {
     const units = this.units;
     const xp = linear(this.droppedSequence(x, options.training), this.kernel!, this.bias ? { bias: this.bias } : {});
     const out = lstmSequence(xp, this.recurrentKernel!, h0!, c0!, { mask: options.mask, recurrentActivation });
-    const last = (offset: number) => reshape(slice(out, [0, steps - 1, offset], [batch, 1, units]), [batch, units]);
-    return { states: slice(out, [0, 0, 0], [batch, steps, units]), final: [last(0), last(units)] };
+    const last = (state: number) => reshape(slice(out, [state, 0, steps - 1, 0], [1, batch, 1, units]), [batch, units]);
+    return { states: reshape(slice(out, [0, 0, 0, 0], [1, batch, steps, units]), [batch, steps, units]), final: [last(0), last(1)] };
   }
 
   override clone(): LSTMCell {

@@ -8,17 +8,16 @@
  * Sequences are [batch, steps, ...] in the order the steps run; a step whose mask is false keeps the
  * row's states. The outputs are the states after each step (the layer derives Keras's outputs from them).
  */
-import { gruSequence as gruKernel, gruSequenceGrad, lstmSequence as lstmKernel, lstmSequenceGrad } from '../backend/reference/recurrent.js';
-import type { GateActivation } from '../backend/reference/recurrent.js';
+import type { GateActivation, SequenceInfo } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
-import { empty, fdata, floatOperand, op } from './define-op.js';
+import { empty, fdata, floatOperand, k, op } from './define-op.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
 import { concat, reshape, slice } from './shape.js';
 
-export type { GateActivation } from '../backend/reference/recurrent.js';
+export type { GateActivation } from '../backend/kernels.js';
 
 export interface SequenceOptions {
   /** [batch, steps] bool: false keeps the row's states at that step. */
@@ -33,9 +32,7 @@ export interface GruSequenceOptions extends SequenceOptions {
 }
 
 interface Checked {
-  batch: number;
-  steps: number;
-  units: number;
+  sequence: SequenceInfo;
   mask: Uint8Array | null;
   recurrentActivation: GateActivation;
 }
@@ -58,34 +55,41 @@ function check(where: string, xp: Tensor, kernel: Tensor, gates: number, states:
   if (recurrentActivation !== 'sigmoid' && recurrentActivation !== 'hardSigmoid') {
     throw new ValueError(`${where}: option 'recurrentActivation' expected "sigmoid" or "hardSigmoid", received ${describe(recurrentActivation)}`);
   }
-  return { batch, steps, units, mask: mask ? (storage(mask) as Uint8Array) : null, recurrentActivation };
+  return { sequence: { batch, steps, units }, mask: mask ? (storage(mask) as Uint8Array) : null, recurrentActivation };
 }
 
 /** The states each step read: h0 first, then the h of every step but the last, as [batch * steps, units]. */
 function previousStates(h0: Tensor, hs: Tensor, c: Checked): Tensor {
-  const { batch, steps, units } = c;
+  const { batch, steps, units } = c.sequence;
   const earlier = slice(hs, [0, 0, 0], [batch, steps - 1, units]);
   return reshape(steps > 1 ? concat([reshape(h0, [batch, 1, units]), earlier], 1) : reshape(h0, [batch, 1, units]), [batch * steps, units]);
 }
 
 /**
  * LSTM over a sequence: xp [batch, steps, 4 * units] (x W + b, gates i, f, c, o), recurrentKernel
- * [units, 4 * units], initial states h0 and c0 [batch, units]. Returns [batch, steps, 2 * units]: each
- * step's h, then c.
+ * [units, 4 * units], initial states h0 and c0 [batch, units]. Returns [2, batch, steps, units]: the h of
+ * every step, then its c.
  */
 export function lstmSequence(xp: Tensor, recurrentKernel: Tensor, h0: Tensor, c0: Tensor, options: SequenceOptions = {}): Tensor {
   const where = 'lstmSequence';
   const [x, r, h, c] = [floatOperand(where, 'xp', xp), floatOperand(where, 'recurrentKernel', recurrentKernel), floatOperand(where, 'h0', h0), floatOperand(where, 'c0', c0)];
   const s = check(where, x, r, 4, [['h0', h], ['c0', c]], options);
-  const { batch, steps, units } = s;
+  const { batch, steps, units } = s.sequence;
   if (steps === 0) throw new ShapeError(`${where}: argument 'xp' holds sequences of length 0`);
   const gates = empty(x.dtype, [batch, steps, 4 * units]).t;
+  const half = batch * steps * units;
+  // h and c are the two halves of one tensor, so the op has one output.
+  const halves = (t: Tensor) => {
+    const d = fdata(t);
+    return [d.subarray(0, half), d.subarray(half)] as const;
+  };
   return op(
     where,
     [x, r, h, c],
     () => {
-      const out = empty(x.dtype, [batch, steps, 2 * units]).t;
-      lstmKernel({ ...s, xp: fdata(x), recurrentKernel: fdata(r), h0: fdata(h), c0: fdata(c), out: fdata(out), gates: fdata(gates) });
+      const out = empty(x.dtype, [2, batch, steps, units]).t;
+      const [hs, cs] = halves(out);
+      k(x).lstmSequence({ ...s, xp: fdata(x), recurrentKernel: fdata(r), h0: fdata(h), c0: fdata(c), h: hs, c: cs, gates: fdata(gates) });
       return out;
     },
     (dy, out) => {
@@ -93,17 +97,19 @@ export function lstmSequence(xp: Tensor, recurrentKernel: Tensor, h0: Tensor, c0
       const all = () => {
         if (grads === null) {
           const dXp = empty(x.dtype, x.shape).t, dh0 = empty(x.dtype, h.shape).t, dc0 = empty(x.dtype, c.shape).t;
-          lstmSequenceGrad({
-            ...s, dOut: fdata(dy), out: fdata(out), gates: fdata(gates), h0: fdata(h), c0: fdata(c), recurrentKernel: fdata(r),
+          const [dh, dc] = halves(dy), [hs, cs] = halves(out);
+          k(x).lstmSequenceGrad({
+            ...s, dh, dc, h: hs, c: cs, gates: fdata(gates), h0: fdata(h), c0: fdata(c), recurrentKernel: fdata(r),
             dXp: fdata(dXp), dh0: fdata(dh0), dc0: fdata(dc0),
           });
           grads = { dXp, dh0, dc0 };
         }
         return grads;
       };
+      const hs = () => reshape(slice(out, [0, 0, 0, 0], [1, batch, steps, units]), [batch, steps, units]);
       return [
         () => all().dXp,
-        () => matmul(previousStates(h, slice(out, [0, 0, 0], [batch, steps, units]), s), reshape(all().dXp, [batch * steps, 4 * units]), { transposeA: true }),
+        () => matmul(previousStates(h, hs(), s), reshape(all().dXp, [batch * steps, 4 * units]), { transposeA: true }),
         () => all().dh0,
         () => all().dc0,
       ];
@@ -120,7 +126,7 @@ export function gruSequence(xp: Tensor, recurrentKernel: Tensor, recurrentBias: 
   const where = 'gruSequence';
   const [x, r, h] = [floatOperand(where, 'xp', xp), floatOperand(where, 'recurrentKernel', recurrentKernel), floatOperand(where, 'h0', h0)];
   const s = check(where, x, r, 3, [['h0', h]], options);
-  const { batch, steps, units } = s;
+  const { batch, steps, units } = s.sequence;
   if (steps === 0) throw new ShapeError(`${where}: argument 'xp' holds sequences of length 0`);
   const resetAfter = options.resetAfter ?? true;
   const bias = recurrentBias === null ? null : floatOperand(where, 'recurrentBias', recurrentBias);
@@ -134,7 +140,7 @@ export function gruSequence(xp: Tensor, recurrentKernel: Tensor, recurrentBias: 
     inputs,
     () => {
       const out = empty(x.dtype, [batch, steps, units]).t;
-      gruKernel({ ...s, resetAfter, xp: fdata(x), recurrentKernel: fdata(r), recurrentBias: bias ? fdata(bias) : null, h0: fdata(h), out: fdata(out), saved: fdata(saved) });
+      k(x).gruSequence({ ...s, resetAfter, xp: fdata(x), recurrentKernel: fdata(r), recurrentBias: bias ? fdata(bias) : null, h0: fdata(h), out: fdata(out), saved: fdata(saved) });
       return out;
     },
     (dy, out) => {
@@ -142,7 +148,7 @@ export function gruSequence(xp: Tensor, recurrentKernel: Tensor, recurrentBias: 
       const all = () => {
         if (grads === null) {
           const dXp = empty(x.dtype, x.shape).t, dRec = empty(x.dtype, x.shape).t, dh0 = empty(x.dtype, h.shape).t;
-          gruSequenceGrad({
+          k(x).gruSequenceGrad({
             ...s, resetAfter, dOut: fdata(dy), out: fdata(out), saved: fdata(saved), h0: fdata(h), recurrentKernel: fdata(r),
             dXp: fdata(dXp), dRec: fdata(dRec), dh0: fdata(dh0),
           });

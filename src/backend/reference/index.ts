@@ -10,6 +10,7 @@ import { layoutKernels } from './layout.js';
 import { linalgKernels } from './linalg.js';
 import { nnKernels } from './nn.js';
 import { poolKernels } from './pool.js';
+import { recurrentKernels } from './recurrent.js';
 import { reduceKernels } from './reduce.js';
 
 export const referenceKernels: Kernels = {
@@ -20,6 +21,7 @@ export const referenceKernels: Kernels = {
   ...convKernels,
   ...poolKernels,
   ...nnKernels,
+  ...recurrentKernels,
 };
 
 export const referenceBackend: Backend = {

@@ -10,9 +10,7 @@
  * the LSTM cell output through tanh.
  */
 
-export type GateActivation = 'sigmoid' | 'hardSigmoid';
-
-type Floats = Float32Array | Float64Array;
+import type { GateActivation, Kernels } from '../kernels.js';
 
 function gate(activation: GateActivation, v: number): number {
   return activation === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : Math.min(1, Math.max(0, 0.2 * v + 0.5));
@@ -23,44 +21,22 @@ function gateSlope(activation: GateActivation, y: number): number {
   return activation === 'sigmoid' ? y * (1 - y) : y > 0 && y < 1 ? 0.2 : 0;
 }
 
-export interface SequenceShape {
-  batch: number;
-  steps: number;
-  units: number;
-  recurrentActivation: GateActivation;
-}
-
-export interface LstmSequenceArgs extends SequenceShape {
-  /** [batch, steps, 4 * units]: x W + b, gates i, f, c, o. */
-  xp: Floats;
-  /** [units, 4 * units]. */
-  recurrentKernel: Floats;
-  h0: Floats;
-  c0: Floats;
-  /** [batch, steps], 1 keeps the step; absent: every step counts. */
-  mask: Uint8Array | null;
-  /** [batch, steps, 2 * units]: the states h and c after each step. */
-  out: Floats;
-  /** [batch, steps, 4 * units]: the activated gates i, f, candidate, o of each step, for the gradient. */
-  gates: Floats;
-}
-
-export function lstmSequence(a: LstmSequenceArgs): void {
-  const { batch, steps, units: u, recurrentActivation: act } = a;
+function lstmSequence(a: Parameters<Kernels['lstmSequence']>[0]): void {
+  const { sequence: { batch, steps, units: u }, recurrentActivation: act } = a;
   const z = new Float64Array(4 * u);
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < steps; i++) {
-      const prev = i === 0 ? null : (b * steps + i - 1) * 2 * u;
-      const h = (j: number) => (prev === null ? a.h0[b * u + j]! : a.out[prev + j]!);
-      const c = (j: number) => (prev === null ? a.c0[b * u + j]! : a.out[prev + u + j]!);
-      const row = (b * steps + i) * 4 * u;
+      const at = b * steps + i;
+      // The states before this step: h0 and c0, or the previous step's.
+      const h = (j: number) => (i === 0 ? a.h0[b * u + j]! : a.h[(at - 1) * u + j]!);
+      const c = (j: number) => (i === 0 ? a.c0[b * u + j]! : a.c[(at - 1) * u + j]!);
+      const row = at * 4 * u;
       for (let n = 0; n < 4 * u; n++) {
         let s = a.xp[row + n]!;
         for (let k = 0; k < u; k++) s += h(k) * a.recurrentKernel[k * 4 * u + n]!;
         z[n] = s;
       }
-      const keep = a.mask === null || a.mask[b * steps + i] !== 0;
-      const o = (b * steps + i) * 2 * u;
+      const keep = a.mask === null || a.mask[at] !== 0;
       for (let j = 0; j < u; j++) {
         const ig = gate(act, z[j]!), fg = gate(act, z[u + j]!), g = Math.tanh(z[2 * u + j]!), og = gate(act, z[3 * u + j]!);
         a.gates[row + j] = ig;
@@ -68,51 +44,35 @@ export function lstmSequence(a: LstmSequenceArgs): void {
         a.gates[row + 2 * u + j] = g;
         a.gates[row + 3 * u + j] = og;
         const cNew = fg * c(j) + ig * g;
-        a.out[o + j] = keep ? og * Math.tanh(cNew) : h(j);
-        a.out[o + u + j] = keep ? cNew : c(j);
+        a.h[at * u + j] = keep ? og * Math.tanh(cNew) : h(j);
+        a.c[at * u + j] = keep ? cNew : c(j);
       }
     }
   }
 }
 
-export interface LstmSequenceGradArgs extends SequenceShape {
-  /** [batch, steps, 2 * units]: the gradient of each step's states h and c. */
-  dOut: Floats;
-  out: Floats;
-  gates: Floats;
-  h0: Floats;
-  c0: Floats;
-  recurrentKernel: Floats;
-  mask: Uint8Array | null;
-  /** [batch, steps, 4 * units]: the gradient of the pre-activations (of xp, and of h W_rec). */
-  dXp: Floats;
-  dh0: Floats;
-  dc0: Floats;
-}
-
-export function lstmSequenceGrad(a: LstmSequenceGradArgs): void {
-  const { batch, steps, units: u, recurrentActivation: act } = a;
+function lstmSequenceGrad(a: Parameters<Kernels['lstmSequenceGrad']>[0]): void {
+  const { sequence: { batch, steps, units: u }, recurrentActivation: act } = a;
   const dh = new Float64Array(u), dc = new Float64Array(u);
   for (let b = 0; b < batch; b++) {
     dh.fill(0);
     dc.fill(0);
     for (let i = steps - 1; i >= 0; i--) {
-      const o = (b * steps + i) * 2 * u, row = (b * steps + i) * 4 * u;
+      const at = b * steps + i, row = at * 4 * u;
       for (let j = 0; j < u; j++) {
-        dh[j]! += a.dOut[o + j]!;
-        dc[j]! += a.dOut[o + u + j]!;
+        dh[j]! += a.dh[at * u + j]!;
+        dc[j]! += a.dc[at * u + j]!;
       }
-      const keep = a.mask === null || a.mask[b * steps + i] !== 0;
+      const keep = a.mask === null || a.mask[at] !== 0;
       if (!keep) {
         // The step copied the states: their gradients pass to the step before unchanged.
         for (let n = 0; n < 4 * u; n++) a.dXp[row + n] = 0;
         continue;
       }
-      const prev = i === 0 ? null : (b * steps + i - 1) * 2 * u;
       for (let j = 0; j < u; j++) {
         const ig = a.gates[row + j]!, fg = a.gates[row + u + j]!, g = a.gates[row + 2 * u + j]!, og = a.gates[row + 3 * u + j]!;
-        const cPrev = prev === null ? a.c0[b * u + j]! : a.out[prev + u + j]!;
-        const tc = Math.tanh(a.out[o + u + j]!);
+        const cPrev = i === 0 ? a.c0[b * u + j]! : a.c[(at - 1) * u + j]!;
+        const tc = Math.tanh(a.c[at * u + j]!);
         const dcj = dc[j]! + dh[j]! * og * (1 - tc * tc);
         a.dXp[row + j] = dcj * g * gateSlope(act, ig);
         a.dXp[row + u + j] = dcj * cPrev * gateSlope(act, fg);
@@ -133,28 +93,8 @@ export function lstmSequenceGrad(a: LstmSequenceGradArgs): void {
   }
 }
 
-export interface GruSequenceArgs extends SequenceShape {
-  /** [batch, steps, 3 * units]: x W + input bias, blocks z, r, candidate. */
-  xp: Floats;
-  /** [units, 3 * units]. */
-  recurrentKernel: Floats;
-  /** resetAfter's recurrent bias [3 * units], or null. */
-  recurrentBias: Floats | null;
-  h0: Floats;
-  mask: Uint8Array | null;
-  /** Keras's default form: the reset gate scales h W_h + b_rh; else it scales h before the product. */
-  resetAfter: boolean;
-  /** [batch, steps, units]: h after each step. */
-  out: Floats;
-  /**
-   * [batch, steps, 4 * units]: z, r, the candidate, and what the candidate's recurrent product read:
-   * h W_h + b_rh with resetAfter, r * h without.
-   */
-  saved: Floats;
-}
-
-export function gruSequence(a: GruSequenceArgs): void {
-  const { batch, steps, units: u, recurrentActivation: act } = a;
+function gruSequence(a: Parameters<Kernels['gruSequence']>[0]): void {
+  const { sequence: { batch, steps, units: u }, recurrentActivation: act } = a;
   const inner = new Float64Array(3 * u), rh = new Float64Array(u);
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < steps; i++) {
@@ -193,27 +133,9 @@ export function gruSequence(a: GruSequenceArgs): void {
   }
 }
 
-export interface GruSequenceGradArgs extends SequenceShape {
-  /** [batch, steps, units]: the gradient of each step's h. */
-  dOut: Floats;
-  out: Floats;
-  saved: Floats;
-  h0: Floats;
-  recurrentKernel: Floats;
-  mask: Uint8Array | null;
-  resetAfter: boolean;
-  /** [batch, steps, 3 * units]: the gradient of xp. */
-  dXp: Floats;
-  /**
-   * [batch, steps, 3 * units]: the gradient of what the recurrent kernel produced (h W + b_rh with
-   * resetAfter; without, z and r's h W and the candidate's (r * h) W).
-   */
-  dRec: Floats;
-  dh0: Floats;
-}
 
-export function gruSequenceGrad(a: GruSequenceGradArgs): void {
-  const { batch, steps, units: u, recurrentActivation: act } = a;
+function gruSequenceGrad(a: Parameters<Kernels['gruSequenceGrad']>[0]): void {
+  const { sequence: { batch, steps, units: u }, recurrentActivation: act } = a;
   const dh = new Float64Array(u), dNext = new Float64Array(u), drh = new Float64Array(u);
   for (let b = 0; b < batch; b++) {
     dh.fill(0);
@@ -265,3 +187,7 @@ export function gruSequenceGrad(a: GruSequenceGradArgs): void {
     for (let j = 0; j < u; j++) a.dh0[b * u + j] = dh[j]!;
   }
 }
+
+export const recurrentKernels: Pick<Kernels, 'lstmSequence' | 'lstmSequenceGrad' | 'gruSequence' | 'gruSequenceGrad'> = {
+  lstmSequence, lstmSequenceGrad, gruSequence, gruSequenceGrad,
+};
