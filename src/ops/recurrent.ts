@@ -58,11 +58,20 @@ function check(where: string, xp: Tensor, kernel: Tensor, gates: number, states:
   return { sequence: { batch, steps, units }, mask: mask ? (storage(mask) as Uint8Array) : null, recurrentActivation };
 }
 
-/** The states each step read: h0 first, then the h of every step but the last, as [batch * steps, units]. */
-function previousStates(h0: Tensor, hs: Tensor, c: Checked): Tensor {
+/**
+ * The states each step read: h0 first, then the h of every step but the last, as [batch * steps, units].
+ * `hs` holds every step's h [batch, steps, units]; rows are copied whole (this runs in every backward pass).
+ */
+function previousStates(h0: Tensor, hs: Float32Array | Float64Array, c: Checked, dtype: Tensor['dtype']): Tensor {
   const { batch, steps, units } = c.sequence;
-  const earlier = slice(hs, [0, 0, 0], [batch, steps - 1, units]);
-  return reshape(steps > 1 ? concat([reshape(h0, [batch, 1, units]), earlier], 1) : reshape(h0, [batch, 1, units]), [batch * steps, units]);
+  const { t, data } = empty(dtype, [batch * steps, units]);
+  const out = data as Float32Array | Float64Array, first = fdata(h0);
+  for (let b = 0; b < batch; b++) {
+    const row = b * steps * units;
+    out.set(first.subarray(b * units, (b + 1) * units), row);
+    out.set(hs.subarray(row, row + (steps - 1) * units), row + units);
+  }
+  return t;
 }
 
 /**
@@ -106,10 +115,9 @@ export function lstmSequence(xp: Tensor, recurrentKernel: Tensor, h0: Tensor, c0
         }
         return grads;
       };
-      const hs = () => reshape(slice(out, [0, 0, 0, 0], [1, batch, steps, units]), [batch, steps, units]);
       return [
         () => all().dXp,
-        () => matmul(previousStates(h, hs(), s), reshape(all().dXp, [batch * steps, 4 * units]), { transposeA: true }),
+        () => matmul(previousStates(h, halves(out)[0], s, x.dtype), reshape(all().dXp, [batch * steps, 4 * units]), { transposeA: true }),
         () => all().dh0,
         () => all().dc0,
       ];
@@ -157,7 +165,7 @@ export function gruSequence(xp: Tensor, recurrentKernel: Tensor, recurrentBias: 
         return grads;
       };
       const dKernel = (): Tensor => {
-        const hPrev = previousStates(h, out, s);
+        const hPrev = previousStates(h, fdata(out), s, x.dtype);
         const dRec = reshape(all().dRec, [batch * steps, 3 * units]);
         if (resetAfter) return matmul(hPrev, dRec, { transposeA: true });
         // z and r read h; the candidate read r * h (saved as the fourth block).
