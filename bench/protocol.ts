@@ -3,6 +3,8 @@
  * `bench/peers/pytorch.py` mirrors these shapes in Python; keep the two in step.
  */
 
+import type { SequenceEntry } from './sequence.js';
+
 /** One matrix product to time: [m, k] x [k, n]. */
 export interface GemmShape {
   label: string;
@@ -121,6 +123,8 @@ export interface BenchResults {
   entries: EntryResult[];
   /** Warnings of the last invocation (disturbed windows are read from the entries themselves). */
   warnings: string[];
+  /** The text model's entries (bench/sequence.ts), absent from results written before it existed. */
+  sequence?: SequenceEntry[];
 }
 
 export interface MachineInfo {

@@ -1,4 +1,5 @@
 /** Renders a benchmark run as `bench/RESULTS.md`. */
+import { renderSequence } from './sequence.js';
 import type { BenchResults, EntryResult, PeerReport, WindowStats } from './protocol.js';
 
 type OkEntry = Extract<EntryResult, { status: 'ok' }>;
@@ -211,6 +212,7 @@ Ratios above 1 mean layerwise is faster (for peak memory: above 1 means layerwis
 
 ${layerwiseRatios(results)}
 
+${results.sequence ? renderSequence(results.sequence) : ''}
 ## How each figure was taken
 
 ${methods(results)}

@@ -20,6 +20,7 @@ import { makePlan } from './plan.js';
 import { type BenchResults, type EntryResult, type PeerReport, RESULTS_FORMAT, type RunConditions } from './protocol.js';
 import { renderResults } from './report.js';
 import { type Runner, allRunners } from './runners.js';
+import { type SequenceEntry, runSequenceEntry, sequenceRunners } from './sequence.js';
 
 /** Fewer cores than this busy with other work counts as idle. */
 const IDLE_CORES = 0.25;
@@ -142,7 +143,24 @@ async function main(): Promise<void> {
     }
     console.log(summary(entries[entries.length - 1]!));
   }
-  const results: BenchResults = { format: RESULTS_FORMAT, date: new Date().toISOString(), quick, plan, machine: machineInfo(), entries, warnings };
+  const sequence: SequenceEntry[] = [];
+  const earlierSequence = new Map((only.length > 0 && existsSync(resultsPath) ? ((JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<BenchResults>).sequence ?? []) : []).map((e) => [e.name, e]));
+  const sequenceList = sequenceRunners({ plan, root, mnistDir: '' });
+  for (const [i, runner] of sequenceList.entries()) {
+    process.stdout.write(`[${i + 1}/${sequenceList.length}] ${runner.name} … `);
+    if (!selected(runner.name)) {
+      const kept = earlierSequence.get(runner.name);
+      sequence.push(kept ?? { name: runner.name, status: 'skipped', reason: 'not selected by --only, and no earlier result' });
+      console.log(kept === undefined ? 'not selected' : 'kept from the earlier run');
+      continue;
+    }
+    const entry: SequenceEntry = 'skipped' in runner
+      ? { name: runner.name, status: 'skipped', reason: runner.skipped }
+      : runSequenceEntry(runner, await waitForIdle(IDLE_CORES, quick ? 5 : 60), os.loadavg()[0] ?? 0);
+    sequence.push(entry);
+    console.log(entry.status === 'ok' ? `${Math.round(entry.measured.samplesPerSecond.median)} train samples/s` : entry.status === 'failed' ? `FAILED: ${entry.error}` : `skipped: ${entry.reason}`);
+  }
+  const results: BenchResults = { format: RESULTS_FORMAT, date: new Date().toISOString(), quick, plan, machine: machineInfo(), entries, warnings, sequence };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(root, 'bench', 'RESULTS.md'), renderResults(results));
   console.log('wrote bench/RESULTS.md and bench/results.json');

@@ -87,7 +87,7 @@ function stdoutOf(command: string, args: string[]): string | null {
 }
 
 /** The first Python that can import torch: `python3` on PATH, then Debian's `/usr/bin/python3`. */
-function pythonWithTorch(): string | null {
+export function pythonWithTorch(): string | null {
   return ['python3', '/usr/bin/python3'].find((python) => stdoutOf(python, ['-c', 'import torch']) !== null) ?? null;
 }
 
@@ -120,7 +120,7 @@ const OPENBLAS_TUNING = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'] as const;
  * it to the kernel and page-faults it back on every batch, depending on the heap's layout; the second
  * kind trains several times slower. These settings keep freed memory in the heap, PyTorch's best case.
  */
-const PYTORCH_MALLOC = { MALLOC_MMAP_THRESHOLD_: `${32 * 2 ** 20}`, MALLOC_TRIM_THRESHOLD_: `${2 ** 30}` };
+export const PYTORCH_MALLOC = { MALLOC_MMAP_THRESHOLD_: `${32 * 2 ** 20}`, MALLOC_TRIM_THRESHOLD_: `${2 ** 30}` };
 
 function pytorchRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
   const python = pythonWithTorch();

@@ -76,6 +76,8 @@ export {
   Subtract, Multiply, Average, Maximum, Minimum, Dot, ReLU, LeakyReLU, PReLU, ELU, Softmax, ThresholdedReLU, SpatialDropout1D,
   SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization, GroupNormalization,
   UnitNormalization, Lambda,
+  Embedding, Masking, RNNCell, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, RNN, SimpleRNN, LSTM, GRU, Bidirectional,
+  TimeDistributed,
 } from './layers/index.js';
 export type {
   LayerOptions, CallOptions, NodeResult, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
@@ -86,6 +88,10 @@ export type {
   DotOptions, ReLUOptions, LeakyReLUOptions, PReLUOptions, ELUOptions, SoftmaxOptions, ThresholdedReLUOptions, SpatialDropoutOptions,
   GaussianNoiseOptions, GaussianDropoutOptions, AlphaDropoutOptions, ActivityRegularizationOptions, GroupNormalizationOptions,
   UnitNormalizationOptions, LambdaOptions, LambdaFunction,
+  NestedLayerReader, EmbeddingOptions, MaskingOptions, CellOptions, CellCallOptions, CellOutput,
+  SimpleRNNCellOptions, LSTMCellOptions, GRUCellOptions, StackedRNNCellsOptions, RecurrentOptions, RecurrentCallOptions, WithState, RNNOptions,
+  SequenceOutput, SequenceCallOptions,
+  SimpleRNNOptions, LSTMOptions, GRUOptions, BidirectionalOptions, MergeMode, TimeDistributedOptions,
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).

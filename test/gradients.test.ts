@@ -24,6 +24,9 @@ interface Case {
 
 const pos = (shape: number[]) => rand(shape, { low: 0.3, high: 2 });
 const r = (shape: number[], kinks: number[] = []) => rand(shape, { kinks });
+/** Small values keep hard-sigmoid gates away from their kinks at +-2.5. */
+const small = (shape: number[]) => rand(shape, { low: -0.8, high: 0.8 });
+const stepMask = tensor([[true, false, true, true], [false, true, true, false]]);
 
 const unary = (f: (x: Tensor) => Tensor, make = (s: number[]) => r(s, [0])): Case[] => [
   { name: '[3, 4]', inputs: () => [make([3, 4])], f },
@@ -109,7 +112,7 @@ const checks: Record<DifferentiableOp, Case[]> = {
   relu6: unary(ops.relu6, (s) => r(s, [0, 6])).concat([{ name: 'around 6', inputs: () => [rand([3, 4], { low: 4, high: 8, kinks: [6] })], f: ops.relu6 }]),
   swish: unary(ops.swish),
   mish: unary(ops.mish),
-  hardSigmoid: unary(ops.hardSigmoid, (s) => rand(s, { low: -5, high: 5, kinks: [-3, 3] })),
+  hardSigmoid: unary(ops.hardSigmoid, (s) => rand(s, { low: -5, high: 5, kinks: [-2.5, 2.5] })),
   hardSwish: unary(ops.hardSwish, (s) => rand(s, { low: -5, high: 5, kinks: [-3, 3] })),
   softsign: unary(ops.softsign),
   sum: [
@@ -251,6 +254,23 @@ const checks: Record<DifferentiableOp, Case[]> = {
     { name: '[3, 5]', inputs: () => [r([3, 5]), r([5]), r([5])], f: (x, g, b) => ops.layerNorm(x, g, b) },
     { name: '[2, 3, 4], epsilon 0.1', inputs: () => [r([2, 3, 4]), r([4]), r([4])], f: (x, g, b) => ops.layerNorm(x, g, b, { epsilon: 0.1 }) },
     { name: 'one column (the output is beta)', inputs: () => [r([4, 1]), r([1]), r([1])], f: (x, g, b) => ops.layerNorm(x, g, b) },
+  ],
+  lstmSequence: [
+    { name: 'sigmoid gates', inputs: () => [small([2, 4, 12]), small([3, 12]), small([2, 3]), small([2, 3])], f: (xp, k, h, c) => ops.lstmSequence(xp, k, h, c) },
+    {
+      name: 'masked, hard sigmoid gates',
+      inputs: () => [small([2, 4, 12]), small([3, 12]), small([2, 3]), small([2, 3])],
+      f: (xp, k, h, c) => ops.lstmSequence(xp, k, h, c, { mask: stepMask, recurrentActivation: 'hardSigmoid' }),
+    },
+  ],
+  gruSequence: [
+    { name: 'reset after', inputs: () => [small([2, 4, 9]), small([3, 9]), small([9]), small([2, 3])], f: (xp, k, b, h) => ops.gruSequence(xp, k, b, h) },
+    { name: 'reset after, masked', inputs: () => [small([2, 4, 9]), small([3, 9]), small([9]), small([2, 3])], f: (xp, k, b, h) => ops.gruSequence(xp, k, b, h, { mask: stepMask }) },
+    {
+      name: 'reset before, masked, hard sigmoid gates',
+      inputs: () => [small([2, 4, 9]), small([3, 9]), small([2, 3])],
+      f: (xp, k, h) => ops.gruSequence(xp, k, null, h, { resetAfter: false, mask: stepMask, recurrentActivation: 'hardSigmoid' }),
+    },
   ],
   dropout: [
     {

@@ -529,7 +529,104 @@ export const CASES: CaseGenerators = {
       };
     });
   },
+  lstmSequence(rng) {
+    return recurrentCases(rng, 4).map(({ label, s, mask, recurrentActivation, xp, kernel, h0, c0 }) => ({
+      label,
+      args: { xp, recurrentKernel: kernel, h0, c0, mask, h: f32(s.batch * s.steps * s.units), c: f32(s.batch * s.steps * s.units), gates: f32(s.batch * s.steps * 4 * s.units), sequence: s, recurrentActivation },
+      tolerance: recurrentTolerance(s),
+    }));
+  },
+  lstmSequenceGrad(rng) {
+    return recurrentCases(rng, 4).map(({ label, s, mask, recurrentActivation, xp, kernel, h0, c0 }) => {
+      const size = s.batch * s.steps * s.units, h = f32(size), c = f32(size), gates = f32(s.batch * s.steps * 4 * s.units);
+      ref.lstmSequence({ xp, recurrentKernel: kernel, h0, c0, mask, h, c, gates, sequence: s, recurrentActivation });
+      const n = s.batch * s.units;
+      return {
+        label,
+        args: {
+          dh: uniform(rng, size), dc: uniform(rng, size), h, c, gates, h0, c0, recurrentKernel: kernel, mask,
+          dXp: f32(s.batch * s.steps * 4 * s.units), dh0: f32(n), dc0: f32(n), sequence: s, recurrentActivation,
+        },
+        tolerance: recurrentTolerance(s),
+      };
+    });
+  },
+  gruSequence(rng) {
+    return recurrentCases(rng, 3).flatMap(({ label, s, mask, recurrentActivation, xp, kernel, h0 }) =>
+      [true, false].map((resetAfter) => ({
+        label: `${label}${resetAfter ? ', reset after' : ', reset before'}`,
+        args: {
+          xp, recurrentKernel: kernel, recurrentBias: resetAfter ? uniform(rng, 3 * s.units) : null, h0, mask,
+          out: f32(s.batch * s.steps * s.units), saved: f32(s.batch * s.steps * 4 * s.units), sequence: s, recurrentActivation, resetAfter,
+        },
+        tolerance: recurrentTolerance(s),
+      })),
+    );
+  },
+  gruSequenceGrad(rng) {
+    return recurrentCases(rng, 3).flatMap(({ label, s, mask, recurrentActivation, xp, kernel, h0 }) =>
+      [true, false].map((resetAfter) => {
+        const out = f32(s.batch * s.steps * s.units), saved = f32(s.batch * s.steps * 4 * s.units);
+        const recurrentBias = resetAfter ? uniform(rng, 3 * s.units) : null;
+        ref.gruSequence({ xp, recurrentKernel: kernel, recurrentBias, h0, mask, out, saved, sequence: s, recurrentActivation, resetAfter });
+        const size = s.batch * s.steps * 3 * s.units;
+        return {
+          label: `${label}${resetAfter ? ', reset after' : ', reset before'}`,
+          args: {
+            dOut: uniform(rng, s.batch * s.steps * s.units), out, saved, h0, recurrentKernel: kernel, mask,
+            dXp: f32(size), dRec: f32(size), dh0: f32(s.batch * s.units), sequence: s, recurrentActivation, resetAfter,
+          },
+          tolerance: recurrentTolerance(s),
+        };
+      }),
+    );
+  },
 };
+
+/**
+ * [batch, steps, units] of the recurrent kernels' cases: one of each, odd and SIMD-width sizes, a state
+ * wider than a GEMM panel, empty batches, no steps and no units, and a batch big enough to split over threads.
+ */
+const SEQUENCES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [2, 4, 16], [5, 3, 33], [4, 6, 70], [0, 3, 4], [2, 0, 5], [2, 3, 0], [64, 12, 40]];
+
+interface RecurrentCase {
+  label: string;
+  s: { batch: number; steps: number; units: number };
+  mask: Uint8Array | null;
+  recurrentActivation: 'sigmoid' | 'hardSigmoid';
+  xp: Float32Array;
+  kernel: Float32Array;
+  h0: Float32Array;
+  c0: Float32Array;
+}
+
+/**
+ * Every shape with and without a mask (rows masked at random steps, the first row at every step), and
+ * with each gate activation. The recurrent kernel is scaled by 1/sqrt(units) so that the gates stay away
+ * from saturation, where differences would not show, and hard sigmoid's kinks are rarely met.
+ */
+function recurrentCases(rng: Rng, gates: number): RecurrentCase[] {
+  return SEQUENCES.flatMap(([batch, steps, units]) =>
+    [false, true].flatMap((masked) =>
+      (['sigmoid', 'hardSigmoid'] as const).map((recurrentActivation) => {
+        const s = { batch, steps, units };
+        const mask = masked ? Uint8Array.from({ length: batch * steps }, (_, i) => (i < steps || rng.uniform(0, 1) < 0.3 ? 0 : 1)) : null;
+        const scale = 1 / Math.sqrt(Math.max(units, 1));
+        return {
+          label: `[${batch}, ${steps}, ${units}]${masked ? ' masked' : ''} ${recurrentActivation}`,
+          s, mask, recurrentActivation,
+          xp: uniform(rng, batch * steps * gates * units, -1, 1),
+          kernel: uniform(rng, units * gates * units, -scale, scale),
+          h0: uniform(rng, batch * units),
+          c0: uniform(rng, batch * units),
+        };
+      }),
+    ),
+  );
+}
+
+/** Float32 against the float64 reference, through every step of the recurrence. */
+const recurrentTolerance = (s: { steps: number; units: number }): Tolerance => ({ rtol: 1e-4, atol: 2e-6 * Math.sqrt((s.steps + 1) * (s.units + 1)) });
 
 /** [rows, cols]: odd widths, one column, empty rows and no rows, and enough rows to split over threads. */
 const LAYER_NORMS: [number, number][] = [[1, 1], [3, 5], [7, 33], [64, 10], [5, 100], [2, 1000], [0, 7], [4, 0], [20_000, 37]];

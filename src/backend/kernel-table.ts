@@ -155,6 +155,21 @@ const poolIn = (p: PoolInfo): number => p.batch * p.inH * p.inW * p.channels;
 const poolOut = (p: PoolInfo): number => p.batch * p.outH * p.outW * p.channels;
 const batched = (batch: number, stride: number, size: number): { min: number } => ({ min: batch === 0 ? 0 : (batch - 1) * stride + size });
 
+/** The activations a recurrent kernel's gates may have: sigmoid (Keras's default) or hard sigmoid (TensorFlow.js's). */
+export const GATE_ACTIVATIONS = ['sigmoid', 'hardSigmoid'] as const;
+export type GateActivation = (typeof GATE_ACTIVATIONS)[number];
+const gateActivation = oneOf('GateActivation', GATE_ACTIVATIONS);
+
+/** A batch of sequences a recurrent kernel runs: `steps` steps of `batch` rows, each state `units` wide. */
+export interface SequenceInfo {
+  readonly batch: number;
+  readonly steps: number;
+  readonly units: number;
+}
+const sequence = struct<SequenceInfo>()('SequenceInfo', { batch: int, steps: int, units: int });
+/** batch x steps x (width * units), the size of a sequence of width blocks of units. */
+const seq = (s: SequenceInfo, width: number): number => s.batch * s.steps * width * s.units;
+
 export const KERNELS = {
   // Elementwise
   unary: kernel(
@@ -315,6 +330,64 @@ export const KERNELS = {
       dx: output('float'), dGamma: output('float'), dBeta: output('float'), rows: int, cols: int,
     },
     (a) => ({ dy: a.rows * a.cols, x: a.rows * a.cols, gamma: a.cols, mean: a.rows, rstd: a.rows, dx: a.rows * a.cols, dGamma: a.cols, dBeta: a.cols }),
+  ),
+
+  // Recurrent layers: the loop over time of a whole batch of sequences, in the order the steps run. The
+  // input product x W + b comes in computed (`xp`), and the recurrent kernel's gradient is a matrix product
+  // of the states with the returned pre-activation gradients, done by the op; a step whose mask is 0 keeps
+  // the row's states. Gates go through `recurrentActivation`, the candidate and LSTM cell output through tanh.
+  /**
+   * LSTM (gates i, f, c, o in blocks of `units`): `h` and `c` hold the states after each step [batch,
+   * steps, units], `gates` the activated gates [batch, steps, 4 * units] for the gradient.
+   */
+  lstmSequence: kernel(
+    {
+      xp: input('float'), recurrentKernel: input('float'), h0: input('float'), c0: input('float'), mask: optionalInput('bool'),
+      h: output('float'), c: output('float'), gates: output('float'), sequence, recurrentActivation: gateActivation,
+    },
+    ({ sequence: s }) => ({
+      xp: seq(s, 4), recurrentKernel: 4 * s.units * s.units, h0: s.batch * s.units, c0: s.batch * s.units, mask: s.batch * s.steps,
+      h: seq(s, 1), c: seq(s, 1), gates: seq(s, 4),
+    }),
+  ),
+  /** lstmSequence's gradients (dh, dc: of each step's states): of xp (those of the recurrent product too), of h0 and c0. */
+  lstmSequenceGrad: kernel(
+    {
+      dh: input('float'), dc: input('float'), h: input('float'), c: input('float'), gates: input('float'), h0: input('float'), c0: input('float'),
+      recurrentKernel: input('float'), mask: optionalInput('bool'), dXp: output('float'), dh0: output('float'), dc0: output('float'), sequence,
+      recurrentActivation: gateActivation,
+    },
+    ({ sequence: s }) => ({
+      dh: seq(s, 1), dc: seq(s, 1), h: seq(s, 1), c: seq(s, 1), gates: seq(s, 4), h0: s.batch * s.units, c0: s.batch * s.units,
+      recurrentKernel: 4 * s.units * s.units, mask: s.batch * s.steps, dXp: seq(s, 4), dh0: s.batch * s.units, dc0: s.batch * s.units,
+    }),
+  ),
+  /**
+   * GRU (blocks z, r, candidate): `out` holds h after each step [batch, steps, units]; `saved` [batch,
+   * steps, 4 * units] keeps z, r, the candidate and what the candidate's recurrent product read (h W_h +
+   * b_rh with resetAfter, Keras's default; r * h without, TensorFlow.js's form). `recurrentBias` is
+   * resetAfter's b_rh [3 * units].
+   */
+  gruSequence: kernel(
+    {
+      xp: input('float'), recurrentKernel: input('float'), recurrentBias: optionalInput('float'), h0: input('float'), mask: optionalInput('bool'),
+      out: output('float'), saved: output('float'), sequence, recurrentActivation: gateActivation, resetAfter: bool,
+    },
+    ({ sequence: s }) => ({
+      xp: seq(s, 3), recurrentKernel: 3 * s.units * s.units, recurrentBias: 3 * s.units, h0: s.batch * s.units, mask: s.batch * s.steps,
+      out: seq(s, 1), saved: seq(s, 4),
+    }),
+  ),
+  /** gruSequence's gradients: of xp, of what the recurrent products produced (`dRec`, for their kernel's gradient), of h0. */
+  gruSequenceGrad: kernel(
+    {
+      dOut: input('float'), out: input('float'), saved: input('float'), h0: input('float'), recurrentKernel: input('float'), mask: optionalInput('bool'),
+      dXp: output('float'), dRec: output('float'), dh0: output('float'), sequence, recurrentActivation: gateActivation, resetAfter: bool,
+    },
+    ({ sequence: s }) => ({
+      dOut: seq(s, 1), out: seq(s, 1), saved: seq(s, 4), h0: s.batch * s.units, recurrentKernel: 3 * s.units * s.units, mask: s.batch * s.steps,
+      dXp: seq(s, 3), dRec: seq(s, 3), dh0: s.batch * s.units,
+    }),
   ),
 } satisfies Record<string, KernelSpec>;
 

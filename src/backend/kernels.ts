@@ -8,8 +8,8 @@ import type { DType, TypedArray } from '../util/dtype.js';
 import type { KernelArgs, KernelName } from './kernel-table.js';
 
 export type {
-  ArgReduceOp, BinaryOp, Broadcast, CompareOp, DifferentiableUnaryOp, FusableActivation, GatherInfo, Interpolation, KernelArgs,
-  KernelName, MatmulInfo, ReduceInfo, ReduceOp, UnaryOp, UpSamplingInfo,
+  ArgReduceOp, BinaryOp, Broadcast, CompareOp, DifferentiableUnaryOp, FusableActivation, GatherInfo, GateActivation, Interpolation,
+  KernelArgs, KernelName, MatmulInfo, ReduceInfo, ReduceOp, SequenceInfo, UnaryOp, UpSamplingInfo,
 } from './kernel-table.js';
 
 export type Kernels = { readonly [K in KernelName]: (args: KernelArgs<K>) => void };

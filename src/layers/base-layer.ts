@@ -123,6 +123,10 @@ export abstract class BaseLayer {
   #weights: OwnedWeight[] = [];
   #activityLosses: Tensor[] = [];
   #nodes: LayerNode[] = [];
+  /** Layers this one runs inside it (a wrapper's layer, an RNN's cell): their weights are its weights. */
+  #sublayers: BaseLayer[] = [];
+  /** Set by the layer that owns this one: the prefix of this layer's weight names, read when they are made. */
+  #scope: (() => string) | null = null;
   /**
    * Whether the layer passes its input's mask on unchanged (Keras's `supports_masking`): layers that keep
    * the steps of a sequence (Dense, Activation, Dropout...) set it; others drop the mask unless they
@@ -174,6 +178,7 @@ export abstract class BaseLayer {
   set trainable(value: boolean) {
     this.#trainable = value;
     for (const w of this.#weights) w.variable.trainable = value && w.trainable;
+    for (const l of this.#sublayers) l.trainable = value;
   }
 
   /** The activation applied to the output, when the layer has one (the model doctor reads it). */
@@ -181,20 +186,29 @@ export abstract class BaseLayer {
     return null;
   }
 
+  /** Its own weights in creation order, then those of the layers it runs inside it. */
   get weights(): Variable[] {
-    return this.#weights.map((w) => w.variable);
+    return [...this.#weights.map((w) => w.variable), ...this.#sublayers.flatMap((l) => l.weights)];
   }
 
   get trainableWeights(): Variable[] {
-    return this.#weights.filter((w) => w.variable.trainable).map((w) => w.variable);
+    return this.weights.filter((v) => v.trainable);
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this.#weights.filter((w) => !w.variable.trainable).map((w) => w.variable);
+    return this.weights.filter((v) => !v.trainable);
   }
 
   countParams(): number {
-    return this.#weights.reduce((n, w) => n + w.variable.size, 0);
+    return this.weights.reduce((n, v) => n + v.size, 0);
+  }
+
+  /**
+   * What its weight names start with: its name (`dense/kernel`), or what the layer that owns it says
+   * (`bidirectional/forward_lstm/kernel`, as TensorFlow.js names a wrapped layer's weights).
+   */
+  get weightScope(): string {
+    return this.#scope ? this.#scope() : this.name;
   }
 
   /** Copies of the weights' values, in creation order. */
@@ -253,7 +267,7 @@ export abstract class BaseLayer {
     const trainable = options.trainable ?? true;
     const constraint = options.constraint ? getConstraint(options.constraint, where, 'constraint') : null;
     const variable = new Variable(initializer.init(options.shape, this.dtype), {
-      name: `${this.name}/${options.name}`,
+      name: `${this.weightScope}/${options.name}`,
       trainable: trainable && this.#trainable,
       constraint,
     });
@@ -262,15 +276,27 @@ export abstract class BaseLayer {
     return variable;
   }
 
+  /**
+   * Makes `layer` part of this one (a wrapped layer, a cell): its weights count as this layer's, and its
+   * weight names start with `scope()` (read when it builds). Call it from the constructor.
+   */
+  protected track<L extends BaseLayer>(layer: L, scope: () => string): L {
+    if (layer === (this as BaseLayer) || this.#sublayers.includes(layer)) throw new ValueError(`${this.label}: ${layer.label} is already part of it`);
+    layer.#scope = scope;
+    this.#sublayers.push(layer);
+    return layer;
+  }
+
   /** The weight penalties and, after a training call, the activity penalties: terms of the training loss. */
   regularizationLosses(): Tensor[] {
     const weightTerms = this.#weights.filter((w) => w.regularizer && w.variable.trainable).map((w) => w.regularizer!.apply(w.variable));
-    return [...weightTerms, ...this.#activityLosses];
+    return [...weightTerms, ...this.#activityLosses, ...this.#sublayers.flatMap((l) => l.regularizationLosses())];
   }
 
   /** Forgets the activity penalties of earlier calls; models do it before every training forward pass. */
   clearActivityLosses(): void {
     this.#activityLosses = [];
+    for (const l of this.#sublayers) l.clearActivityLosses();
   }
 
   /** Records the activity penalty of an output computed in training mode. */
@@ -340,7 +366,17 @@ export abstract class BaseLayer {
   invokeNode(inputs: readonly Tensor[], masks: readonly (Tensor | null)[], options: CallOptions): NodeResult {
     const masked = masks.some((m) => m !== null);
     const y = this.invoke(inputs, masked ? { ...options, mask: masks[0] ?? null, masks } : options);
+    if (masked && !this.supportsMasking) this.#warnMaskDropped();
     return { outputs: [y], masks: [this.computeMask(inputs, masks)] };
+  }
+
+  #warnedMaskDropped = false;
+
+  /** Says once, as Keras 3 does, that a mask stops at a layer that cannot pass it on (Flatten after Embedding). */
+  #warnMaskDropped(): void {
+    if (this.#warnedMaskDropped) return;
+    this.#warnedMaskDropped = true;
+    console.warn(`layerwise: ${this.label} was given an input with a mask, but it does not support masking, so the layers after it will not see the mask`);
   }
 
   /** The output shape for inputs of these shapes (one per input). */

@@ -1,5 +1,6 @@
 /** Concatenate: joins inputs along an axis (the last by default); the other dimensions must agree. */
 import { concat } from '../ops/index.js';
+import { ones } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
@@ -31,6 +32,15 @@ export class Concatenate extends MergeLayer {
 
   call(inputs: readonly Tensor[]): Tensor {
     return concat(inputs, this.axis);
+  }
+
+  /** Joined along a timestep axis, the masks join too (all-true for an input without one); along features, they combine. */
+  override computeMask(inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+    const rank = inputs[0]!.rank;
+    const axis = this.axis < 0 ? rank + this.axis : this.axis;
+    const maskRank = masks.find((m) => m !== null)?.rank;
+    if (maskRank === undefined || axis >= maskRank) return super.computeMask(inputs, masks);
+    return concat(masks.map((m, i) => m ?? ones(inputs[i]!.shape.slice(0, maskRank), 'bool')), axis);
   }
 
   computeOutputShape(inputShapes: readonly LayerShape[]): LayerShape {

@@ -54,6 +54,21 @@ export const outputPadding3 = windowCheck(3, is.nonNegativeInteger);
 /** Null, for options whose absence Keras writes as None. */
 export const isNull = is.satisfying('null', (v): v is null => v === null);
 
+/** The identifier checks under short names, for the specs of sequence layers. */
+export const check = {
+  activation: activationId,
+  initializer: initializerId,
+  regularizer: regularizerId,
+  /** A dropout rate: a number in [0, 1). */
+  rate: is.numberIn(0, 1, '[)'),
+};
+
+/** `LSTM 'encoder'`, or `LSTM` before a name is given: how a constructor names its layer before `super`. */
+export function preLabel(className: string, options: unknown): string {
+  const name = typeof options === 'object' && options !== null ? (options as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name !== '' ? `${className} '${name}'` : className;
+}
+
 /** The options every layer takes (BaseLayer checks their values; listing them here lets specs refuse unknown keys). */
 export const LAYER_OPTIONS = {
   name: is.nonEmptyString.optional(),

@@ -6,6 +6,7 @@
 import { toTensor } from '../tensor/creation.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../util/dtype.js';
 import { ShapeError, ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
 import { BaseLayer } from './base-layer.js';
@@ -60,9 +61,23 @@ export abstract class Layer extends BaseLayer {
   apply(x: TensorLike | SymbolicTensor, options: CallOptions = {}): Tensor | SymbolicTensor {
     if (x instanceof SymbolicTensor) {
       this.buildFor([x.shape]);
-      return this.addNode([x], [{ shape: this.computeOutputShape(x.shape), dtype: x.dtype }])[0]!;
+      return this.addNode([x], [{ shape: this.computeOutputShape(x.shape), dtype: this.outputDType(x.dtype) }])[0]!;
     }
     return this.invoke([toTensor(this.label, 'x', x)], options);
+  }
+
+  /** The dtype of the output for an input of `dtype` (the same; an Embedding turns indices into floats). */
+  protected outputDType(dtype: DType): DType {
+    return dtype;
+  }
+
+  /**
+   * Records a node on symbolic inputs as a saved model lists them and returns every output of it; a
+   * recurrent layer also takes its initial states and gives its states.
+   */
+  connect(inputs: readonly SymbolicTensor[]): SymbolicTensor[] {
+    if (inputs.length !== 1) throw new ValueError(`${this.label}: takes one input, but the model file gives it ${inputs.length}`);
+    return [this.apply(inputs[0]!)];
   }
 
   buildFor(inputShapes: readonly LayerShape[]): void {

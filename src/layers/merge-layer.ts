@@ -1,4 +1,5 @@
-/** The base of layers that combine several inputs (Add, Concatenate) in functional models. */
+/** The base of layers that combine several inputs (Add, Concatenate) in functional models; they combine masks too. */
+import { logicalAnd } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ValueError, describe } from '../util/errors.js';
 import type { CallOptions } from './base-layer.js';
@@ -8,6 +9,7 @@ import { withUnknownBatch } from './layer-shape.js';
 import { SymbolicTensor } from './base-layer.js';
 
 export abstract class MergeLayer extends BaseLayer {
+  override supportsMasking = true;
   abstract call(inputs: readonly Tensor[], options: CallOptions): Tensor;
   abstract computeOutputShape(inputShapes: readonly LayerShape[]): LayerShape;
 
@@ -36,6 +38,15 @@ export abstract class MergeLayer extends BaseLayer {
 
   outputShapeFor(inputShapes: readonly LayerShape[]): LayerShape {
     return this.computeOutputShape(inputShapes);
+  }
+
+  /**
+   * A timestep is kept where every input that has a mask keeps it (Keras's merge layers, and TensorFlow.js's);
+   * no mask when no input has one.
+   */
+  override computeMask(_inputs: readonly Tensor[], masks: readonly (Tensor | null)[]): Tensor | null {
+    const present = masks.filter((m): m is Tensor => m !== null);
+    return present.length === 0 ? null : present.slice(1).reduce((a, m) => logicalAnd(a, m), present[0]!);
   }
 
   invoke(inputs: readonly Tensor[], options: CallOptions): Tensor {

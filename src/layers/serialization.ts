@@ -2,7 +2,8 @@
  * Layers from their saved form `{ class_name, config }`: a closed table of the built-in classes (by their
  * Keras names), extended per call by the caller's own classes.
  */
-import { LayerwiseError, ValueError } from '../util/errors.js';
+import { LayerwiseError, ValueError, describe } from '../util/errors.js';
+import { isJsonObject } from '../util/json.js';
 import { Activation } from './activation.js';
 import { Add } from './add.js';
 import { AveragePooling2D } from './average-pooling-2d.js';
@@ -54,9 +55,25 @@ import { ThresholdedReLU } from './thresholded-relu.js';
 import { UnitNormalization } from './unit-normalization.js';
 import { UpSampling2D, UpSampling3D } from './up-sampling.js';
 import { ZeroPadding2D, ZeroPadding3D } from './zero-padding.js';
+import { Bidirectional } from './bidirectional.js';
+import { Embedding } from './embedding.js';
+import { GRU } from './gru.js';
+import { GRUCell } from './gru-cell.js';
+import { LSTM } from './lstm.js';
+import { LSTMCell } from './lstm-cell.js';
+import { Masking } from './masking.js';
+import { RNN } from './rnn.js';
+import { SimpleRNN } from './simple-rnn.js';
+import { SimpleRNNCell } from './simple-rnn-cell.js';
+import type { NestedLayerReader } from './stacked-rnn-cells.js';
+import { StackedRNNCells } from './stacked-rnn-cells.js';
+import { TimeDistributed } from './time-distributed.js';
 
-/** Makes a layer from its config (for layer classes of your own, passed to loadModel). */
-export type LayerFactory = (config: ConfigReader) => BaseLayer;
+/**
+ * Makes a layer from its config (for layer classes of your own, passed to loadModel). A wrapper reads the
+ * layers inside it with `readLayer(entry, where)`, which knows the built-in classes and yours.
+ */
+export type LayerFactory = (config: ConfigReader, readLayer: NestedLayerReader) => BaseLayer;
 
 const BUILT_IN = {
   Dense: (c) => Dense.fromConfig(c),
@@ -118,6 +135,18 @@ const BUILT_IN = {
   GroupNormalization: (c) => GroupNormalization.fromConfig(c),
   UnitNormalization: (c) => UnitNormalization.fromConfig(c),
   Lambda: (c) => Lambda.refuse(c),
+  Embedding: (c) => Embedding.fromConfig(c),
+  Masking: (c) => Masking.fromConfig(c),
+  SimpleRNN: (c) => SimpleRNN.fromConfig(c),
+  LSTM: (c) => LSTM.fromConfig(c),
+  GRU: (c) => GRU.fromConfig(c),
+  RNN: (c, read) => RNN.fromConfig(c, read),
+  SimpleRNNCell: (c) => SimpleRNNCell.fromConfig(c),
+  LSTMCell: (c) => LSTMCell.fromConfig(c),
+  GRUCell: (c) => GRUCell.fromConfig(c),
+  StackedRNNCells: (c, read) => StackedRNNCells.fromConfig(c, read),
+  Bidirectional: (c, read) => Bidirectional.fromConfig(c, read),
+  TimeDistributed: (c, read) => TimeDistributed.fromConfig(c, read),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */
@@ -148,8 +177,14 @@ export function layerFromConfig(className: string, config: JsonObject, where: st
         `a layer class of your own is given to loadModel as customLayers: { ${className}: (config) => ${className}.fromConfig(config) }`,
     );
   }
+  const readLayer: NestedLayerReader = (entry, at) => {
+    if (!isJsonObject(entry) || typeof entry['class_name'] !== 'string' || !isJsonObject(entry['config'])) {
+      throw new ValueError(`${at} expected a layer { class_name, config }, received ${describe(entry)}`);
+    }
+    return layerFromConfig(entry['class_name'], entry['config'], at, custom);
+  };
   try {
-    return factory(new ConfigReader(config, `${where}.config`));
+    return factory(new ConfigReader(config, `${where}.config`), readLayer);
   } catch (error) {
     if (error instanceof LayerwiseError && !error.message.startsWith(where)) {
       throw new ValueError(`${where} (${className}): ${error.message}`);

@@ -19,7 +19,25 @@ export function reduceLoss(perSample: Tensor, sampleWeight?: Tensor | null): Ten
   return ops.div(ops.sum(ops.mul(perSample, w)), Math.max(perSample.size, 1));
 }
 
-/** The scalar training loss of `loss` on a batch. */
-export function computeLoss(loss: Loss, yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): Tensor {
-  return reduceLoss(loss.perSample(yTrue, yPred), sampleWeight);
+/**
+ * Per-sample losses with a mask (bool, one value per loss value: the timesteps of a sequence output):
+ * masked values count for nothing, and the mean is over the values kept, as Keras 3 averages a masked loss.
+ */
+export function reduceMaskedLoss(perSample: Tensor, mask: Tensor, sampleWeight?: Tensor | null): Tensor {
+  if (mask.rank !== perSample.rank || mask.shape.some((d, i) => d !== perSample.shape[i])) {
+    throw new ShapeError(
+      `loss: the predictions carry a mask of shape ${fmtShape(mask.shape)}, but the loss has values of shape ${fmtShape(perSample.shape)}; ` +
+        `a mask needs one value per loss value (per timestep): end the model with a layer that keeps the timesteps, or one that drops the mask`,
+    );
+  }
+  const keep = ops.cast(mask, perSample.dtype);
+  const weighted = reduceLoss(ops.mul(perSample, keep), sampleWeight);
+  // reduceLoss divided by every value; divide by the kept ones instead (none kept: the loss is 0).
+  return ops.mul(weighted, ops.div(Math.max(perSample.size, 1), ops.maximum(ops.sum(keep), 1)));
+}
+
+/** The scalar training loss of `loss` on a batch; `mask` is the predictions' mask, if they have one. */
+export function computeLoss(loss: Loss, yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null, mask?: Tensor | null): Tensor {
+  const perSample = loss.perSample(yTrue, yPred);
+  return mask ? reduceMaskedLoss(perSample, mask, sampleWeight) : reduceLoss(perSample, sampleWeight);
 }

@@ -208,14 +208,19 @@ export class Model extends Trainer {
 
   /** One tensor per output from one tensor per input. Graph models run their graph; subclasses override call(). */
   callAll(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
+    return this.runAll(inputs, options).outputs;
+  }
+
+  /** The outputs with the masks the layers put on them (a sequence tagger's padding), null where none. */
+  protected runAll(inputs: readonly Tensor[], options: CallOptions): NodeResult {
     if (!this.#graph) {
       if (this.call === Model.prototype.call) {
         throw new ValueError(`${this.label}: a Model made without inputs and outputs must override call() (or use Sequential, or Model({ inputs, outputs }))`);
       }
-      return [this.call(inputs[0]!, options)];
+      return { outputs: [this.call(inputs[0]!, options)], masks: [null] };
     }
     this.#checkInputCount(inputs.length);
-    return this.#graph.run(inputs, options).outputs;
+    return this.#graph.run(inputs, options);
   }
 
   #checkInputCount(n: number): void {
@@ -223,8 +228,8 @@ export class Model extends Trainer {
     if (n !== expected) throw new ValueError(`${this.label}: expected ${expected} input tensor${expected === 1 ? '' : 's'} (${this.inputNames.join(', ')}), received ${n}`);
   }
 
-  protected forward(inputs: readonly Tensor[], training: boolean): Tensor[] {
-    return this.callAll(inputs, { training });
+  protected forward(inputs: readonly Tensor[], training: boolean): NodeResult {
+    return this.runAll(inputs, { training });
   }
 
   // --- The model as a layer of another model --------------------------------------------------------

@@ -6,7 +6,7 @@
  */
 import type { BaseLayer, JsonObject, LayerShape, SymbolicTensor } from '../layers/index.js';
 import { Input, Layer, formatLayerShape, withUnknownBatch } from '../layers/index.js';
-import type { CallOptions } from '../layers/index.js';
+import type { CallOptions, NodeResult } from '../layers/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
@@ -102,9 +102,9 @@ export class Sequential extends Model {
     return (this.#outputs[this.#outputs.length - 1] ?? this.#input)?.shape ?? null;
   }
 
-  override callAll(inputs: readonly Tensor[], options: CallOptions = {}): Tensor[] {
+  protected override runAll(inputs: readonly Tensor[], options: CallOptions): NodeResult {
     if (inputs[0]) this.buildFromData([withUnknownBatch(inputs[0].shape)]);
-    return super.callAll(inputs, options);
+    return super.runAll(inputs, options);
   }
 
   override buildFor(inputShapes: readonly LayerShape[]): void {

@@ -84,7 +84,7 @@ function isRef(v: JsonValue): boolean {
   return Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]) && Number.isInteger(v[2]);
 }
 
-/** The tensors one node reads: Keras 2 `[[name, node, tensor, kwargs], ...]`, Keras 3 `{ args: [keras tensors] }`. */
+/** The tensors one node reads: Keras 2 `[[name, node, tensor, kwargs], ...]`, Keras 3 `{ args: [keras tensors], kwargs }`. */
 function nodeInputs(node: JsonValue, where: string): TensorRef[] {
   if (Array.isArray(node) && node.every((r) => isRef(r))) return node.map((r) => (r as JsonValue[]).slice(0, 3) as TensorRef);
   if (isJsonObject(node) && Array.isArray(node['args'])) {
@@ -96,6 +96,9 @@ function nodeInputs(node: JsonValue, where: string): TensorRef[] {
       }
     };
     visit(node['args']);
+    // A recurrent layer's initial states come after its input, as Keras 2 and TensorFlow.js list them.
+    const kwargs = node['kwargs'];
+    if (isJsonObject(kwargs) && kwargs['initial_state'] !== undefined) visit(kwargs['initial_state']);
     if (refs.length > 0) return refs;
   }
   throw new ValueError(`${where} expected an inbound node ([[layer name, node index, tensor index, {}], ...] or { args: [...] }), received ${describe(node)}`);
@@ -174,7 +177,7 @@ function applyLayer(layer: BaseLayer, inputs: SymbolicTensor[], where: string): 
   try {
     if (layer instanceof Model) return layer.applyAll(inputs);
     if (layer instanceof MergeLayer) return [layer.apply(inputs)];
-    if (layer instanceof Layer && inputs.length === 1) return [layer.apply(inputs[0]!)];
+    if (layer instanceof Layer) return layer.connect(inputs);
   } catch (error) {
     if (error instanceof LayerwiseError) throw new ValueError(`${where}: ${error.message}`);
     throw error;

@@ -6,7 +6,7 @@
  * the graph, the weights and the compiled setup it reads.
  */
 import type { Dataset } from '../data/index.js';
-import type { BaseLayer, LayerShape } from '../layers/index.js';
+import type { BaseLayer, LayerShape, NodeResult } from '../layers/index.js';
 import { BaseLayer as LayerBase } from '../layers/index.js';
 import { computeLoss } from '../losses/index.js';
 import * as ops from '../ops/index.js';
@@ -58,7 +58,8 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   /** The shapes of the inputs and outputs, once known. */
   protected abstract portShapes(): { inputs: (LayerShape | null)[]; outputs: (LayerShape | null)[] };
   /** The model's computation on a batch: one tensor per output. */
-  protected abstract forward(inputs: readonly Tensor[], training: boolean): Tensor[];
+  /** The model's outputs on a batch, with the masks its layers put on them (null: none). */
+  protected abstract forward(inputs: readonly Tensor[], training: boolean): NodeResult;
   /** The compiled setup; throws, naming `where`, when compile() was not called. */
   protected abstract compiled(where: string): Compiled;
   /** Runs the model doctor's checks of the training data and warns about what they find. */
@@ -157,8 +158,9 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
     let yPred!: Tensor[];
     let outputLosses!: Tensor[];
     const { value, grads } = variableGrads(() => {
-      yPred = this.#forward(batch.x, true);
-      const { total, perOutput } = this.#losses(batch, yPred);
+      const result = this.#forward(batch.x, true);
+      yPred = result.outputs;
+      const { total, perOutput } = this.#losses(batch, yPred, result.masks);
       outputLosses = perOutput;
       return total;
     }, this.trainableWeights);
@@ -171,8 +173,8 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   /** Loss and metrics on a batch, without training. */
   testStep(batch: Batch, tracker: MetricsTracker): Logs {
     noGrad(() => {
-      const yPred = this.#forward(batch.x, false);
-      const { total, perOutput } = this.#losses(batch, yPred);
+      const { outputs: yPred, masks } = this.#forward(batch.x, false);
+      const { total, perOutput } = this.#losses(batch, yPred, masks);
       tracker.update(total.item(), perOutput.map((l) => l.item()), batch, yPred);
     });
     return tracker.results();
@@ -210,7 +212,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
       while (o.steps === undefined || parts.length < o.steps) {
         const batch = await batches.next();
         if (batch === null) break;
-        parts.push(noGrad(() => this.#forward(batch.x, false)));
+        parts.push(noGrad(() => this.#forward(batch.x, false).outputs));
         // Memory of the batch's activations comes back through finalizers, which need the event loop.
         await yieldToEventLoop();
       }
@@ -224,7 +226,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   /** The outputs of a model with one output for exactly this batch, at once (no batching, no event-loop turns). */
   predictOnBatch(x: TensorData): Tensor {
     const data = this.checkedData('predictOnBatch', x, undefined);
-    const outputs = noGrad(() => this.#forward(data.x, false));
+    const outputs = noGrad(() => this.#forward(data.x, false).outputs);
     if (outputs.length !== 1) throw new ValueError(`predictOnBatch: ${this.label} has ${outputs.length} outputs; use predictAll`);
     return outputs[0]!;
   }
@@ -249,15 +251,18 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   }
 
   /** A forward pass; activity penalties of earlier passes are dropped first. */
-  #forward(x: readonly Tensor[], training: boolean): Tensor[] {
+  #forward(x: readonly Tensor[], training: boolean): NodeResult {
     this.clearActivityLosses();
     return this.forward(x, training);
   }
 
-  /** Each output's loss, and the total training minimises: the weighted sum plus the regularization penalties. */
-  #losses(batch: Batch, yPred: readonly Tensor[]): { total: Tensor; perOutput: Tensor[] } {
+  /**
+   * Each output's loss, and the total training minimises: the weighted sum plus the regularization
+   * penalties. An output with a mask (a sequence's padding) leaves the masked values out of its loss.
+   */
+  #losses(batch: Batch, yPred: readonly Tensor[], masks: readonly (Tensor | null)[]): { total: Tensor; perOutput: Tensor[] } {
     const { outputs } = this.compiled('trainStep');
-    const perOutput = outputs.map((o, k) => computeLoss(o.loss, batch.y[k]!, yPred[k]!, batch.sampleWeight[k] ?? null));
+    const perOutput = outputs.map((o, k) => computeLoss(o.loss, batch.y[k]!, yPred[k]!, batch.sampleWeight[k] ?? null, masks[k] ?? null));
     const weighted = perOutput.map((l, k) => (outputs[k]!.weight === 1 ? l : ops.mul(l, outputs[k]!.weight)));
     const total = [...weighted.slice(1), ...this.regularizationLosses()].reduce((sum, t) => ops.add(sum, t), weighted[0]!);
     return { total, perOutput };

@@ -23,7 +23,7 @@ describe('activations', () => {
     relu6: (v) => Math.min(Math.max(v, 0), 6),
     swish: (v) => v * sig(v),
     softsign: (v) => v / (1 + Math.abs(v)),
-    hardSigmoid: (v) => Math.min(Math.max(v / 6 + 0.5, 0), 1),
+    hardSigmoid: (v) => Math.min(Math.max(0.2 * v + 0.5, 0), 1),
     hardSwish: (v) => v * Math.min(Math.max(v / 6 + 0.5, 0), 1),
     mish: (v) => v * Math.tanh(Math.log1p(Math.exp(v))),
     exponential: Math.exp,

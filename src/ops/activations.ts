@@ -1,6 +1,7 @@
 /**
  * Activations Keras 3 adds, composed of elementwise ops (their gradients follow from those ops'):
- * relu6, swish (silu), mish, hardSigmoid, hardSwish (hard silu) and softsign, with Keras 3's formulas.
+ * relu6, swish (silu), mish, hardSigmoid, hardSwish (hard silu) and softsign, with Keras 3's formulas
+ * except hardSigmoid, which keeps TensorFlow.js's (see there).
  */
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -25,17 +26,18 @@ export function mish(x: TensorLike): Tensor {
 }
 
 /**
- * relu6(x + 3) / 6 = clip(x / 6 + 1/2, 0, 1), Keras 3's piecewise-linear sigmoid (Keras 2 and
- * TensorFlow.js use the steeper clip(0.2 x + 0.5, 0, 1)).
+ * clip(0.2 x + 0.5, 0, 1), as TensorFlow.js and Keras 2 define it: "hard_sigmoid" in a TensorFlow.js model
+ * file (the LSTM and GRU gates' default there) means this. Keras 3 and PyTorch use relu6(x + 3) / 6, with
+ * slope 1/6; a model that needs it writes hardSwish's inner term or `relu6(x + 3) / 6` itself.
  */
 export function hardSigmoid(x: TensorLike): Tensor {
-  return clip(add(div(floatOperand('hardSigmoid', 'x', x), 6), 0.5), 0, 1);
+  return clip(add(mul(floatOperand('hardSigmoid', 'x', x), 0.2), 0.5), 0, 1);
 }
 
-/** x * hardSigmoid(x), also called hard SiLU (MobileNetV3). */
+/** x * relu6(x + 3) / 6, also called hard SiLU (MobileNetV3; Keras 3 and PyTorch). */
 export function hardSwish(x: TensorLike): Tensor {
   const t = floatOperand('hardSwish', 'x', x);
-  return mul(t, hardSigmoid(t));
+  return mul(t, clip(add(div(t, 6), 0.5), 0, 1));
 }
 
 /** x / (1 + |x|). */

@@ -11,6 +11,7 @@ export * from './depthwise.js';
 export * from './conv3d.js';
 export * from './pool3d.js';
 export * from './upsampling.js';
+export * from './recurrent.js';
 export { configure } from './define-op.js';
 export type { Options } from './define-op.js';
 export { DIFFERENTIABLE_OPS } from './op-names.js';

@@ -22,6 +22,8 @@ export const DIFFERENTIABLE_OPS = [
   'layerNorm', 'dropout',
   'conv2dTranspose', 'depthwiseConv2d', 'conv3d', 'conv3dTranspose', 'maxPool3d', 'avgPool3d',
   'globalAvgPool3d', 'globalMaxPool3d', 'upSampling2d', 'upSampling3d',
+  // recurrent layers
+  'lstmSequence', 'gruSequence',
 ] as const;
 
 export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];

@@ -11,6 +11,7 @@ import { layoutKernels } from './layout.js';
 import { linalgKernels } from './linalg.js';
 import { nnKernels } from './nn.js';
 import { poolKernels } from './pool.js';
+import { recurrentKernels } from './recurrent.js';
 import { reduceKernels } from './reduce.js';
 import { upSamplingKernels } from './upsampling.js';
 
@@ -24,6 +25,7 @@ export const referenceKernels: Kernels = {
   ...upSamplingKernels,
   ...poolKernels,
   ...nnKernels,
+  ...recurrentKernels,
 };
 
 export const referenceBackend: Backend = {

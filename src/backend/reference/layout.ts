@@ -3,6 +3,16 @@ import { stridesOf } from '../../util/shape.js';
 import type { Kernels } from '../kernels.js';
 import { forEachBroadcast } from './elementwise.js';
 
+/**
+ * The first axis from which a block of `inner` (a part of `outer`, axis by axis) is contiguous in both:
+ * every later axis is whole. -1 for rank 0.
+ */
+function contiguousFrom(inner: readonly number[], outer: readonly number[]): number {
+  let d = inner.length - 1;
+  while (d > 0 && inner[d] === outer[d]) d--;
+  return d;
+}
+
 export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'concat' | 'gather' | 'scatterAdd' | 'oneHot'> = {
   transpose({ x, out, shape, perm }) {
     const inStrides = stridesOf(shape);
@@ -16,8 +26,17 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
     const strides = stridesOf(shape);
     let start = 0;
     for (let d = 0; d < shape.length; d++) start += begin[d]! * strides[d]!;
-    forEachBroadcast(size, [strides], (i, o) => {
-      out[i] = x[start + o[0]!]!;
+    // Whole contiguous blocks move with one typed-array copy each (recurrent layers slice their states).
+    const d = contiguousFrom(size, shape);
+    const block = d < 0 ? 1 : size.slice(d).reduce((p, n) => p * n, 1);
+    if (d < 0 || block < 16 || x.constructor !== out.constructor) {
+      forEachBroadcast(size, [strides], (i, o) => {
+        out[i] = x[start + o[0]!]!;
+      });
+      return;
+    }
+    forEachBroadcast(size.slice(0, d), [strides.slice(0, d)], (i, o) => {
+      out.set(x.subarray(start + o[0]!, start + o[0]! + block), i * block);
     });
   },
   pad({ x, out, shape, before, after, value }) {
@@ -26,8 +45,16 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
     out.fill(value);
     let start = 0;
     for (let d = 0; d < shape.length; d++) start += before[d]! * outStrides[d]!;
-    forEachBroadcast(shape, [outStrides], (i, o) => {
-      out[start + o[0]!] = x[i]!;
+    const d = contiguousFrom(shape, outShape);
+    const block = d < 0 ? 1 : shape.slice(d).reduce((p, n) => p * n, 1);
+    if (d < 0 || block < 16 || x.constructor !== out.constructor) {
+      forEachBroadcast(shape, [outStrides], (i, o) => {
+        out[start + o[0]!] = x[i]!;
+      });
+      return;
+    }
+    forEachBroadcast(shape.slice(0, d), [outStrides.slice(0, d)], (i, o) => {
+      out.set(x.subarray(i * block, (i + 1) * block), start + o[0]!);
     });
   },
   concat({ inputs, out, outer, widths }) {

@@ -213,6 +213,10 @@ export const SCHEDULES: { readonly [K in KernelName]?: Schedule<K> } = {
   maxPool2dGrad: { run: (a, x) => pooling(a.pool, true, x) },
   avgPool2d: { run: (a, x) => pooling(a.pool, false, x) },
   avgPool2dGrad: { run: (a, x) => pooling(a.pool, true, x) },
+  lstmSequence: { run: (a, x) => recurrent(a.sequence, 4, x) },
+  lstmSequenceGrad: { run: (a, x) => recurrent(a.sequence, 4, x) },
+  gruSequence: { run: (a, x) => recurrent(a.sequence, 3, x) },
+  gruSequenceGrad: { run: (a, x) => recurrent(a.sequence, 3, x) },
 };
 
 /** Floating-point operations of a depthwise convolution (or of either of its gradients). */
@@ -223,6 +227,24 @@ function depthwiseFlops(c: KernelArgs<'depthwiseConv2d'>['conv']): number {
 /** Splits `count` independent units of a kernel worth `flops` in all. */
 function units(count: number, flops: number, x: Runner): boolean {
   if (count > 0) x.run(splitRange(count, x.pool.chunksFor(flops, x.minChunk.flops)));
+  return true;
+}
+
+/** Floats per row of a chunk that wasm/assembly/recurrent.ts needs beyond the products' scratch, in units. */
+const RECURRENT_FLOATS_PER_ROW = 4;
+
+/**
+ * Splits a recurrent kernel by rows of the batch, at most one chunk per thread: a chunk runs every step
+ * for its rows (rows are independent), and every chunk packs the recurrent kernel again at each step.
+ */
+function recurrent(s: KernelArgs<'lstmSequence'>['sequence'], gates: number, x: Runner): boolean {
+  if (s.batch === 0) return true;
+  const flops = 2 * s.batch * s.steps * s.units * gates * s.units;
+  const ranges = splitRange(s.batch, Math.min(x.pool.available, x.pool.chunksFor(flops, x.minChunk.flops)));
+  const most = Math.max(...ranges.map(([start, end]) => end - start));
+  const scratch = x.pool.threadScratch(x.utilities.gemmScratchBytes() + most * RECURRENT_FLOATS_PER_ROW * s.units * 4);
+  if (scratch === null) return false;
+  x.run(ranges, scratch);
   return true;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import '../../ops/tensor-methods.js';
-import { Conv2D, Dense, Flatten, Normalization } from '../../layers/index.js';
+import { Conv2D, Dense, Embedding, Flatten, LSTM, Normalization } from '../../layers/index.js';
 import type { LossIdentifier } from '../../losses/index.js';
 import type { OptimizerIdentifier } from '../../optimizers/index.js';
 import { Adam, CosineDecay, SGD } from '../../optimizers/index.js';
@@ -104,6 +104,15 @@ test('unscaled inputs: pixel values, large measurements; silent once scaled or b
   assert.match(findings(model(4), X.mul(1000), LABELS)[0]!.message, /standardize each feature.*StandardScaler/);
   assert.deepEqual(findings(model(4), pixels.div(255), LABELS), []);
   assert.deepEqual(findings(model(4, { first: 'normalization' }), pixels, LABELS), []);
+});
+
+test('token indices into an Embedding are neither unscaled features nor constant ones (padding)', () => {
+  const tokens = LABELS.map((c, i) => [1 + ((i * 37) % 900), 2 + c * 300, (i * 11) % 997, 0]);
+  const m = new Sequential([new Embedding({ inputDim: 1000, outputDim: 4 }), new LSTM({ units: 3 }), new Dense({ units: 3, activation: 'softmax' })]);
+  silently(() => m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' }));
+  assert.deepEqual(names(findings(m, tokens, LABELS)), []);
+  // The same numbers as features of a Dense model are both.
+  assert.deepEqual(names(findings(model(4), tokens, LABELS)), ['unscaled-inputs', 'constant-features']);
 });
 
 test('missing and all-NaN features, and constant features in tabular data', () => {

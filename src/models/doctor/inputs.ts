@@ -4,7 +4,7 @@
  */
 import type { FeatureStats } from '../../data/index.js';
 import { featureStats } from '../../data/index.js';
-import { Normalization } from '../../layers/index.js';
+import { Embedding, Normalization } from '../../layers/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { storage } from '../../tensor/tensor.js';
 import type { DoctorCheck, DoctorContext } from './check.js';
@@ -37,12 +37,17 @@ function normalizesItself({ layers }: DoctorContext): boolean {
   return layers?.find((l) => l.className !== 'InputLayer') instanceof Normalization;
 }
 
+/** True when the model starts with an Embedding: its inputs are token indices, not features to scale. */
+function readsIndices({ layers }: DoctorContext): boolean {
+  return layers?.find((l) => l.className !== 'InputLayer') instanceof Embedding;
+}
+
 export const unscaledInputs: DoctorCheck = {
   name: 'unscaled-inputs',
   stage: 'fit',
   run(context) {
     const stats = inputStats(context.x);
-    if (!stats || normalizesItself(context)) return [];
+    if (!stats || normalizesItself(context) || readsIndices(context)) return [];
     const rms = stats.mean.map((m, f) => Math.sqrt(stats.variance[f]! + m * m));
     let worst = 0;
     rms.forEach((r, f) => {
@@ -96,9 +101,11 @@ export const missingValues: DoctorCheck = {
 export const constantFeatures: DoctorCheck = {
   name: 'constant-features',
   stage: 'fit',
-  run({ x }) {
-    // Images keep constant pixels (always-blank borders) by nature; the check is for tabular data.
-    if (!x || x.rank !== 2) return [];
+  run(context) {
+    const { x } = context;
+    // Images keep constant pixels (always-blank borders) by nature, padded token sequences their padding;
+    // the check is for tabular data.
+    if (!x || x.rank !== 2 || readsIndices(context)) return [];
     const stats = inputStats(x)!;
     const constant = Array.from(stats.min.keys()).filter((f) => stats.count[f]! > 0 && stats.min[f] === stats.max[f]);
     if (constant.length === 0) return [];
