@@ -68,12 +68,14 @@ export * as layers from './layers/index.js';
 export {
   BaseLayer, Layer, MergeLayer, Input, InputLayer, SymbolicTensor, LayerNode, Dense, Conv2D, MaxPooling2D, AveragePooling2D,
   GlobalAveragePooling2D, GlobalMaxPooling2D, Flatten, Reshape, Dropout, Activation, BatchNormalization, Add, Concatenate, Normalization,
-  ConfigReader,
+  ConfigReader, Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, UpSampling1D, ZeroPadding1D, Cropping1D,
+  LayerNormalization, EinsumDense, MultiHeadAttention,
 } from './layers/index.js';
 export type {
   LayerOptions, CallOptions, NodeResult, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
   DropoutOptions, ActivationOptions, BatchNormalizationOptions, ConcatenateOptions, InputOptions, NormalizationOptions, JsonObject, JsonValue,
-  LayerConfig, LayerFactory,
+  LayerConfig, LayerFactory, Conv1DOptions, Pooling1DOptions, GlobalPooling1DOptions, UpSampling1DOptions, ZeroPadding1DOptions, Cropping1DOptions,
+  Edges, LayerNormalizationOptions, EinsumDenseOptions, MultiHeadAttentionOptions, AttentionCallOptions, AttentionEagerOptions, NodeCall,
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).

@@ -20,6 +20,17 @@ import { GlobalMaxPooling2D } from './global-max-pooling-2d.js';
 import { MaxPooling2D } from './max-pooling-2d.js';
 import { Normalization } from './normalization.js';
 import { Reshape } from './reshape.js';
+import { AveragePooling1D } from './average-pooling-1d.js';
+import { Conv1D } from './conv1d.js';
+import { Cropping1D } from './cropping-1d.js';
+import { EinsumDense } from './einsum-dense.js';
+import { GlobalAveragePooling1D } from './global-average-pooling-1d.js';
+import { GlobalMaxPooling1D } from './global-max-pooling-1d.js';
+import { LayerNormalization } from './layer-normalization.js';
+import { MaxPooling1D } from './max-pooling-1d.js';
+import { MultiHeadAttention } from './multi-head-attention.js';
+import { UpSampling1D } from './up-sampling-1d.js';
+import { ZeroPadding1D } from './zero-padding-1d.js';
 
 /** Makes a layer from its config (for layer classes of your own, passed to loadModel). */
 export type LayerFactory = (config: ConfigReader) => BaseLayer;
@@ -39,12 +50,25 @@ const BUILT_IN = {
   Add: (c) => Add.fromConfig(c),
   Concatenate: (c) => Concatenate.fromConfig(c),
   Normalization: (c) => Normalization.fromConfig(c),
+  Conv1D: (c) => Conv1D.fromConfig(c),
+  MaxPooling1D: (c) => MaxPooling1D.fromConfig(c),
+  AveragePooling1D: (c) => AveragePooling1D.fromConfig(c),
+  GlobalAveragePooling1D: (c) => GlobalAveragePooling1D.fromConfig(c),
+  GlobalMaxPooling1D: (c) => GlobalMaxPooling1D.fromConfig(c),
+  UpSampling1D: (c) => UpSampling1D.fromConfig(c),
+  ZeroPadding1D: (c) => ZeroPadding1D.fromConfig(c),
+  Cropping1D: (c) => Cropping1D.fromConfig(c),
+  LayerNormalization: (c) => LayerNormalization.fromConfig(c),
+  EinsumDense: (c) => EinsumDense.fromConfig(c),
+  MultiHeadAttention: (c) => MultiHeadAttention.fromConfig(c),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */
 const ALIASES: Readonly<Record<string, keyof typeof BUILT_IN>> = {
   Convolution2D: 'Conv2D', MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D',
   GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalMaxPool2D: 'GlobalMaxPooling2D',
+  Convolution1D: 'Conv1D', MaxPool1D: 'MaxPooling1D', AvgPool1D: 'AveragePooling1D',
+  GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalMaxPool1D: 'GlobalMaxPooling1D',
 };
 
 /** The Keras class names layerwise reads. */
