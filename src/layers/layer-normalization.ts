@@ -12,8 +12,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
-import { ShapeError } from '../util/errors.js';
-import { normalizeAxes } from '../util/shape.js';
+import { ShapeError, ValueError } from '../util/errors.js';
+import { normalizeAxis } from '../util/shape.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
 import { LAYER_OPTIONS, initializerId, preLabel, regularizerId } from './common-options.js';
 import type { ConfigReader } from './config.js';
@@ -80,7 +80,9 @@ export class LayerNormalization extends Layer {
   }
 
   override build(inputShape: LayerShape): void {
-    this.#axes = normalizeAxes(this.label, this.axis, inputShape.length);
+    const listed = typeof this.axis === 'number' ? [this.axis] : [...this.axis];
+    this.#axes = [...new Set(listed.map((a) => normalizeAxis(this.label, a, inputShape.length, 'axis')))].sort((a, b) => a - b);
+    if (this.#axes.length !== listed.length) throw new ValueError(`${this.label}: option 'axis' names an axis twice: [${listed.join(', ')}]`);
     if (this.#axes.includes(0) && inputShape.length > 1) {
       throw new ShapeError(`${this.label}: option 'axis' names the batch axis 0 of an input of shape ${fmtLayerShape(inputShape)}; normalize over feature axes`);
     }
