@@ -78,6 +78,8 @@ export {
   UnitNormalization, Lambda,
   Embedding, Masking, RNNCell, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, RNN, SimpleRNN, LSTM, GRU, Bidirectional,
   TimeDistributed,
+  Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, UpSampling1D, ZeroPadding1D, Cropping1D,
+  LayerNormalization, EinsumDense, MultiHeadAttention,
 } from './layers/index.js';
 export type {
   LayerOptions, CallOptions, NodeResult, WeightOptions, InputSpec, LayerShape, DenseOptions, Conv2DOptions, Pooling2DOptions, ReshapeOptions,
@@ -92,6 +94,8 @@ export type {
   SimpleRNNCellOptions, LSTMCellOptions, GRUCellOptions, StackedRNNCellsOptions, RecurrentOptions, RecurrentCallOptions, WithState, RNNOptions,
   SequenceOutput, SequenceCallOptions,
   SimpleRNNOptions, LSTMOptions, GRUOptions, BidirectionalOptions, MergeMode, TimeDistributedOptions,
+  Conv1DOptions, Pooling1DOptions, GlobalPooling1DOptions, UpSampling1DOptions, ZeroPadding1DOptions, Cropping1DOptions,
+  Edges, LayerNormalizationOptions, EinsumDenseOptions, MultiHeadAttentionOptions, AttentionCallOptions, AttentionEagerOptions, NodeCall,
 } from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).

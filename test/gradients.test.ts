@@ -284,8 +284,37 @@ const checks: Record<DifferentiableOp, Case[]> = {
   ],
 };
 
+/**
+ * Ops composed of the ops above, with no backward rule of their own: checked all the same, since their
+ * composition decides where the gradient goes (padding, groups, masks, layouts).
+ */
+const composites: Record<string, Case[]> = {
+  conv1d: [
+    { name: 'valid, bias', inputs: () => [r([2, 6, 3]), r([3, 3, 2]), r([2])], f: (x, w, b) => ops.conv1d(x, w, { bias: b }) },
+    { name: 'same, strides 2', inputs: () => [r([1, 7, 2]), r([3, 2, 3])], f: (x, w) => ops.conv1d(x, w, { padding: 'same', strides: 2 }) },
+    { name: 'causal, dilation 2, tanh', inputs: () => [r([2, 6, 2]), r([2, 2, 2]), r([2])], f: (x, w, b) => ops.conv1d(x, w, { padding: 'causal', dilation: 2, bias: b, activation: 'tanh' }) },
+    { name: 'groups 2', inputs: () => [r([1, 5, 4]), r([2, 2, 4]), r([4])], f: (x, w, b) => ops.conv1d(x, w, { groups: 2, bias: b, padding: 'same' }) },
+  ],
+  maxPool1d: [{ name: 'pool 2, same', inputs: () => [r([2, 5, 3])], f: (x) => ops.maxPool1d(x, { poolSize: 2, padding: 'same' }) }],
+  avgPool1d: [{ name: 'pool 3, strides 1', inputs: () => [r([2, 5, 2])], f: (x) => ops.avgPool1d(x, { poolSize: 3, strides: 1 }) }],
+  upSampling1d: [{ name: 'size 3', inputs: () => [r([2, 3, 2])], f: (x) => ops.upSampling1d(x, 3) }],
+  einsum: [
+    { name: 'projection abc,cde->abde', inputs: () => [r([2, 3, 4]), r([4, 2, 3])], f: (a, b) => ops.einsum('abc,cde->abde', a, b) },
+    { name: 'attention scores aecd,abcd->acbe', inputs: () => [r([2, 3, 2, 2]), r([2, 4, 2, 2])], f: (a, b) => ops.einsum('aecd,abcd->acbe', a, b) },
+    { name: 'attention combine acbe,aecd->abcd', inputs: () => [r([2, 2, 3, 4]), r([2, 4, 2, 3])], f: (a, b) => ops.einsum('acbe,aecd->abcd', a, b) },
+    { name: 'a letter summed out abc,d->a', inputs: () => [r([2, 3, 2]), r([3])], f: (a, b) => ops.einsum('abc,d->a', a, b) },
+  ],
+  maskedSoftmax: [
+    {
+      name: 'mask broadcast over heads, one row fully masked',
+      inputs: () => [r([2, 2, 3, 4])],
+      f: (x) => ops.maskedSoftmax(x, tensor([[[[1, 1, 0, 1], [0, 0, 0, 0], [1, 0, 0, 0]]], [[[1, 1, 1, 1], [0, 1, 1, 0], [0, 0, 1, 1]]]], { dtype: 'bool' })),
+    },
+  ],
+};
+
 describe('gradient checks (float64, central differences)', () => {
-  for (const [op, cases] of Object.entries(checks)) {
+  for (const [op, cases] of [...Object.entries(checks), ...Object.entries(composites)]) {
     for (const c of cases) {
       test(`${op}: ${c.name}`, () => checkGradients(c.f, c.inputs(), c.options));
     }

@@ -45,6 +45,17 @@ export interface LayerOptions {
 // A layer keeps its nodes, so `layer.output` names the tensor it made (for feature extraction). They live
 // here, beside the layer that owns them, because each refers to the other.
 
+/**
+ * How one call passed its inputs, for a layer whose call reads several tensors by name (MultiHeadAttention's
+ * query, value and key), as Keras's saved nodes keep a call's keyword arguments.
+ */
+export interface NodeCall {
+  /** The keyword of each input after the first, as files write them (`value`, `key`, `attention_mask`). */
+  readonly keywords: readonly string[];
+  /** The call's settings that are not tensors, as files write them (`use_causal_mask: true`). */
+  readonly settings: JsonObject;
+}
+
 /** One application of a layer to symbolic inputs: what it read and the tensors it made (one per output). */
 export class LayerNode {
   readonly outputs: readonly SymbolicTensor[];
@@ -53,6 +64,8 @@ export class LayerNode {
     readonly layer: BaseLayer,
     readonly inputs: readonly SymbolicTensor[],
     outputs: readonly { shape: LayerShape; dtype: DType }[],
+    /** How the inputs were passed, for layers that take them by keyword; null for the rest. */
+    readonly call: NodeCall | null = null,
   ) {
     this.outputs = outputs.map((o, i) => new SymbolicTensor(o.shape, o.dtype, this, i));
   }
@@ -344,8 +357,8 @@ export abstract class BaseLayer {
   }
 
   /** Records an application of the layer to symbolic inputs; returns its symbolic outputs. */
-  protected addNode(inputs: readonly SymbolicTensor[], outputs: readonly { shape: LayerShape; dtype: DType }[]): SymbolicTensor[] {
-    const node = new LayerNode(this, inputs, outputs);
+  protected addNode(inputs: readonly SymbolicTensor[], outputs: readonly { shape: LayerShape; dtype: DType }[], call: NodeCall | null = null): SymbolicTensor[] {
+    const node = new LayerNode(this, inputs, outputs, call);
     this.#nodes.push(node);
     return [...node.outputs];
   }
@@ -361,9 +374,10 @@ export abstract class BaseLayer {
 
   /**
    * Runs the layer as a node of a graph: the masks of the inputs reach `call` (as `mask`, or `masks` for
-   * several inputs) and the output's mask comes from `computeMask`. Models override it to run their own graph.
+   * several inputs) and the output's mask comes from `computeMask`. Models override it to run their own
+   * graph; layers that take inputs by keyword read the node's `call`.
    */
-  invokeNode(inputs: readonly Tensor[], masks: readonly (Tensor | null)[], options: CallOptions): NodeResult {
+  invokeNode(inputs: readonly Tensor[], masks: readonly (Tensor | null)[], options: CallOptions, _call: NodeCall | null = null): NodeResult {
     const masked = masks.some((m) => m !== null);
     const y = this.invoke(inputs, masked ? { ...options, mask: masks[0] ?? null, masks } : options);
     if (masked && !this.supportsMasking) this.#warnMaskDropped();
@@ -377,6 +391,23 @@ export abstract class BaseLayer {
     if (this.#warnedMaskDropped) return;
     this.#warnedMaskDropped = true;
     console.warn(`layerwise: ${this.label} was given an input with a mask, but it does not support masking, so the layers after it will not see the mask`);
+  }
+
+  /**
+   * The names of the call's arguments in order, the first being its main input, for a layer that takes
+   * several inputs by keyword (Keras's call signature: `query, value, key, ...`), so that a file passing
+   * them by position names them. Empty for the rest.
+   */
+  get callSignature(): readonly string[] {
+    return [];
+  }
+
+  /**
+   * Records a node read from a saved file whose call passed inputs by keyword (`call`). Only layers that
+   * take keyword inputs accept it.
+   */
+  applyCall(_inputs: readonly SymbolicTensor[], call: NodeCall): SymbolicTensor[] {
+    throw new ValueError(`${this.label}: takes no inputs by keyword, but a node passes it ${call.keywords.map((k) => `'${k}'`).join(', ')}`);
   }
 
   /** The output shape for inputs of these shapes (one per input). */

@@ -68,6 +68,17 @@ import { SimpleRNNCell } from './simple-rnn-cell.js';
 import type { NestedLayerReader } from './stacked-rnn-cells.js';
 import { StackedRNNCells } from './stacked-rnn-cells.js';
 import { TimeDistributed } from './time-distributed.js';
+import { AveragePooling1D } from './average-pooling-1d.js';
+import { Conv1D } from './conv1d.js';
+import { Cropping1D } from './cropping-1d.js';
+import { EinsumDense } from './einsum-dense.js';
+import { GlobalAveragePooling1D } from './global-average-pooling-1d.js';
+import { GlobalMaxPooling1D } from './global-max-pooling-1d.js';
+import { LayerNormalization } from './layer-normalization.js';
+import { MaxPooling1D } from './max-pooling-1d.js';
+import { MultiHeadAttention } from './multi-head-attention.js';
+import { UpSampling1D } from './up-sampling-1d.js';
+import { ZeroPadding1D } from './zero-padding-1d.js';
 
 /**
  * Makes a layer from its config (for layer classes of your own, passed to loadModel). A wrapper reads the
@@ -147,6 +158,17 @@ const BUILT_IN = {
   StackedRNNCells: (c, read) => StackedRNNCells.fromConfig(c, read),
   Bidirectional: (c, read) => Bidirectional.fromConfig(c, read),
   TimeDistributed: (c, read) => TimeDistributed.fromConfig(c, read),
+  Conv1D: (c) => Conv1D.fromConfig(c),
+  MaxPooling1D: (c) => MaxPooling1D.fromConfig(c),
+  AveragePooling1D: (c) => AveragePooling1D.fromConfig(c),
+  GlobalAveragePooling1D: (c) => GlobalAveragePooling1D.fromConfig(c),
+  GlobalMaxPooling1D: (c) => GlobalMaxPooling1D.fromConfig(c),
+  UpSampling1D: (c) => UpSampling1D.fromConfig(c),
+  ZeroPadding1D: (c) => ZeroPadding1D.fromConfig(c),
+  Cropping1D: (c) => Cropping1D.fromConfig(c),
+  LayerNormalization: (c) => LayerNormalization.fromConfig(c),
+  EinsumDense: (c) => EinsumDense.fromConfig(c),
+  MultiHeadAttention: (c) => MultiHeadAttention.fromConfig(c),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */
@@ -157,6 +179,8 @@ const ALIASES: Readonly<Record<string, keyof typeof BUILT_IN>> = {
   Convolution3D: 'Conv3D', Convolution3DTranspose: 'Conv3DTranspose', Deconvolution3D: 'Conv3DTranspose', Deconv3D: 'Conv3DTranspose',
   SeparableConvolution2D: 'SeparableConv2D', MaxPool3D: 'MaxPooling3D', AvgPool3D: 'AveragePooling3D',
   GlobalMaxPool3D: 'GlobalMaxPooling3D', GlobalAvgPool3D: 'GlobalAveragePooling3D',
+  Convolution1D: 'Conv1D', MaxPool1D: 'MaxPooling1D', AvgPool1D: 'AveragePooling1D',
+  GlobalAvgPool1D: 'GlobalAveragePooling1D', GlobalMaxPool1D: 'GlobalMaxPooling1D',
 };
 
 /** The Keras class names layerwise reads. */

@@ -47,7 +47,7 @@ export class Graph {
     for (const node of this.nodes) {
       if (node.inputs.length === 0) continue;
       const read = node.inputs.map((t) => computed.get(t)!);
-      const result = node.layer.invokeNode(read.map((r) => r.value), read.map((r) => r.mask), plain);
+      const result = node.layer.invokeNode(read.map((r) => r.value), read.map((r) => r.mask), plain, node.call);
       node.outputs.forEach((t, i) => computed.set(t, { value: result.outputs[i]!, mask: result.masks[i] ?? null }));
     }
     const out = this.outputs.map((t) => computed.get(t)!);

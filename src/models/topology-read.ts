@@ -5,7 +5,7 @@
  * with one or several inputs and outputs. A layer entry that is itself a model is built the same way
  * and nested; its calls are counted from node 1 (node 0 is the model's own, as Keras counts).
  */
-import type { BaseLayer, LayerFactory, SymbolicTensor } from '../layers/index.js';
+import type { BaseLayer, LayerFactory, NodeCall, SymbolicTensor } from '../layers/index.js';
 import { ConfigReader, Input, Layer, MergeLayer, layerFromConfig } from '../layers/index.js';
 import { isDType } from '../util/dtype.js';
 import { LayerwiseError, ValueError, describe } from '../util/errors.js';
@@ -84,22 +84,77 @@ function isRef(v: JsonValue): boolean {
   return Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1]) && Number.isInteger(v[2]);
 }
 
-/** The tensors one node reads: Keras 2 `[[name, node, tensor, kwargs], ...]`, Keras 3 `{ args: [keras tensors], kwargs }`. */
-function nodeInputs(node: JsonValue, where: string): TensorRef[] {
-  if (Array.isArray(node) && node.every((r) => isRef(r))) return node.map((r) => (r as JsonValue[]).slice(0, 3) as TensorRef);
+/** One saved node: the tensors it reads, and how the call passed them when it passed some by keyword. */
+interface SavedNode {
+  refs: TensorRef[];
+  call: NodeCall | null;
+}
+
+const KERAS_TENSOR = '__keras_tensor__';
+
+/** The [layer, node, tensor] of a Keras 3 tensor entry, else null. */
+function kerasTensorRef(v: JsonValue | undefined): TensorRef | null {
+  if (!isJsonObject(v) || v['class_name'] !== KERAS_TENSOR || !isJsonObject(v['config'])) return null;
+  const history = v['config']['keras_history'] ?? null;
+  return isRef(history) ? ((history as JsonValue[]).slice(0, 3) as TensorRef) : null;
+}
+
+/**
+ * Inputs passed by keyword (`{ value: ref, use_causal_mask: true }`): the tensors in order, with their
+ * keywords and the other settings; null when no tensor is passed that way (the kwargs of other layers,
+ * such as `training`, are not inputs). `training` and nulls are run-time matters, never settings.
+ */
+function keywordCall(entries: readonly [string, JsonValue][], asRef: (v: JsonValue) => TensorRef | null): { refs: TensorRef[]; call: NodeCall } | null {
+  const refs: TensorRef[] = [];
+  const keywords: string[] = [];
+  const settings: JsonObject = {};
+  for (const [key, value] of entries) {
+    const ref = asRef(value);
+    if (ref) {
+      refs.push(ref);
+      keywords.push(key);
+    } else if (key !== 'training' && value !== null) {
+      settings[key] = value;
+    }
+  }
+  return refs.length === 0 ? null : { refs, call: { keywords, settings } };
+}
+
+/**
+ * The tensors one node reads: Keras 2 `[[name, node, tensor, kwargs], ...]` (a layer that takes inputs by
+ * keyword has them in the kwargs: `[[query, 0, 0, { value: [name, node, tensor] }]]`), Keras 3
+ * `{ args: [keras tensors], kwargs }` (positional inputs named by the layer's call signature).
+ */
+function nodeInputs(node: JsonValue, layer: BaseLayer, where: string): SavedNode {
+  if (Array.isArray(node) && node.every((r) => isRef(r))) {
+    const refs = node.map((r) => (r as JsonValue[]).slice(0, 3) as TensorRef);
+    const kwargs = node.length === 1 ? (node[0] as JsonValue[])[3] : undefined;
+    const byKeyword = isJsonObject(kwargs) ? keywordCall(Object.entries(kwargs), (v) => (isRef(v) ? ((v as JsonValue[]).slice(0, 3) as TensorRef) : null)) : null;
+    return byKeyword ? { refs: [...refs, ...byKeyword.refs], call: byKeyword.call } : { refs, call: null };
+  }
   if (isJsonObject(node) && Array.isArray(node['args'])) {
+    const args = node['args'];
+    const kwargs = isJsonObject(node['kwargs']) ? node['kwargs'] : {};
+    const signature = layer.callSignature;
+    if (signature.length > 0) {
+      const named: [string, JsonValue][] = [...args.map((v, i): [string, JsonValue] => [signature[i] ?? `argument ${i}`, v]), ...Object.entries(kwargs)];
+      const first = named.find(([key]) => key === signature[0]);
+      const firstRef = first ? kerasTensorRef(first[1]) : null;
+      const rest = keywordCall(named.filter(([key]) => key !== signature[0]), kerasTensorRef);
+      if (firstRef && rest) return { refs: [firstRef, ...rest.refs], call: rest.call };
+    }
     const refs: TensorRef[] = [];
     const visit = (v: JsonValue): void => {
       if (Array.isArray(v)) v.forEach(visit);
-      else if (isJsonObject(v) && v['class_name'] === '__keras_tensor__' && isJsonObject(v['config']) && isRef(v['config']['keras_history'] ?? null)) {
-        refs.push((v['config']['keras_history'] as JsonValue[]).slice(0, 3) as TensorRef);
+      else {
+        const ref = kerasTensorRef(v);
+        if (ref) refs.push(ref);
       }
     };
-    visit(node['args']);
+    visit(args);
     // A recurrent layer's initial states come after its input, as Keras 2 and TensorFlow.js list them.
-    const kwargs = node['kwargs'];
-    if (isJsonObject(kwargs) && kwargs['initial_state'] !== undefined) visit(kwargs['initial_state']);
-    if (refs.length > 0) return refs;
+    if (kwargs['initial_state'] !== undefined) visit(kwargs['initial_state']);
+    if (refs.length > 0) return { refs, call: null };
   }
   throw new ValueError(`${where} expected an inbound node ([[layer name, node index, tensor index, {}], ...] or { args: [...] }), received ${describe(node)}`);
 }
@@ -120,7 +175,7 @@ function functionalFrom(config: JsonValue | undefined, where: string, custom: Fa
   const nested = new Set<string>();
   /** Node `node` of layer `layer` as the file counts it: a nested model's calls start at 1. */
   const nodeAt = (layer: string, node: number): SymbolicTensor[] | undefined => outputs.get(layer)?.[nested.has(layer) ? Math.max(0, node - 1) : node];
-  const pending: { layer: BaseLayer; name: string; nodes: TensorRef[][]; where: string }[] = [];
+  const pending: { layer: BaseLayer; name: string; nodes: SavedNode[]; where: string }[] = [];
   list.forEach((v, i) => {
     const e = entry(v, `${where}.layers[${i}]`);
     const name = typeof e.raw['name'] === 'string' ? e.raw['name'] : new ConfigReader(e.config, `${e.where}.config`).string('name');
@@ -137,7 +192,8 @@ function functionalFrom(config: JsonValue | undefined, where: string, custom: Fa
     if (!Array.isArray(nodes)) throw new ValueError(`${e.where}.inbound_nodes expected an array, received ${describe(nodes)}`);
     outputs.set(name, []);
     if (MODEL_CLASSES.includes(e.className)) nested.add(name);
-    pending.push({ layer: layerOf(e, custom), name, nodes: nodes.map((n, j) => nodeInputs(n, `${e.where}.inbound_nodes[${j}]`)), where: e.where });
+    const layer = layerOf(e, custom);
+    pending.push({ layer, name, nodes: nodes.map((n, j) => nodeInputs(n, layer, `${e.where}.inbound_nodes[${j}]`)), where: e.where });
   });
   // Layers are listed inputs first, but a node may read a layer listed after it: apply nodes as their inputs appear.
   for (let progress = true; progress; ) {
@@ -145,7 +201,7 @@ function functionalFrom(config: JsonValue | undefined, where: string, custom: Fa
     for (const p of pending) {
       const produced = outputs.get(p.name)!;
       while (produced.length < p.nodes.length) {
-        const refs = p.nodes[produced.length]!;
+        const { refs, call } = p.nodes[produced.length]!;
         const inputs = refs.map(([layer, node, index]) => {
           if (!outputs.has(layer)) throw new ValueError(`${p.where}: an inbound node reads layer '${layer}', which the file does not define`);
           const made = nodeAt(layer, node);
@@ -153,7 +209,7 @@ function functionalFrom(config: JsonValue | undefined, where: string, custom: Fa
           return made?.[index];
         });
         if (inputs.some((t) => t === undefined)) break;
-        produced.push(applyLayer(p.layer, inputs as SymbolicTensor[], p.where));
+        produced.push(applyLayer(p.layer, inputs as SymbolicTensor[], call, p.where));
         progress = true;
       }
     }
@@ -173,8 +229,9 @@ function functionalFrom(config: JsonValue | undefined, where: string, custom: Fa
   });
 }
 
-function applyLayer(layer: BaseLayer, inputs: SymbolicTensor[], where: string): SymbolicTensor[] {
+function applyLayer(layer: BaseLayer, inputs: SymbolicTensor[], call: NodeCall | null, where: string): SymbolicTensor[] {
   try {
+    if (call) return layer.applyCall(inputs, call);
     if (layer instanceof Model) return layer.applyAll(inputs);
     if (layer instanceof MergeLayer) return [layer.apply(inputs)];
     if (layer instanceof Layer) return layer.connect(inputs);

@@ -46,6 +46,19 @@ export function graphNodeIndex(graph: Graph, isModel: (layer: BaseLayer) => bool
   return index;
 }
 
+/**
+ * One node as Keras 2 and TensorFlow.js write it: each input `[layer, node, tensor, {}]`; a call that
+ * passed inputs by keyword writes its first input with the others and its settings as the kwargs
+ * (`[[query, 0, 0, { value: [name, 0, 0], use_causal_mask: true }]]`).
+ */
+function nodeEntry(n: LayerNode, ref: (node: LayerNode, tensor: number) => JsonValue[]): JsonValue[] {
+  if (!n.call) return n.inputs.map((t) => [...ref(t.node, t.index), {}]);
+  const { keywords, settings } = n.call;
+  const kwargs: JsonObject = { ...Object.fromEntries(keywords.map((k, i) => [k, ref(n.inputs[i + 1]!.node, n.inputs[i + 1]!.index)])), ...settings };
+  const first = n.inputs[0]!;
+  return [[...ref(first.node, first.index), kwargs]];
+}
+
 /** A functional model's config: every layer once, with the nodes (calls) that feed it, inputs first. */
 export function functionalConfig(name: string, graph: Graph, isModel: (layer: BaseLayer) => boolean): JsonObject {
   const index = graphNodeIndex(graph, isModel);
@@ -55,7 +68,7 @@ export function functionalConfig(name: string, graph: Graph, isModel: (layer: Ba
     return {
       name: layer.name,
       ...layerEntry(layer),
-      inbound_nodes: nodes.map((n) => n.inputs.map((t) => [...ref(t.node, t.index), {}])),
+      inbound_nodes: nodes.map((n) => nodeEntry(n, ref)),
     };
   });
   return {

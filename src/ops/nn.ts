@@ -117,6 +117,8 @@ export function dropout(x: TensorLike, rate: number, options: DropoutOptions = {
   const { t: mask, data } = empty(t.dtype, maskShape);
   const g = rng();
   const keep = 1 / (1 - rate);
-  for (let i = 0; i < data.length; i++) data[i] = g.next() < rate ? 0 : keep;
+  // One 32-bit draw per element (a mask needs no 53-bit uniform): half the generator's work.
+  const dropBelow = rate * 2 ** 32;
+  for (let i = 0; i < data.length; i++) data[i] = g.nextUint32() < dropBelow ? 0 : keep;
   return op('dropout', [t], () => mul(t, mask), (dy) => [() => mul(dy, mask)]);
 }

@@ -18,9 +18,31 @@ export const layoutKernels: Pick<Kernels, 'transpose' | 'slice' | 'pad' | 'conca
     const inStrides = stridesOf(shape);
     const outShape = perm.map((p) => shape[p]!);
     const readStrides = perm.map((p) => inStrides[p]!);
-    forEachBroadcast(outShape, [readStrides], (i, o) => {
-      out[i] = x[o[0]!]!;
-    });
+    const rank = outShape.length;
+    if (rank === 0) {
+      if (out.length > 0) out[0] = x[0]!;
+      return;
+    }
+    // Rows of the output's last axis, read with one stride (a contiguous copy when the last axis stays
+    // last, as attention's head transposes keep it): per-element callbacks cost more than the copy.
+    const width = outShape[rank - 1]!;
+    const step = readStrides[rank - 1]!;
+    const rows = width === 0 ? 0 : out.length / width;
+    const counter = new Int32Array(Math.max(rank - 1, 0));
+    let from = 0;
+    for (let row = 0, to = 0; row < rows; row++, to += width) {
+      if (step === 1) {
+        for (let j = 0; j < width; j++) out[to + j] = x[from + j]!;
+      } else {
+        for (let j = 0, at = from; j < width; j++, at += step) out[to + j] = x[at]!;
+      }
+      for (let d = rank - 2; d >= 0; d--) {
+        from += readStrides[d]!;
+        if (++counter[d]! < outShape[d]!) break;
+        from -= readStrides[d]! * outShape[d]!;
+        counter[d] = 0;
+      }
+    }
   },
   slice({ x, out, shape, begin, size }) {
     const strides = stridesOf(shape);
