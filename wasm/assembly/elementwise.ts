@@ -25,7 +25,11 @@ import { vexp, vlog } from './vmath';
   switch (op) {
     case UnaryOp.Neg: return f32x4.neg(x);
     case UnaryOp.Abs: return f32x4.abs(x);
-    case UnaryOp.Sign: return f32x4.sub(v128.and(one, f32x4.gt(x, zero)), v128.and(one, f32x4.lt(x, zero)));
+    case UnaryOp.Sign: {
+      // NaN stays NaN, as in NumPy and TensorFlow 2.
+      const s = f32x4.sub(v128.and(one, f32x4.gt(x, zero)), v128.and(one, f32x4.lt(x, zero)));
+      return v128.bitselect(s, x, f32x4.eq(x, x));
+    }
     case UnaryOp.Sqrt: return f32x4.sqrt(x);
     case UnaryOp.Rsqrt: return f32x4.div(one, f32x4.sqrt(x));
     case UnaryOp.Square: return f32x4.mul(x, x);

@@ -40,7 +40,8 @@ export function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
   switch (op) {
     case 'neg': return (x) => -x;
     case 'abs': return Math.abs;
-    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+    // NaN stays NaN, as in NumPy and TensorFlow 2 (PyTorch gives 0).
+    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN);
     case 'sqrt': return Math.sqrt;
     case 'rsqrt': return (x) => 1 / Math.sqrt(x);
     case 'square': return (x) => x * x;
@@ -48,7 +49,8 @@ export function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
     case 'log': return Math.log;
     case 'log1p': return Math.log1p;
     case 'reciprocal': return (x) => 1 / x;
-    case 'relu': return (x) => (x > 0 ? x : 0);
+    // NaN stays NaN (as in TensorFlow and PyTorch): `x > 0 ? x : 0` would hide a NaN input as 0.
+    case 'relu': return (x) => (x <= 0 ? 0 : x);
     case 'leakyRelu': return (x) => (x > 0 ? x : alpha * x);
     case 'elu': return (x) => (x > 0 ? x : alpha * Math.expm1(x));
     case 'selu': return (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x));
