@@ -4,6 +4,7 @@
  * one input extend `Layer`; layers that combine several (Add, Concatenate) extend `MergeLayer`.
  */
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import { AllocationError } from '../backend/index.js';
 import { getInitializer } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { getRegularizer, serializeRegularizer } from '../nn/regularizers.js';
@@ -242,10 +243,16 @@ export abstract class BaseLayer {
     const where = `${this.label}.addWeight`;
     const initializer: Initializer = getInitializer(options.initializer ?? 'glorotUniform', where, 'initializer');
     const trainable = options.trainable ?? true;
-    const variable = new Variable(initializer.init(options.shape, this.dtype), {
-      name: `${this.name}/${options.name}`,
-      trainable: trainable && this.#trainable,
-    });
+    let variable: Variable;
+    try {
+      variable = new Variable(initializer.init(options.shape, this.dtype), {
+        name: `${this.name}/${options.name}`,
+        trainable: trainable && this.#trainable,
+      });
+    } catch (e) {
+      if (!(e instanceof AllocationError)) throw e;
+      throw new AllocationError(`${this.label}: weight '${options.name}' of shape ${fmtShape(options.shape)}: ${e.message}`, true);
+    }
     const regularizer = options.regularizer ? getRegularizer(options.regularizer, where, 'regularizer') : null;
     this.#weights.push({ variable, trainable, regularizer });
     return variable;
