@@ -109,6 +109,26 @@ interface OwnedWeight {
   regularizer: Regularizer | null;
 }
 
+/** Called with every weight a layer is about to create, before its memory is allocated. */
+export type WeightCheck = (layer: BaseLayer, name: string, shape: readonly number[]) => void;
+
+let weightCheck: WeightCheck | null = null;
+
+/**
+ * Runs `build` (which constructs and builds layers) with `check` seeing every weight before it is
+ * allocated: loading a model checks the topology against the weights of the file this way, so a damaged
+ * size is refused before gigabytes are allocated for it.
+ */
+export function checkingWeights<T>(check: WeightCheck, build: () => T): T {
+  const previous = weightCheck;
+  weightCheck = check;
+  try {
+    return build();
+  } finally {
+    weightCheck = previous;
+  }
+}
+
 export abstract class BaseLayer {
   readonly name: string;
   readonly dtype: LayerDType;
@@ -243,6 +263,7 @@ export abstract class BaseLayer {
     const where = `${this.label}.addWeight`;
     const initializer: Initializer = getInitializer(options.initializer ?? 'glorotUniform', where, 'initializer');
     const trainable = options.trainable ?? true;
+    weightCheck?.(this, options.name, options.shape);
     let variable: Variable;
     try {
       variable = new Variable(initializer.init(options.shape, this.dtype), {
