@@ -85,7 +85,7 @@ export function createBackend(instance: WasmInstance, heap: WasmHeap, pool: Thre
     stage: () => staging.begin(),
     run: <K extends KernelName>(name: K, a: KernelArgs<K>, addresses: Readonly<Record<string, number>>) => {
       const index = INDEX.get(name)!;
-      const runner: Runner = { utilities, pool, minChunk, addresses, run: (chunks, scratch) => pool.run(index, args, { chunks, ...(scratch && { scratch }) }) };
+      const runner: Runner = { utilities, pool, minChunk, addresses, run: (chunks, scratch) => pool.run(index, args, { chunks, ...(scratch && { scratch }) }), runPerChunk: (chunks, scratch) => pool.run(index, args, { chunks, chunkScratch: scratch }) };
       const schedule = SCHEDULES[name];
       if (schedule === undefined) {
         runner.run([[0, 1]]);
