@@ -39,7 +39,7 @@ async function loadError(dir: string): Promise<string> {
 }
 
 describe('a crafted model.json is checked against its weights before anything is allocated', () => {
-  for (const units of [3e8, 5e7, 1e300]) {
+  for (const units of [3e8, 5e7]) {
     test(`units: ${units}`, async () => {
       const dir = crafted((t) => t.replace('"units":2,', `"units":${units},`));
       const before = process.memoryUsage().rss;
@@ -51,6 +51,11 @@ describe('a crafted model.json is checked against its weights before anything is
       assert.ok(process.memoryUsage().rss - before < 200 * 2 ** 20, 'no large allocation');
     });
   }
+
+  test('units: 1e300 is refused by the layer, naming the file and the field', async () => {
+    const dir = crafted((t) => t.replace('"units":2,', '"units":1e300,'));
+    assert.match(await loadError(dir), new RegExp(`^loadModel\\('${dir}'\\): modelTopology\\.config\\.layers\\[1\\] \\(Dense\\): .*option 'units' expected a positive integer, received 1e\\+300`));
+  });
 
   test('a topology nested 100,000 levels deep is refused, not a stack overflow', async () => {
     const n = 100_000;

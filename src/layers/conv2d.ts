@@ -2,6 +2,7 @@
  * Conv2D: 2-D convolution over NHWC inputs with [kH, kW, inChannels, filters] kernels, bias and
  * activation fused into the convolution (the `conv2d` op).
  */
+import { checkOption, is } from '../util/checks.js';
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
@@ -11,7 +12,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair } from '../util/conv-geometry.js';
-import { ValueError, describe } from '../util/errors.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
 import type { ConfigReader } from './config.js';
 import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
@@ -69,10 +69,7 @@ export class Conv2D extends Layer {
 
   constructor(options: Conv2DOptions) {
     super(options);
-    if (!Number.isInteger(options.filters) || options.filters < 1) {
-      throw new ValueError(`${this.label}: option 'filters' expected a positive integer, received ${describe(options.filters)}`);
-    }
-    this.filters = options.filters;
+    this.filters = checkOption(this.label, 'filters', (options as Partial<Conv2DOptions> | undefined)?.filters, is.positiveInteger);
     this.kernelSize = pair(this.label, 'kernelSize', options.kernelSize);
     this.strides = pair(this.label, 'strides', options.strides ?? 1);
     this.padding = checkPadding(this.label, options.padding ?? 'valid');
