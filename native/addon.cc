@@ -76,6 +76,8 @@ void FinalizeBlock(Napi::Env, void* block, BlockRecord* record) {
   delete record;
 }
 
+constexpr size_t kMaxExternalBytes = size_t{1} << 32;
+
 // alloc(bytes): an ArrayBuffer over a recycled block (see common/buffer-cache.h).
 Napi::Value Alloc(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -89,6 +91,12 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const size_t bytes = static_cast<size_t>(requested);
+  // Node refuses external ArrayBuffers over 2^32 bytes, and its failure path frees the block it was given
+  // a second time (an abort, not an exception): refuse them before anything is allocated.
+  if (bytes > kMaxExternalBytes) {
+    Napi::RangeError::New(env, "alloc: more than 2^32 bytes, the limit of an external ArrayBuffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
   void* block = cache_acquire(bytes);
   if (block == nullptr) {
     Napi::Error::New(env, "alloc: out of memory").ThrowAsJavaScriptException();

@@ -45,6 +45,18 @@ function domain(op: UnaryOp): [number, number] {
 const SPECIALS = [0, -0, Infinity, -Infinity, NaN, 1e-30, -1e-30, 1e-8, -1e-8, 0.5, -0.5, 1.5, 2.5, -2.5, 30, -30, 88, -90, -104, 100, -100];
 
 
+/**
+ * A copy of `values` with NaN, +Infinity and -Infinity written at a few seeded positions: every kernel must
+ * carry them through as the reference does (NaN propagates as in TensorFlow and PyTorch: one NaN in the
+ * input must not hide as a finite number).
+ */
+function sprinkle(rng: Rng, values: Float32Array, count = 3): Float32Array {
+  const out = values.slice();
+  const specials = [NaN, Infinity, -Infinity];
+  for (let i = 0; i < count && out.length > 0; i++) out[Math.floor(rng.uniform(0, 1) * out.length) % out.length] = specials[i % 3]!;
+  return out;
+}
+
 function broadcast(aShape: number[], bShape: number[]): Broadcast {
   const shape = broadcastShapes('test', aShape, bShape);
   return { shape, size: sizeOf(shape), aStrides: broadcastStrides(aShape, shape), bStrides: broadcastStrides(bShape, shape) };
@@ -237,7 +249,14 @@ export const CASES: CaseGenerators = {
         const x = uniform(rng, n, low, high), y = f32(n);
         ref.unary({ op, x, out: y, alpha });
         return { label: `${op}' n=${n}`, args: { op, x, y, dy: uniform(rng, n), out: f32(n), alpha }, tolerance: { rtol: 1e-5, atol: 1e-6 } };
-      }),
+      }).concat((() => {
+        // NaN and infinities in x (and so in y) and in dy.
+        const alpha = op === 'leakyRelu' ? 0.2 : 0.7;
+        const x = Float32Array.from([NaN, Infinity, -Infinity, 0, 1, -1, 2, -2]), y = f32(x.length);
+        ref.unary({ op, x, out: y, alpha });
+        const dy = Float32Array.from([1, 1, 1, NaN, Infinity, -Infinity, 1, 1]);
+        return [{ label: `${op}' on special values`, args: { op, x, y, dy, out: f32(x.length), alpha }, tolerance: { rtol: 1e-5, atol: 1e-6 } }];
+      })()),
     );
   },
   binary(rng) {
@@ -295,7 +314,11 @@ export const CASES: CaseGenerators = {
     return EXPRESSIONS.flatMap(({ name, program, arrays }) =>
       [0, 1, 7, 255, 256, 257, 1000, 600_000].map((n) => ({
         label: `${name}, n=${n}`,
-        args: { operands: Array.from({ length: arrays }, (_, i) => uniform(rng, n, i === 2 ? 0 : -2, 2)), program: program.code, constants: program.constants },
+        args: {
+          // n = 1000 holds NaN and infinities (a NaN gradient must reach the weight, not vanish).
+          operands: Array.from({ length: arrays }, (_, i) => (n === 1000 && i < 2 ? sprinkle(rng, uniform(rng, n, -2, 2), 6) : uniform(rng, n, i === 2 ? 0 : -2, 2))),
+          program: program.code, constants: program.constants,
+        },
         tolerance: { rtol: 1e-5, atol: 1e-6 },
       })),
     );
@@ -314,6 +337,18 @@ export const CASES: CaseGenerators = {
     );
     const withNaN = new Float32Array(40).fill(1);
     withNaN[21] = NaN;
+    for (const op of REDUCE_OPS) {
+      // NaN anywhere, and infinities of both signs (a sum of +Infinity and -Infinity is NaN).
+      for (const [outer, size, inner] of [[1, 1037, 1], [3, 50, 70], [2, 9, 1000]] as const) {
+        cases.push({
+          label: `${op} with NaN and infinities [${outer}, ${size}, ${inner}]`,
+          args: { op, x: sprinkle(rng, uniform(rng, outer * size * inner, op === 'prod' ? 0.999 : -1, op === 'prod' ? 1.001 : 1), 7), out: f32(outer * inner), reduction: { outer, size, inner } },
+          tolerance: { rtol: 1e-6 + 2e-7 * Math.sqrt(size), atol: op === 'sum' ? 2e-7 * size : 0 },
+        });
+      }
+      const infinities = Float32Array.from([1, Infinity, 2, -Infinity, 3, Infinity, 4, 5]);
+      cases.push({ label: `${op} of infinities`, args: { op, x: infinities, out: f32(2), reduction: { outer: 2, size: 4, inner: 1 } }, tolerance: { rtol: 0, atol: 0 } });
+    }
     for (const op of ['max', 'min'] as const) {
       for (const [outer, size, inner] of [[1, 40, 1], [1, 20, 2], [2, 20, 1]] as const) {
         cases.push({ label: `${op} propagates NaN [${outer}, ${size}, ${inner}]`, args: { op, x: withNaN, out: f32(outer * inner), reduction: { outer, size, inner } }, tolerance: { rtol: 0, atol: 0 } });
@@ -322,12 +357,18 @@ export const CASES: CaseGenerators = {
     return cases;
   },
   argReduce(rng) {
-    return ARG_REDUCE_OPS.flatMap((op) =>
-      [[1, 17, 1], [3, 5, 7], [0, 4, 2], [1, 1, 1]].map(([outer, size, inner]) => ({
+    return ARG_REDUCE_OPS.flatMap((op) => [
+      ...[[1, 17, 1], [3, 5, 7], [0, 4, 2], [1, 1, 1], [2, 1037, 1], [1, 600, 33]].map(([outer, size, inner]) => ({
         label: `${op} [${outer}, ${size}, ${inner}]`,
         args: { op, x: Float32Array.from(uniform(rng, outer! * size! * inner!, -3, 3), Math.round), out: new Int32Array(outer! * inner!), reduction: { outer: outer!, size: size!, inner: inner! } },
       })),
-    );
+      // The first NaN wins, as in NumPy and PyTorch; infinities are ordinary extremes.
+      ...[[1, 37, 1], [4, 9, 5], [2, 1037, 1], [1, 600, 33]].map(([outer, size, inner]) => ({
+        label: `${op} with NaN and infinities [${outer}, ${size}, ${inner}]`,
+        args: { op, x: sprinkle(rng, Float32Array.from(uniform(rng, outer! * size! * inner!, -3, 3), Math.round), 9), out: new Int32Array(outer! * inner!), reduction: { outer: outer!, size: size!, inner: inner! } },
+      })),
+      { label: `${op} of a row of NaN, infinities`, args: { op, x: Float32Array.from([Infinity, -Infinity, NaN, NaN, -Infinity, 2, Infinity, Infinity, NaN, 1]), out: new Int32Array(2), reduction: { outer: 2, size: 5, inner: 1 } } },
+    ]);
   },
   transpose(rng) {
     return [[[2, 3, 4], [2, 0, 1]], [[5, 7], [1, 0]], [[], []], [[0, 3], [1, 0]]].map(([shape, perm]) => ({
@@ -398,6 +439,13 @@ export const CASES: CaseGenerators = {
         add(single(m, n, k, false, false), uniform(rng, n), activation, 0.2, `bias+${activation}`);
         add(single(m, n, k, true, false), null, activation, 0.7, activation);
       }
+      // NaN and infinities in a, b and the bias reach the output through every epilogue.
+      for (const [m, n, k] of [[13, 37, 20], [70, 64, 90], [1, 1, 1]] as const) {
+        const product = single(m, n, k, false, false);
+        const a = sprinkle(rng, uniform(rng, m * k), 2), b = sprinkle(rng, uniform(rng, k * n), 2), bias = sprinkle(rng, uniform(rng, n), 1);
+        cases.push({ label: `NaN and infinities, bias+${activation} ${m}x${n}x${k}`, args: { a, b, out: f32(m * n), bias, product, activation, alpha: 0.2 }, tolerance: sums(k) });
+        cases.push({ label: `NaN and infinities, ${activation} ${m}x${n}x${k}`, args: { a, b, out: f32(m * n), bias: null, product, activation, alpha: 0.2 }, tolerance: sums(k) });
+      }
     }
     return cases;
   },
@@ -420,6 +468,15 @@ export const CASES: CaseGenerators = {
         args: { x: uniform(rng, imageSize(g)), filter: uniform(rng, filterSize(g)), out: f32(outSize(g)), bias: uniform(rng, 5), conv: g, activation, alpha: 0.3 },
         tolerance: sums(27),
       });
+      // A NaN or infinite pixel spreads to every output whose window holds it, through every epilogue.
+      for (const c of [CONVS[0]!, CONVS[3]!, CONVS[5]!]) {
+        const h = convInfo(c);
+        cases.push({
+          label: `NaN and infinities in x: ${convLabel(c)} ${activation}+bias`,
+          args: { x: sprinkle(rng, uniform(rng, imageSize(h)), 3), filter: uniform(rng, filterSize(h)), out: f32(outSize(h)), bias: uniform(rng, h.outC), conv: h, activation, alpha: 0.3 },
+          tolerance: sums(h.kH * h.kW * h.inC),
+        });
+      }
     }
     return cases;
   },
@@ -440,6 +497,13 @@ export const CASES: CaseGenerators = {
     return [
       ...POOLS.map((c) => ({ label: poolLabel(c), args: { x: uniform(rng, poolIn(poolInfo(c))), out: f32(poolOut(poolInfo(c))), pool: poolInfo(c) }, tolerance: { rtol: 0, atol: 0 } })),
       { label: 'NaN propagates', args: { x: Float32Array.from([1, NaN, 3, 4, 5, 6, 7, NaN]), out: f32(2), pool: nan }, tolerance: { rtol: 0, atol: 0 } },
+      { label: 'NaN first in its window', args: { x: Float32Array.from([NaN, 1, 3, 4, 5, 6, NaN, 8]), out: f32(2), pool: nan }, tolerance: { rtol: 0, atol: 0 } },
+      { label: 'windows of -Infinity', args: { x: Float32Array.from([-Infinity, -Infinity, Infinity, 4, -Infinity, -Infinity, 7, 8]), out: f32(2), pool: nan }, tolerance: { rtol: 0, atol: 0 } },
+      ...POOLS.map((c) => ({
+        label: `NaN and infinities: ${poolLabel(c)}`,
+        args: { x: sprinkle(rng, uniform(rng, poolIn(poolInfo(c))), 9), out: f32(poolOut(poolInfo(c))), pool: poolInfo(c) },
+        tolerance: { rtol: 0, atol: 0 },
+      })),
     ];
   },
   maxPool2dGrad(rng) {
@@ -516,7 +580,11 @@ export const CASES: CaseGenerators = {
       // Rows with a large mean, where a one-pass variance would lose its precision.
       args: { x: uniform(rng, rows * cols, 90, 110), gamma: uniform(rng, cols), beta: uniform(rng, cols), out: f32(rows * cols), mean: f32(rows), rstd: f32(rows), rows, cols, epsilon: 1e-3 },
       tolerance: { rtol: 1e-4, atol: 2e-5 },
-    }));
+    })).concat([[7, 33], [300, 37]].map(([rows, cols]) => ({
+      label: `NaN and infinities ${rows}x${cols}`,
+      args: { x: sprinkle(rng, uniform(rng, rows! * cols!, -2, 2), 5), gamma: uniform(rng, cols!), beta: uniform(rng, cols!), out: f32(rows! * cols!), mean: f32(rows!), rstd: f32(rows!), rows: rows!, cols: cols!, epsilon: 1e-3 },
+      tolerance: { rtol: 1e-4, atol: 2e-5 },
+    })));
   },
   layerNormGrad(rng) {
     return LAYER_NORMS.map(([rows, cols]) => {
@@ -632,13 +700,23 @@ const recurrentTolerance = (s: { steps: number; units: number }): Tolerance => (
 const LAYER_NORMS: [number, number][] = [[1, 1], [3, 5], [7, 33], [64, 10], [5, 100], [2, 1000], [0, 7], [4, 0], [20_000, 37]];
 
 function lastAxis(rng: Rng): Case<'softmax'>[] {
-  return ([[0, 5], [1, 1], [3, 1], [7, 10], [64, 10], [5, 100], [2, 1000], [20_000, 33]] as const).flatMap(([rows, cols]) =>
+  const cases: Case<'softmax'>[] = ([[0, 5], [1, 1], [3, 1], [7, 10], [64, 10], [5, 100], [2, 1000], [20_000, 33]] as const).flatMap(([rows, cols]) =>
     [1, 60].map((scale) => ({
       label: `${rows}x${cols} scale ${scale}`,
       args: { x: uniform(rng, rows * cols, -scale, scale), out: f32(rows * cols), rows, cols },
       tolerance: { rtol: 1e-5, atol: 1e-6 },
     })),
   );
+  // A row with NaN or +Infinity is all NaN (as in PyTorch and TensorFlow); -Infinity is a probability of 0;
+  // a row of -Infinity only is NaN.
+  const rows = [
+    [1, NaN, 2, 3, 4, 5, 6, 7, 8], [Infinity, 1, 2, 3, 4, 5, 6, 7, 8], [-Infinity, 1, 2, 3, 4, 5, 6, 7, 8],
+    [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+    [1, 2, 3, 4, 5, 6, 7, 8, NaN], [1, 2, 3, 4, 5, 6, 7, -Infinity, Infinity],
+  ];
+  cases.push({ label: 'NaN and infinities', args: { x: Float32Array.from(rows.flat()), out: f32(rows.length * 9), rows: rows.length, cols: 9 }, tolerance: { rtol: 1e-5, atol: 1e-6 } });
+  cases.push({ label: 'NaN and infinities 300x37', args: { x: sprinkle(rng, uniform(rng, 300 * 37, -5, 5), 12), out: f32(300 * 37), rows: 300, cols: 37 }, tolerance: { rtol: 1e-5, atol: 1e-6 } });
+  return cases;
 }
 
 /** A fresh generator per kernel, so one kernel's cases do not depend on another's. */

@@ -110,7 +110,7 @@ void conv_row_direct(const DirectWindows& win, const float* origin, const float*
     const int64_t n = imin(kDirectPixels, out_w - ox);
     for (int64_t q = 0; q < n; q++) {
       for (int j = 0; j < kBlockVectors; j++) {
-        const Vec v = relu ? select(gt(acc[q][j], zero()), acc[q][j], zero()) : acc[q][j];
+        const Vec v = relu ? vrelu(acc[q][j]) : acc[q][j];
         float* o = out_row + (ox + q) * out_c + j * W;
         if (kFull) {
           store(o, v);

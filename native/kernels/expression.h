@@ -68,7 +68,7 @@ void expression(const ExpressionArgs& args) {
           case ExpressionOp::kExp: block_unary(dst, a, m, [](Vec v) { return vexp(v); }); break;
           case ExpressionOp::kLog: block_unary(dst, a, m, [](Vec v) { return vlog(v); }); break;
           case ExpressionOp::kReciprocal: block_unary(dst, a, m, [](Vec v) { return div(set1(1.0f), v); }); break;
-          case ExpressionOp::kRelu: block_unary(dst, a, m, [](Vec v) { return select(gt(v, zero()), v, zero()); }); break;
+          case ExpressionOp::kRelu: block_unary(dst, a, m, [](Vec v) { return vrelu(v); }); break;
           case ExpressionOp::kSigmoid: block_unary(dst, a, m, [](Vec v) { return vsigmoid(v); }); break;
           case ExpressionOp::kTanh: block_unary(dst, a, m, [](Vec v) { return vtanh(v); }); break;
           // Zero and NaN compare false both ways, so they pass through as they are.

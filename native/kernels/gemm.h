@@ -63,7 +63,7 @@ __attribute__((noinline)) void micro_kernel(int64_t kc, const float* a, int64_t 
       float* p = c + i * ldc + j * W;
       Vec v = kAccumulate ? add(load(p), acc[i][j]) : acc[i][j];
       if (epilogue.bias) v = add(v, bias[j]);
-      if (epilogue.relu) v = select(gt(v, zero()), v, zero());
+      if (epilogue.relu) v = vrelu(v);
       store(p, v);
     }
   }

@@ -1,5 +1,5 @@
 // Elementwise functions of one input, their derivatives, and the fused activations of matmul and conv2d.
-// Semantics follow the reference backend exactly (relu(NaN) = 0, sign(NaN) = 0, round half to even).
+// Semantics follow the reference backend exactly (NaN propagates: relu(NaN) and sign(NaN) are NaN; round half to even).
 #pragma once
 #include "support.h"
 #include "vecmath.h"
@@ -39,9 +39,12 @@ void map_unary(const float* x, float* out, int64_t n, double cost, F f) {
   parallel_ranges(n, cost, 16, [&](int64_t begin, int64_t end) { map_range(x, out, begin, end, f); });
 }
 
-LW_INLINE Vec vsign(Vec x) {
+// -1, 0 or 1; NaN gives 0 (abs's derivative, as the reference writes it).
+LW_INLINE Vec vsign_or_zero(Vec x) {
   return select(gt(x, zero()), set1(1.0f), select(lt(x, zero()), set1(-1.0f), zero()));
 }
+// sign: NaN stays NaN, as in NumPy and TensorFlow 2.
+LW_INLINE Vec vsign(Vec x) { return select(is_nan(x), x, vsign_or_zero(x)); }
 LW_INLINE Vec vgelu(Vec x) {
   return mul(mul(set1(0.5f), x), add(set1(1.0f), verf(mul(x, set1(0.70710678118654752f)))));
 }
@@ -65,7 +68,7 @@ void unary(const UnaryArgs& args) {
     case UnaryOp::kLog: return map_unary(x, out, n, heavy, [](Vec v) { return vlog(v); });
     case UnaryOp::kLog1p: return map_unary(x, out, n, heavy, [](Vec v) { return vlog1p(v); });
     case UnaryOp::kReciprocal: return map_unary(x, out, n, simple, [](Vec v) { return div(set1(1.0f), v); });
-    case UnaryOp::kRelu: return map_unary(x, out, n, simple, [](Vec v) { return select(gt(v, zero()), v, zero()); });
+    case UnaryOp::kRelu: return map_unary(x, out, n, simple, [](Vec v) { return vrelu(v); });
     case UnaryOp::kLeakyRelu:
       return map_unary(x, out, n, simple, [a](Vec v) { return select(gt(v, zero()), v, mul(a, v)); });
     case UnaryOp::kElu:
@@ -106,7 +109,7 @@ void unary_grad(const UnaryGradArgs& args) {
   const double simple = kElementCost, heavy = kTranscendentalCost;
   switch (args.op) {
     case UnaryOp::kNeg: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec) { return set1(-1.0f); });
-    case UnaryOp::kAbs: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return vsign(xv); });
+    case UnaryOp::kAbs: return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec) { return vsign_or_zero(xv); });
     case UnaryOp::kSqrt: return map_grad(x, y, dy, out, n, simple, [](Vec, Vec yv) { return div(set1(0.5f), yv); });
     case UnaryOp::kRsqrt:
       return map_grad(x, y, dy, out, n, simple, [](Vec xv, Vec yv) { return div(mul(set1(-0.5f), yv), xv); });
@@ -160,7 +163,7 @@ void apply_epilogue(float* c, int64_t ldc, int64_t rows, int64_t cols, const flo
     float* row = c + i * ldc;
     switch (act) {
       case Activation::kLinear: return;
-      case Activation::kRelu: activate_row(row, cols, [](Vec v) { return select(gt(v, zero()), v, zero()); }); break;
+      case Activation::kRelu: activate_row(row, cols, [](Vec v) { return vrelu(v); }); break;
       case Activation::kLeakyRelu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, v)); }); break;
       case Activation::kElu: activate_row(row, cols, [a](Vec v) { return select(gt(v, zero()), v, mul(a, vexpm1(v))); }); break;
       case Activation::kSelu:

@@ -12,6 +12,10 @@ LW_INLINE Vec poly(Vec x, float c0, float c1, Rest... rest) {
   return fmadd(poly(x, c1, rest...), x, set1(c0));
 }
 
+// relu that keeps NaN (as TensorFlow and PyTorch do): `x > 0 ? x : 0` would turn a NaN input into 0 and
+// hide it. The compare is "not x <= 0", true for NaN, so the instructions are the ones of x > 0; -0 gives +0.
+LW_INLINE Vec vrelu(Vec x) { return select(gt_or_nan(x, zero()), x, zero()); }
+
 LW_INLINE Vec vexp(Vec x) {
   // Clamp first (NaN passes: the second operand of max/min wins when either is NaN), then
   // exp(x) = 2^n * exp(r) with r = x - n*ln2 split in two constants for accuracy.

@@ -57,6 +57,8 @@ LW_INLINE Vec fnmadd(Vec a, Vec b, Vec c) { return {c.v - a.v * b.v}; }
 
 LW_INLINE Mask lt(Vec a, Vec b) { return {a.v < b.v}; }
 LW_INLINE Mask gt(Vec a, Vec b) { return {a.v > b.v}; }
+// a > b, or either is NaN (not a <= b).
+LW_INLINE Mask gt_or_nan(Vec a, Vec b) { return {!(a.v <= b.v)}; }
 LW_INLINE Mask ge(Vec a, Vec b) { return {a.v >= b.v}; }
 LW_INLINE Mask eq(Vec a, Vec b) { return {a.v == b.v}; }
 LW_INLINE Mask is_nan(Vec a) { return {a.v != a.v}; }

@@ -125,8 +125,11 @@ export function kernelsFor(dtype: DType): Kernels {
   return dtype === 'float32' ? floatKernels : referenceKernels;
 }
 
-/** Storage for a new tensor: the active backend's memory for float32 where it has its own, else the heap. */
-export function alloc(dtype: DType, length: number): TypedArray {
+/**
+ * Storage for a new tensor: the active backend's memory for float32 where it has its own, else the heap.
+ * `shape`, when given, names the tensor in the error a failed allocation throws.
+ */
+export function alloc(dtype: DType, length: number, shape?: readonly number[]): TypedArray {
   const b = current();
   try {
     const array = dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : smallOrNewArray(dtype, length);
@@ -136,9 +139,24 @@ export function alloc(dtype: DType, length: number): TypedArray {
     // Typed-array constructors throw RangeError and the native cache a plain Error; either way the caller
     // asked for a tensor this machine cannot hold, which deserves a message with the size.
     const gib = (length * BYTES_PER_ELEMENT[dtype]) / 2 ** 30;
-    throw new ValueError(
-      `cannot allocate a ${dtype} tensor of ${length} elements (${gib.toFixed(2)} GiB) on the ${b.name} backend: ${e instanceof Error ? e.message : String(e)}`,
+    const what = shape === undefined ? `${length} elements` : `shape [${shape.join(', ')}] (${length} elements`;
+    throw new AllocationError(
+      `cannot allocate a ${dtype} tensor of ${what}${shape === undefined ? ' (' : ', '}${gib.toFixed(2)} GiB) on the ${b.name} backend: ${e instanceof Error ? e.message : String(e)}`,
     );
+  }
+}
+
+/** A tensor too large for the active backend or this machine; `at(op)` names the op that asked for it. */
+export class AllocationError extends ValueError {
+  readonly named: boolean;
+  constructor(message: string, named = false) {
+    super(message);
+    this.named = named;
+  }
+
+  /** This error with `where: ` in front, once (the innermost op names it). */
+  at(where: string): AllocationError {
+    return this.named ? this : new AllocationError(`${where}: ${this.message}`, true);
   }
 }
 

@@ -6,6 +6,7 @@ import type { LayerConfig, LayerOptions } from './base-layer.js';
 import type { ConfigReader } from './config.js';
 import { activationConfig } from './config.js';
 import { Layer } from './layer.js';
+import { ValueError } from '../util/errors.js';
 
 export interface ActivationOptions extends LayerOptions {
   activation: ActivationIdentifier;
@@ -17,7 +18,9 @@ export class Activation extends Layer {
   constructor(options: ActivationOptions) {
     super(options);
     this.supportsMasking = true;
-    this.activation = getActivation(options.activation, this.label);
+    const id = (options as Partial<ActivationOptions> | undefined)?.activation;
+    if (id === undefined) throw new ValueError(`${this.label}: option 'activation' expected an activation (a name such as "relu", or a function), received undefined`);
+    this.activation = getActivation(id, this.label);
   }
 
   override get outputActivation(): string {

@@ -6,6 +6,7 @@
 import type { Constraint, ConstraintIdentifier } from '../nn/constraints.js';
 import { getConstraint } from '../nn/constraints.js';
 import type { Initializer, InitializerIdentifier } from '../nn/initializers.js';
+import { AllocationError } from '../backend/index.js';
 import { getInitializer } from '../nn/initializers.js';
 import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { getRegularizer, serializeRegularizer } from '../nn/regularizers.js';
@@ -123,6 +124,26 @@ interface OwnedWeight {
   variable: Variable;
   trainable: boolean;
   regularizer: Regularizer | null;
+}
+
+/** Called with every weight a layer is about to create, before its memory is allocated. */
+export type WeightCheck = (layer: BaseLayer, name: string, shape: readonly number[]) => void;
+
+let weightCheck: WeightCheck | null = null;
+
+/**
+ * Runs `build` (which constructs and builds layers) with `check` seeing every weight before it is
+ * allocated: loading a model checks the topology against the weights of the file this way, so a damaged
+ * size is refused before gigabytes are allocated for it.
+ */
+export function checkingWeights<T>(check: WeightCheck, build: () => T): T {
+  const previous = weightCheck;
+  weightCheck = check;
+  try {
+    return build();
+  } finally {
+    weightCheck = previous;
+  }
 }
 
 export abstract class BaseLayer {
@@ -279,11 +300,18 @@ export abstract class BaseLayer {
     const initializer: Initializer = getInitializer(options.initializer ?? 'glorotUniform', where, 'initializer');
     const trainable = options.trainable ?? true;
     const constraint = options.constraint ? getConstraint(options.constraint, where, 'constraint') : null;
-    const variable = new Variable(initializer.init(options.shape, this.dtype), {
-      name: `${this.weightScope}/${options.name}`,
-      trainable: trainable && this.#trainable,
-      constraint,
-    });
+    weightCheck?.(this, options.name, options.shape);
+    let variable: Variable;
+    try {
+      variable = new Variable(initializer.init(options.shape, this.dtype), {
+        name: `${this.weightScope}/${options.name}`,
+        trainable: trainable && this.#trainable,
+        constraint,
+      });
+    } catch (e) {
+      if (!(e instanceof AllocationError)) throw e;
+      throw new AllocationError(`${this.label}: weight '${options.name}' of shape ${fmtShape(options.shape)}: ${e.message}`, true);
+    }
     const regularizer = options.regularizer ? getRegularizer(options.regularizer, where, 'regularizer') : null;
     this.#weights.push({ variable, trainable, regularizer });
     return variable;

@@ -83,10 +83,7 @@ export class Conv2D extends Layer {
 
   constructor(options: Conv2DOptions) {
     super(options);
-    if (!Number.isInteger(options.filters) || options.filters < 1) {
-      throw new ValueError(`${this.label}: option 'filters' expected a positive integer, received ${describe(options.filters)}`);
-    }
-    this.filters = options.filters;
+    this.filters = checkOption(this.label, 'filters', (options as Partial<Conv2DOptions> | undefined)?.filters, is.positiveInteger);
     this.kernelSize = pair(this.label, 'kernelSize', options.kernelSize);
     this.strides = pair(this.label, 'strides', options.strides ?? 1);
     this.padding = checkPadding(this.label, options.padding ?? 'valid');

@@ -1,4 +1,5 @@
 /** Dense: activation(x @ kernel + bias) over the last axis, computed by the fused `linear` op. */
+import { checkOption, is } from '../util/checks.js';
 import type { Activation, ActivationIdentifier } from '../nn/activations.js';
 import { getActivation } from '../nn/activations.js';
 import type { Constraint, ConstraintIdentifier } from '../nn/constraints.js';
@@ -7,7 +8,6 @@ import type { Regularizer, RegularizerIdentifier } from '../nn/regularizers.js';
 import { linear } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
-import { ValueError, describe } from '../util/errors.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
 import type { ConfigReader } from './config.js';
 import { activationConfig, constraintConfig, initializerConfig, regularizerConfig } from './config.js';
@@ -43,10 +43,8 @@ export class Dense extends Layer {
   constructor(options: DenseOptions) {
     super(options);
     this.supportsMasking = true;
-    if (!Number.isInteger(options.units) || options.units < 1) {
-      throw new ValueError(`${this.label}: option 'units' expected a positive integer, received ${describe(options.units)}`);
-    }
-    this.units = options.units;
+    // `new Dense()` from JavaScript: the message names the option that is missing.
+    this.units = checkOption(this.label, 'units', (options as Partial<DenseOptions> | undefined)?.units, is.positiveInteger);
     this.activation = getActivation(options.activation, this.label);
     this.useBias = options.useBias ?? true;
     this.kernelInitializer = this.initializerOption(options.kernelInitializer, 'glorotUniform', 'kernelInitializer');

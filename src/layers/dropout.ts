@@ -2,9 +2,9 @@
  * Dropout: during training, zeroes a fraction `rate` of the values and scales the rest by 1 / (1 - rate);
  * at inference it passes values through unchanged. Masks come from the global seeded generator.
  */
+import { checkOption, is } from '../util/checks.js';
 import { dropout } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ValueError, describe } from '../util/errors.js';
 import type { CallOptions, LayerConfig, LayerOptions } from './base-layer.js';
 import type { ConfigReader } from './config.js';
 import { Layer } from './layer.js';
@@ -22,10 +22,7 @@ export class Dropout extends Layer {
   constructor(options: DropoutOptions) {
     super(options);
     this.supportsMasking = true;
-    if (typeof options.rate !== 'number' || !(options.rate >= 0 && options.rate < 1)) {
-      throw new ValueError(`${this.label}: option 'rate' expected a number in [0, 1), received ${describe(options.rate)}`);
-    }
-    this.rate = options.rate;
+    this.rate = checkOption(this.label, 'rate', (options as Partial<DropoutOptions> | undefined)?.rate, is.numberIn(0, 1, '[)'));
     this.noiseShape = options.noiseShape ?? null;
   }
 

@@ -22,6 +22,9 @@ export class InputLayer extends BaseLayer {
   readonly inputDType: DType;
 
   constructor(options: InputOptions) {
+    if ((options as Partial<InputOptions> | undefined)?.shape === undefined) {
+      throw new ValueError(`InputLayer: option 'shape' expected the shape of one sample (an array of sizes, null where unknown), received undefined`);
+    }
     super({ ...(options.name !== undefined ? { name: options.name } : {}), inputShape: options.shape });
     this.inputDType = options.dtype ?? 'float32';
     // Its one node has no inputs: the symbolic tensor Input() returns.

@@ -17,7 +17,7 @@ export class Reshape extends Layer {
 
   constructor(options: ReshapeOptions) {
     super(options);
-    const t = options.targetShape;
+    const t = (options as Partial<ReshapeOptions> | undefined)?.targetShape;
     const ok = Array.isArray(t) && t.every((d) => d === -1 || (Number.isInteger(d) && d > 0)) && t.filter((d) => d === -1).length <= 1;
     if (!ok) throw new ValueError(`${this.label}: option 'targetShape' expected positive integers and at most one -1, received ${describe(t)}`);
     this.targetShape = [...t];

@@ -1,4 +1,5 @@
 /** Convolution and pooling, NHWC like Keras: x is [batch, height, width, channels]. */
+import { is, optionsSpec } from '../util/checks.js';
 import type { FusableActivation } from '../backend/kernels.js';
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair, poolGeometry } from '../util/conv-geometry.js';
@@ -28,8 +29,13 @@ export interface Conv2dOptions {
 }
 
 /** 2-D convolution of x [batch, h, w, inC] with filter [kH, kW, inC, outC], optionally fused with bias and activation. */
-export function conv2d(x: TensorLike, filter: TensorLike, options: Conv2dOptions = {}): Tensor {
+/** Unknown keys and options that are no object are refused here; each value is checked where it is read. */
+const CONV2D_OPTIONS = optionsSpec({ strides: is.unknown, padding: is.unknown, dilations: is.unknown, bias: is.unknown, activation: is.unknown, alpha: is.unknown });
+const POOL2D_OPTIONS = optionsSpec({ poolSize: is.unknown, strides: is.unknown, padding: is.unknown });
+
+export function conv2d(x: TensorLike, filter: TensorLike, given: Conv2dOptions = {}): Tensor {
   const where = 'conv2d';
+  const options = CONV2D_OPTIONS.parse(where, given) as Conv2dOptions;
   const [input, w] = operands(where, { x: floatOperand(where, 'x', x), filter }) as [Tensor, Tensor];
   if (options.groups !== undefined && options.groups !== 1) return groupedConv2d(input, w, options.groups, options);
   const bias = options.bias === undefined ? undefined : floatOperand(where, 'bias', options.bias);
@@ -111,7 +117,8 @@ export interface Pool2dOptions {
   padding?: Padding;
 }
 
-function poolPlan(where: string, x: TensorLike, options: Pool2dOptions) {
+function poolPlan(where: string, x: TensorLike, given: Pool2dOptions) {
+  const options = POOL2D_OPTIONS.parse(where, given) as Pool2dOptions;
   const input = floatOperand(where, 'x', x);
   const window = pair(where, 'poolSize', options.poolSize ?? 2);
   const p = poolGeometry(where, input.shape, window, pair(where, 'strides', options.strides ?? window), checkPadding(where, options.padding ?? 'valid'));

@@ -4,7 +4,7 @@
  * Backward rules return one thunk per input, so gradients nobody needs are never computed; the tape
  * un-broadcasts and accumulates them (see tensor/tape.ts).
  */
-import { alloc, kernelsFor } from '../backend/index.js';
+import { AllocationError, alloc, kernelsFor } from '../backend/index.js';
 import type { Kernels } from '../backend/kernels.js';
 import type { DType, FloatArray, TypedArray } from '../util/dtype.js';
 import { INT32_RULE, firstNotInt32, isFloat, promote } from '../util/dtype.js';
@@ -38,6 +38,15 @@ export function configure(options: Options): void {
   }
 }
 
+/** Runs `forward`, naming the op in the error of an allocation it could not make. */
+function named(name: string, forward: () => Tensor): Tensor {
+  try {
+    return forward();
+  } catch (e) {
+    throw e instanceof AllocationError ? e.at(name) : e;
+  }
+}
+
 /** Runs a differentiable op: forward now, backward recorded when gradients are being taken. */
 export function op(
   name: DifferentiableOp,
@@ -45,7 +54,7 @@ export function op(
   forward: () => Tensor,
   backward: (dy: Tensor, y: Tensor) => GradThunks,
 ): Tensor {
-  const y = forward();
+  const y = named(name, forward);
   if (numericsChecked) checkNumerics(name, inputs, y);
   if (mustRecord(inputs)) record(y, { op: name, inputs, backward: (dy) => backward(dy, y) });
   return y;
@@ -53,7 +62,7 @@ export function op(
 
 /** Runs an op that has no gradient (comparisons, argmax, oneHot...), still checking numerics if asked. */
 export function opNoGrad(name: string, inputs: readonly Tensor[], forward: () => Tensor): Tensor {
-  const y = forward();
+  const y = named(name, forward);
   if (numericsChecked) checkNumerics(name, inputs, y);
   return y;
 }
@@ -77,7 +86,7 @@ function checkNumerics(name: string, inputs: readonly Tensor[], y: Tensor): void
 
 /** A new tensor of `shape` whose storage comes from the active backend. */
 export function empty(dtype: DType, shape: readonly number[]): { t: Tensor; data: TypedArray } {
-  const data = alloc(dtype, sizeOf(shape));
+  const data = alloc(dtype, sizeOf(shape), shape);
   return { t: new Tensor(data, shape), data };
 }
 

@@ -1,4 +1,5 @@
 /** Matrix products: matmul (2-D and batched, with transposes) and the fused dense op `linear`. */
+import { is, optionsSpec } from '../util/checks.js';
 import type { FusableActivation, MatmulInfo } from '../backend/kernels.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../util/shape.js';
@@ -51,7 +52,10 @@ function planMatmul(where: string, a: Tensor, b: Tensor, transA: boolean, transB
 }
 
 /** a @ b over the last two axes, broadcasting leading (batch) axes. */
-export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}): Tensor {
+const MATMUL_OPTIONS = optionsSpec({ transposeA: is.unknown, transposeB: is.unknown });
+
+export function matmul(a: TensorLike, b: TensorLike, given: MatmulOptions = {}): Tensor {
+  const options = MATMUL_OPTIONS.parse('matmul', given) as MatmulOptions;
   const [x, y] = operands('matmul', { a, b }) as [Tensor, Tensor];
   requireFloat('matmul', 'a', x);
   const transA = checkFlag('matmul', 'transposeA', options.transposeA);
@@ -83,7 +87,11 @@ export interface LinearOptions {
 }
 
 /** activation(x @ kernel + bias) in one fused pass: what a Dense layer computes. */
-export function linear(x: TensorLike, kernel: TensorLike, options: LinearOptions = {}): Tensor {
+/** Unknown keys and options that are no object are refused here; each value is checked where it is read. */
+const LINEAR_OPTIONS = optionsSpec({ bias: is.unknown, activation: is.unknown, alpha: is.unknown });
+
+export function linear(x: TensorLike, kernel: TensorLike, given: LinearOptions = {}): Tensor {
+  const options = LINEAR_OPTIONS.parse('linear', given) as LinearOptions;
   const xs = floatOperand('linear', 'x', x);
   const bias = options.bias === undefined ? undefined : floatOperand('linear', 'bias', options.bias);
   const [input, w] = operands('linear', { x: xs, kernel }) as [Tensor, Tensor];
@@ -97,7 +105,8 @@ export function linear(x: TensorLike, kernel: TensorLike, options: LinearOptions
   }
   const activation = options.activation ?? 'linear';
   const alpha = options.alpha ?? (activation === 'leakyRelu' ? 0.3 : 1);
-  const rows = input.size / w.shape[0]!;
+  // The leading dimensions, not size / inputDim: an input dimension of 0 would give NaN rows.
+  const rows = sizeOf(input.shape.slice(0, -1));
   const flat = reshape(input, [rows, w.shape[0]!]);
   const outShape = [...input.shape.slice(0, -1), units];
   const inputs = bias ? [flat, w, bias] : [flat, w];

@@ -19,7 +19,7 @@ function resolveShape(t: Tensor, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) throw new ValueError(`reshape: argument 'shape' expected an array of integers, received ${describe(shape)}`);
   const bad = shape.find((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1);
   if (bad !== undefined) {
-    throw new ValueError(`reshape: argument 'shape' expected non-negative integers (and at most one -1), received ${fmtShape(shape)}`);
+    throw new ValueError(`reshape: argument 'shape' expected non-negative integers (and at most one -1), received ${describe(shape)}`);
   }
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new ValueError(`reshape: argument 'shape' may contain at most one -1, received ${fmtShape(shape)}`);
@@ -40,8 +40,8 @@ function resolveShape(t: Tensor, shape: readonly number[]): number[] {
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = toTensor('transpose', 'x', x);
   const p = perm ?? t.shape.map((_, i) => t.rank - 1 - i);
-  const sorted = Array.isArray(p) ? [...p].sort((a, b) => a - b) : [];
-  if (!Array.isArray(p) || p.length !== t.rank || sorted.some((v, i) => v !== i)) {
+  const sorted = Array.isArray(p) && p.every((v) => typeof v === 'number') ? [...p].sort((a, b) => a - b) : null;
+  if (sorted === null || p.length !== t.rank || sorted.some((v, i) => v !== i)) {
     throw new ShapeError(`transpose: argument 'perm' expected a permutation of [0, …, ${t.rank - 1}], received ${describe(perm)}`);
   }
   if (p.every((v, i) => v === i)) return t;
@@ -160,6 +160,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(`concat: argument 'xs' expected a non-empty array of tensors, received ${describe(xs)}`);
   const ts = operands('concat', Object.fromEntries(xs.map((x, i) => [`xs[${i}]`, x])));
   const first = ts[0]!;
+  if (first.rank === 0) throw new ShapeError(`concat: argument 'xs' expected tensors of rank 1 or more (scalars have no axis to join along; stack makes a vector of them), received scalars`);
   const a = normalizeAxis('concat', axis, first.rank);
   ts.forEach((t, i) => {
     if (t.rank !== first.rank || t.shape.some((d, j) => j !== a && d !== first.shape[j])) {

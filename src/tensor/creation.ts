@@ -1,5 +1,5 @@
 /** Creating tensors: from values, filled, ranges, identity, and random draws from the seeded generator. */
-import { alloc, kernelsFor } from '../backend/index.js';
+import { AllocationError, alloc, kernelsFor } from '../backend/index.js';
 import { checkArg, checkOption, is, optionsSpec } from '../util/checks.js';
 import type { SpecFor } from '../util/checks.js';
 import type { DType, TypedArray } from '../util/dtype.js';
@@ -232,9 +232,18 @@ export interface FillOptions {
 
 const FILL_OPTIONS = optionsSpec({ dtype: is.dtype.default('float32') } satisfies SpecFor<FillOptions>);
 
+/** Storage for a tensor of shape `s` made by `where` (named in the error of an allocation that fails). */
+function allocNamed(where: string, dtype: DType, s: readonly number[]): TypedArray {
+  try {
+    return alloc(dtype, sizeOf(s), s);
+  } catch (e) {
+    throw e instanceof AllocationError ? e.at(where) : e;
+  }
+}
+
 function filled(where: string, shape: unknown, value: number, dtype: DType): Tensor {
   const s = checkArg(where, 'shape', shape, is.shape);
-  const data = alloc(dtype, sizeOf(s));
+  const data = allocNamed(where, dtype, s);
   if (dtype === 'int32' && !fitsInt32(value)) throw new ValueError(`${where}: argument 'value' is ${describe(value)}, ${INT32_RULE}`);
   kernelsFor(dtype).fill({ out: data, value: dtype === 'int32' ? Math.trunc(value) : value });
   return new Tensor(data, s);
@@ -309,7 +318,7 @@ const floatDType = is.oneOf(['float32', 'float64'] as const);
 
 function random(where: string, shape: readonly number[], dtype: DType, draw: () => number): Tensor {
   const s = checkArg(where, 'shape', shape, is.shape);
-  const data = alloc(dtype, sizeOf(s));
+  const data = allocNamed(where, dtype, s);
   for (let i = 0; i < data.length; i++) data[i] = draw();
   return new Tensor(data, s);
 }

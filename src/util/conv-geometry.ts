@@ -3,7 +3,7 @@
  * `same` padding puts the extra pixel at the bottom/right, as TensorFlow does, so weights move between
  * frameworks without shifting the output.
  */
-import { ShapeError, ValueError, fmtShape } from './errors.js';
+import { ShapeError, ValueError, describe, fmtShape } from './errors.js';
 
 export type Padding = 'valid' | 'same';
 
@@ -42,13 +42,11 @@ export interface PoolInfo {
 
 /** Accepts `3` or `[3, 3]`; checks positive integers. */
 export function pair(where: string, arg: string, value: number | readonly number[]): [number, number] {
-  const p = typeof value === 'number' ? [value, value] : [...value];
-  if (p.length !== 2 || !p.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new ValueError(
-      `${where}: argument '${arg}' expected a positive integer or a pair of positive integers, received ${JSON.stringify(value)}`,
-    );
+  const p: readonly unknown[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : [];
+  if (p.length !== 2 || !p.every((v) => Number.isSafeInteger(v) && (v as number) > 0)) {
+    throw new ValueError(`${where}: argument '${arg}' expected a positive integer or a pair of positive integers, received ${describe(value)}`);
   }
-  return [p[0]!, p[1]!];
+  return [p[0] as number, p[1] as number];
 }
 
 export function checkPadding(where: string, padding: unknown): Padding {

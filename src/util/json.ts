@@ -18,6 +18,30 @@ export function isJsonObject(v: unknown): v is JsonObject {
 const camelCase = (key: string): string => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** Reads one saved config; `where` says where it sits in the file, for messages. */
+/**
+ * Where `value` nests deeper than `limit` arrays and objects: the path of the first such value
+ * (`.config.layers[0]...`), or null. Iterative, so that a hostile document cannot overflow the stack of
+ * the check meant to stop it.
+ */
+export function tooDeep(value: unknown, limit: number): string | null {
+  interface Entry { value: unknown; depth: number; parent: Entry | null; key: string }
+  const stack: Entry[] = [{ value, depth: 0, parent: null, key: '' }];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (typeof e.value !== 'object' || e.value === null) continue;
+    if (e.depth >= limit) {
+      const keys: string[] = [];
+      for (let at: Entry | null = e; at !== null; at = at.parent) keys.push(at.key);
+      keys.reverse();
+      const path = keys.join('');
+      return path.length > 120 ? `${path.slice(0, 120)}…` : path;
+    }
+    const children = Array.isArray(e.value) ? e.value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(e.value).map(([k, v]) => [`.${k}`, v] as const);
+    for (const [key, child] of children) stack.push({ value: child, depth: e.depth + 1, parent: e, key });
+  }
+  return null;
+}
+
 export class JsonReader {
   constructor(
     readonly config: JsonObject,

@@ -1,6 +1,6 @@
 /** Shapes, strides, broadcasting and axes: pure functions on number arrays. */
 import { checkArg, is } from './checks.js';
-import { ShapeError, fmtShape } from './errors.js';
+import { ShapeError, describe, fmtShape } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -62,7 +62,7 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 export function normalizeAxis(where: string, axis: number, rank: number, arg = 'axis'): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
     const range = rank === 0 ? 'no axis (the input is a scalar)' : `an integer in [${-rank}, ${rank - 1}]`;
-    throw new ShapeError(`${where}: argument '${arg}' expected ${range}, received ${String(axis)}`);
+    throw new ShapeError(`${where}: argument '${arg}' expected ${range}, received ${describe(axis)}`);
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -70,11 +70,14 @@ export function normalizeAxis(where: string, axis: number, rank: number, arg = '
 /** Resolves an axis list (undefined means all axes), sorted and without duplicates. */
 export function normalizeAxes(where: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axes === 'number' ? [axes] : [...axes];
+  if (typeof axes !== 'number' && !Array.isArray(axes)) {
+    throw new ShapeError(`${where}: argument 'axes' expected an axis (an integer) or an array of axes, received ${describe(axes)}`);
+  }
+  const list: readonly number[] = typeof axes === 'number' ? [axes] : axes;
   const out = list.map((a) => normalizeAxis(where, a, rank, 'axes'));
   const unique = [...new Set(out)].sort((x, y) => x - y);
   if (unique.length !== out.length) {
-    throw new ShapeError(`${where}: argument 'axes' expected distinct axes, received [${list.join(', ')}]`);
+    throw new ShapeError(`${where}: argument 'axes' expected distinct axes, received ${describe(list)}`);
   }
   return unique;
 }

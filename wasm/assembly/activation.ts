@@ -17,13 +17,20 @@ export const SOFTPLUS: i32 = Activation.Softplus;
 export const SELU_ALPHA: f32 = 1.6732632423543772;
 export const SELU_SCALE: f32 = 1.0507009873554805;
 
+/**
+ * relu that keeps NaN, as TensorFlow and PyTorch do (`x > 0 ? x : 0` would turn a NaN input into 0 and hide
+ * it): zero where x <= 0 (false for NaN), -0 giving +0. The same compare and one logical op.
+ */
+@inline export function vrelu(x: v128): v128 {
+  return v128.andnot(x, f32x4.le(x, f32x4.splat(0)));
+}
+
 /** act(x) per lane; `alpha` is leakyRelu's slope and elu's alpha. */
 @inline export function activate(x: v128, act: i32, alpha: f32): v128 {
   const zero = f32x4.splat(0);
   switch (act) {
     case RELU:
-      // x > 0 ? x : 0, so NaN gives 0 as in the reference.
-      return v128.and(x, f32x4.gt(x, zero));
+      return vrelu(x);
     case LEAKY_RELU:
       return v128.bitselect(x, f32x4.mul(x, f32x4.splat(alpha)), f32x4.gt(x, zero));
     case ELU:

@@ -5,6 +5,7 @@
  * registers live in the thread's scratch.
  */
 import { CONSTANT_SOURCE, EXPRESSION_REGISTERS, ExpressionArgs, ExpressionOp, OPERAND_SOURCE } from '../generated/kernels';
+import { vrelu } from './activation';
 import { vexp, vlog, vsigmoid, vtanh } from './vmath';
 
 const BLOCK: i32 = 1024;
@@ -15,7 +16,7 @@ export function expressionScratchBytes(): i32 {
 }
 
 @inline function vunary(op: i32, x: v128): v128 {
-  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  const one = f32x4.splat(1);
   switch (op) {
     case ExpressionOp.Copy: return x;
     case ExpressionOp.Neg: return f32x4.neg(x);
@@ -25,7 +26,7 @@ export function expressionScratchBytes(): i32 {
     case ExpressionOp.Exp: return vexp(x);
     case ExpressionOp.Log: return vlog(x);
     case ExpressionOp.Reciprocal: return f32x4.div(one, x);
-    case ExpressionOp.Relu: return v128.and(x, f32x4.gt(x, zero));
+    case ExpressionOp.Relu: return vrelu(x);
     case ExpressionOp.Sigmoid: return vsigmoid(x);
     // Zero and NaN compare false both ways, so they pass through as they are.
     case ExpressionOp.Sign: return v128.bitselect(one, v128.bitselect(f32x4.splat(-1), x, f32x4.lt(x, zero)), f32x4.gt(x, zero));

@@ -7,7 +7,7 @@
  * registers, and eight independent add chains cover the add latency at two adds per cycle.
  */
 import { MatmulArgs } from '../generated/kernels';
-import { activate, LINEAR, RELU } from './activation';
+import { activate, LINEAR, RELU, vrelu } from './activation';
 import { packPatchCols, packPatchRows, patchColsWorkBytes } from './patches';
 import { MR, NR, transpose4 } from './tile';
 
@@ -211,15 +211,14 @@ function microKernel(
   }
   if (act == RELU) {
     // The common case, without a dispatch per vector.
-    const zero = f32x4.splat(0);
-    c00 = v128.and(c00, f32x4.gt(c00, zero));
-    c01 = v128.and(c01, f32x4.gt(c01, zero));
-    c10 = v128.and(c10, f32x4.gt(c10, zero));
-    c11 = v128.and(c11, f32x4.gt(c11, zero));
-    c20 = v128.and(c20, f32x4.gt(c20, zero));
-    c21 = v128.and(c21, f32x4.gt(c21, zero));
-    c30 = v128.and(c30, f32x4.gt(c30, zero));
-    c31 = v128.and(c31, f32x4.gt(c31, zero));
+    c00 = vrelu(c00);
+    c01 = vrelu(c01);
+    c10 = vrelu(c10);
+    c11 = vrelu(c11);
+    c20 = vrelu(c20);
+    c21 = vrelu(c21);
+    c30 = vrelu(c30);
+    c31 = vrelu(c31);
   } else if (act != LINEAR) {
     c00 = activate(c00, act, alpha);
     c01 = activate(c01, act, alpha);

@@ -15,6 +15,12 @@ import { loadAddon } from './addon.js';
  */
 const MIN_RECYCLED_BYTES = 64 * 1024;
 
+/**
+ * The most float32 elements one tensor holds: Node's external ArrayBuffers stop at 2^32 bytes. The kernels
+ * index with 64-bit integers; the limit is the buffer's alone.
+ */
+export const MAX_NATIVE_ELEMENTS = 2 ** 30;
+
 const ISA_NAMES: Record<string, string> = { avx512: 'AVX-512', avx2: 'AVX2+FMA', portable: 'portable C++' };
 
 export function loadNativeBackend(): { backend: Backend } | { error: string } {
@@ -30,6 +36,11 @@ export function loadNativeBackend(): { backend: Backend } | { error: string } {
     kernels: bindNative(addon.params, addon.kernels, referenceKernels),
     alloc: (dtype, length) => {
       if (dtype !== 'float32' || length * 4 < MIN_RECYCLED_BYTES) return smallOrNewArray(dtype, length);
+      if (length > MAX_NATIVE_ELEMENTS) {
+        throw new RangeError(
+          `the native backend holds at most 2^30 float32 elements (4 GiB) per tensor; split the work (a smaller batchSize, fewer units or filters)`,
+        );
+      }
       return new Float32Array(addon.alloc(length * 4), 0, length);
     },
     release: (array) => {

@@ -48,7 +48,8 @@ export function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
     case 'log': return Math.log;
     case 'log1p': return Math.log1p;
     case 'reciprocal': return (x) => 1 / x;
-    case 'relu': return (x) => (x > 0 ? x : 0);
+    // NaN stays NaN (as in TensorFlow and PyTorch): `x > 0 ? x : 0` would hide a NaN input as 0.
+    case 'relu': return (x) => (x <= 0 ? 0 : x);
     case 'leakyRelu': return (x) => (x > 0 ? x : alpha * x);
     case 'elu': return (x) => (x > 0 ? x : alpha * Math.expm1(x));
     case 'selu': return (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x));

@@ -46,6 +46,9 @@ import { SCHEDULES } from './schedules.js';
 import { Staging } from './staging.js';
 import { ThreadPool } from './threads.js';
 
+/** The most float32 elements one tensor holds on this backend: WebAssembly memory stops at 4 GiB. */
+const MAX_WASM_ELEMENTS = 2 ** 30;
+
 export interface WasmBackend extends Backend {
   readonly kernels: Partial<Kernels>;
   alloc(dtype: DType, length: number): TypedArray;
@@ -82,7 +85,7 @@ export function createBackend(instance: WasmInstance, heap: WasmHeap, pool: Thre
     stage: () => staging.begin(),
     run: <K extends KernelName>(name: K, a: KernelArgs<K>, addresses: Readonly<Record<string, number>>) => {
       const index = INDEX.get(name)!;
-      const runner: Runner = { utilities, pool, minChunk, addresses, run: (chunks, scratch) => pool.run(index, args, { chunks, ...(scratch && { scratch }) }) };
+      const runner: Runner = { utilities, pool, minChunk, addresses, run: (chunks, scratch) => pool.run(index, args, { chunks, ...(scratch && { scratch }) }), runPerChunk: (chunks, scratch) => pool.run(index, args, { chunks, chunkScratch: scratch }) };
       const schedule = SCHEDULES[name];
       if (schedule === undefined) {
         runner.run([[0, 1]]);
@@ -96,6 +99,11 @@ export function createBackend(instance: WasmInstance, heap: WasmHeap, pool: Thre
     kernels: bindWasm(glue, reference),
     alloc(dtype: DType, length: number): TypedArray {
       if (dtype !== 'float32' || length === 0) return newArray(dtype, length);
+      // Larger tensors than the memory holds live on the JavaScript heap and are staged through it in
+      // parts, but none larger than WebAssembly's whole 4 GiB address space: refused before the heap grows.
+      if (length > MAX_WASM_ELEMENTS) {
+        throw new RangeError('the wasm backend holds at most 2^30 float32 elements (4 GiB, its whole memory) per tensor; split the work (a smaller batchSize, fewer units or filters)');
+      }
       return heap.alloc(length) ?? newArray(dtype, length);
     },
     describe() {

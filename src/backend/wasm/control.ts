@@ -17,8 +17,11 @@ const ARGS = 1;
 const CHUNKS = 2;
 const NEXT = 3;
 const FAILED = 4;
+/** 1 when every chunk has its own scratch block (see Job.chunkScratch), else 0. */
+const PER_CHUNK = 5;
 const BOARD_HEADER_BYTES = 64;
-const BOARD_BYTES = BOARD_HEADER_BYTES + MAX_CHUNKS * 16;
+// Then a float64 scratch address per chunk.
+const BOARD_BYTES = BOARD_HEADER_BYTES + MAX_CHUNKS * 16 + MAX_CHUNKS * 8;
 
 // A worker's slot: Int32 JOB, DONE, READY and the count of chunks it ran, then its scratch address as a float64.
 const JOB = 0;
@@ -41,15 +44,22 @@ export interface Job {
   kernel: number;
   args: number;
   chunks: readonly (readonly [number, number])[];
+  /**
+   * A scratch block per chunk, instead of one per thread: a kernel that accumulates into its scratch then
+   * gives the same sums whichever thread runs which chunk (deterministic reductions).
+   */
+  chunkScratch?: readonly number[];
 }
 
 export class Board {
   readonly #header: Int32Array;
   readonly #bounds: Float64Array;
+  readonly #chunkScratch: Float64Array;
 
   constructor(control: SharedArrayBuffer) {
     this.#header = new Int32Array(control, 0, BOARD_HEADER_BYTES / 4);
     this.#bounds = new Float64Array(control, BOARD_HEADER_BYTES, MAX_CHUNKS * 2);
+    this.#chunkScratch = new Float64Array(control, BOARD_HEADER_BYTES + MAX_CHUNKS * 16, MAX_CHUNKS);
   }
 
   /** Caller: publishes a job (the workers are told through their slots). */
@@ -63,6 +73,8 @@ export class Board {
     h[KERNEL] = job.kernel;
     h[ARGS] = job.args;
     h[CHUNKS] = job.chunks.length;
+    job.chunkScratch?.forEach((address, i) => (this.#chunkScratch[i] = address));
+    h[PER_CHUNK] = job.chunkScratch ? 1 : 0;
     Atomics.store(h, FAILED, -1);
     Atomics.store(h, NEXT, 0);
   }
@@ -76,10 +88,11 @@ export class Board {
     const h = this.#header;
     const args = h[ARGS]!, chunks = h[CHUNKS]!;
     const kernel = kernels[h[KERNEL]!]!;
+    const perChunk = h[PER_CHUNK] === 1;
     let ran = 0;
     for (let i = Atomics.add(h, NEXT, 1); i < chunks; i = Atomics.add(h, NEXT, 1)) {
       try {
-        kernel(args, this.#bounds[2 * i]!, this.#bounds[2 * i + 1]!, scratch);
+        kernel(args, this.#bounds[2 * i]!, this.#bounds[2 * i + 1]!, perChunk ? this.#chunkScratch[i]! : scratch);
       } catch {
         Atomics.compareExchange(h, FAILED, -1, i);
         break;

@@ -25,6 +25,11 @@ export const DEFAULT_MIN_CHUNK_WORK: ChunkWork = { flops: 2e6, elements: 1 << 17
 
 /** The matrix-multiplication tile height: row ranges split on multiples of it. */
 const TILE_ROWS = 4;
+/**
+ * The most chunks a filter gradient is split into, whatever the number of threads (each has a partial sum
+ * and gemm scratch of its own, so chunks cost memory): enough for the threads a machine offers.
+ */
+const FILTER_CHUNKS = 16;
 /** Rows of A that gemm.ts packs at a time (its MC). */
 const GEMM_ROW_BLOCK = 128;
 
@@ -39,6 +44,8 @@ export interface Runner {
   readonly addresses: Readonly<Record<string, number>>;
   /** Runs the kernel over `chunks`, each thread with its block of `scratch`. */
   run(chunks: Chunks, scratch?: readonly number[]): void;
+  /** Runs the kernel over `chunks`, chunk i with block i of `scratch` whichever thread runs it. */
+  runPerChunk(chunks: Chunks, scratch: readonly number[]): void;
 }
 
 export interface Schedule<K extends KernelName> {
@@ -177,14 +184,17 @@ export const SCHEDULES: { readonly [K in KernelName]?: Schedule<K> } = {
     run(a, x) {
       const c = a.conv, size = a.dFilter.length;
       if (size === 0) return true;
-      const scratch = x.pool.threadScratch(x.utilities.backpropFilterScratchBytes(c.kH, c.kW, c.inC, c.outC));
+      // Every chunk adds into a partial sum of its own (in its scratch, after gemm's part), and the
+      // partial sums are added up in chunk order: the chunks depend only on the sizes, not on the threads
+      // or on which thread ran which chunk, so the gradient is the same bit for bit on any number of
+      // threads, run after run (as on the native backend).
+      const chunks = splitRange(c.batch * c.outH * c.outW, Math.max(1, Math.min(FILTER_CHUNKS, Math.floor(convFlops(c) / x.minChunk.flops))));
+      const scratch = x.pool.chunkScratch(chunks.length, x.utilities.backpropFilterScratchBytes(c.kH, c.kW, c.inC, c.outC));
       if (scratch === null) return false;
-      // Each thread adds its chunks into its own partial sum (after gemm's scratch); the partial sums are
-      // added up at the end.
       const gemm = x.utilities.gemmScratchBytes();
       const partials = scratch.map((address) => address + gemm);
       for (const partial of partials) x.utilities.fillRange(partial, 0, 0, size);
-      x.run(splitRange(c.batch * c.outH * c.outW, x.pool.chunksFor(convFlops(c), x.minChunk.flops)), scratch);
+      x.runPerChunk(chunks, scratch);
       const out = x.addresses['dFilter']!;
       x.utilities.fillRange(out, 0, 0, size);
       for (const partial of partials) x.utilities.addInto(out, partial, 0, size);

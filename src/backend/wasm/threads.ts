@@ -24,6 +24,8 @@ interface Scratch {
 export interface Split {
   chunks: readonly (readonly [number, number])[];
   scratch?: readonly number[];
+  /** A scratch block per chunk (from chunkScratch) instead of per thread: see Job.chunkScratch. */
+  chunkScratch?: readonly number[];
 }
 
 export class ThreadPool {
@@ -36,6 +38,7 @@ export class ThreadPool {
   readonly #board: Board | null;
   readonly #slots: WorkerSlot[] = [];
   readonly #scratch: Scratch[] = [];
+  readonly #chunkBlocks: Scratch[] = [];
   readonly #errors: string[] = [];
   #limit = 1;
   readonly #callerClaims: boolean;
@@ -104,6 +107,27 @@ export class ThreadPool {
     return Math.max(1, Math.min(Math.floor(work / minWorkPerChunk), threads * CHUNKS_PER_THREAD, MAX_CHUNKS));
   }
 
+  /** `count` scratch blocks of `bytes`, one per chunk of a call (reused between calls); null when memory is exhausted. */
+  chunkScratch(count: number, bytes: number): number[] | null {
+    const blocks: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const held = this.#chunkBlocks[i];
+      if (held && held.bytes >= bytes) {
+        blocks.push(held.address);
+        continue;
+      }
+      if (held && held.bytes > 0) this.#heap.freeBlock(held.address, held.bytes);
+      const address = this.#heap.allocBlock(bytes);
+      if (address < 0) {
+        this.#chunkBlocks[i] = { address: 0, bytes: 0 };
+        return null;
+      }
+      this.#chunkBlocks[i] = { address, bytes };
+      blocks.push(address);
+    }
+    return blocks;
+  }
+
   /** A scratch block of `bytes` for every thread a call may use (reused between calls); null when memory is exhausted. */
   threadScratch(bytes: number): number[] | null {
     const blocks: number[] = [];
@@ -132,6 +156,11 @@ export class ThreadPool {
    */
   run(kernel: number, args: number, split: Split): void {
     const fn = this.#kernels[kernel]!;
+    const perChunk = split.chunkScratch;
+    if (perChunk !== undefined && (this.#board === null || Math.min(this.available, split.chunks.length) === 1)) {
+      split.chunks.forEach(([start, end], i) => fn(args, start, end, perChunk[i]!));
+      return;
+    }
     const scratch = split.scratch;
     const threads = Math.min(this.available, scratch?.length ?? MAX_THREADS, split.chunks.length);
     if (this.#board === null || threads === 1) {
@@ -140,7 +169,7 @@ export class ThreadPool {
       return;
     }
     const board = this.#board;
-    board.publish({ kernel, args, chunks: split.chunks });
+    board.publish({ kernel, args, chunks: split.chunks, ...(perChunk && { chunkScratch: perChunk }) });
     const workers = this.#slots.filter((s) => s.ready).slice(0, threads - 1);
     workers.forEach((slot, i) => slot.post(scratch?.[i + 1] ?? 0));
     try {
@@ -152,7 +181,7 @@ export class ThreadPool {
     if (failed >= 0) {
       // Run the chunk that threw again here, so that its error surfaces with a stack.
       const [start, end] = split.chunks[failed]!;
-      fn(args, start, end, scratch?.[0] ?? 0);
+      fn(args, start, end, perChunk?.[failed] ?? scratch?.[0] ?? 0);
       throw new Error(`wasm backend: kernel ${kernel} failed in a worker thread (it succeeded when run again on the calling thread)`);
     }
   }

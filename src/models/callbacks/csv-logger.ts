@@ -8,7 +8,7 @@
 import { parse } from 'csv-parse/sync';
 import type { SpecFor } from '../../util/checks.js';
 import { checkArg, is, optionsSpec } from '../../util/checks.js';
-import { writeFileAtomic } from '../../util/atomic-file.js';
+import { makeFolder, writeFileAtomic } from '../../util/atomic-file.js';
 import type { NodeHost } from '../../util/node-host.js';
 import { nodeHost } from '../../util/node-host.js';
 import type { Callback, Logs, TrainingParams, TrainingTarget } from './callback.js';
@@ -47,7 +47,7 @@ export class CSVLogger implements Callback {
   onTrainBegin(): void {
     const host = (this.#host = nodeHost('CSVLogger', 'collect the logs with a LambdaCallback'));
     const { fs, path } = host;
-    fs.mkdirSync(path.dirname(path.resolve(this.filename)), { recursive: true });
+    makeFolder(host, path.dirname(path.resolve(this.filename)), 'CSVLogger');
     this.#keys = null;
     if (this.append && fs.existsSync(this.filename)) this.#continue(host);
     else fs.writeFileSync(this.filename, '');

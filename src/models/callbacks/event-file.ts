@@ -8,6 +8,7 @@
  */
 import crc32c from 'crc-32/crc32c.js';
 import protobuf from 'protobufjs/light.js';
+import { makeFolder } from '../../util/atomic-file.js';
 import type { NodeHost } from '../../util/node-host.js';
 
 /** The parts of event.proto, summary.proto and histogram.proto that are written, with their field numbers. */
@@ -112,7 +113,7 @@ export class EventFileWriter {
     folder: string,
   ) {
     const { fs, path, os } = host;
-    fs.mkdirSync(folder, { recursive: true });
+    makeFolder(host, folder, 'TensorBoard');
     this.file = path.join(folder, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${os.hostname()}.${host.pid}.${files++}.v2`);
     this.#fd = fs.openSync(this.file, 'a');
     this.#write({ wall_time: Date.now() / 1000, step: 0, file_version: 'brain.Event:2' });

@@ -91,8 +91,8 @@ export const missingValues: DoctorCheck = {
     return [{
       check: this.name,
       message:
-        `${what}. Where a NaN reaches the loss, the loss of its batch is NaN and fit stops with an error naming the batch and the feature; ` +
-        `a layer that turns NaN into a number on the way hides it instead, and the model then learns from a made-up value. ` +
+        `${what}. Every layer passes NaN on (as in TensorFlow and PyTorch), so the first batch holding one has a NaN loss and fit stops ` +
+        `with an error naming the batch and the feature. ` +
         `Fix: ${entirely.length > 0 ? 'drop the all-NaN features (new DropConstantFeatures() or SelectFeatures), and ' : ''}fill missing values with new Imputer({ strategy: 'median', addIndicator: true }) fitted on the training data.`,
     }];
   },

@@ -7,7 +7,7 @@ import type { BaseLayer } from '../../layers/index.js';
 import type { Optimizer } from '../../optimizers/index.js';
 import { ValueError, describe } from '../../util/errors.js';
 import type { JsonObject } from '../../util/json.js';
-import { isJsonObject } from '../../util/json.js';
+import { isJsonObject, tooDeep } from '../../util/json.js';
 import type { ModelArtifacts, TrainingConfig, WeightSpec } from './format.js';
 import { FORMAT, GENERATED_BY } from './format.js';
 import { OPTIMIZER_GROUP, optimizerConfig, optimizerWeights } from './optimizer-state.js';
@@ -87,6 +87,9 @@ function weightBuffers(data: unknown, where: string): ArrayBuffer[] {
 }
 
 /** Checks artifacts from any source (a file, TensorFlow.js, a custom handler) and decodes their weights. */
+/** Far deeper than any saved model (a model nested in a model adds about six levels), far shallower than the stack. */
+const MAX_TOPOLOGY_DEPTH = 500;
+
 export function checkArtifacts(raw: unknown, where: string): CheckedArtifacts {
   if (typeof raw !== 'object' || raw === null) {
     throw new ValueError(`${where}: expected model artifacts { modelTopology, weightSpecs, weightData }, received ${describe(raw)}`);
@@ -97,6 +100,10 @@ export function checkArtifacts(raw: unknown, where: string): CheckedArtifacts {
     throw new ValueError(`${where}: modelTopology is binary: this is a TensorFlow.js graph model (a frozen graph), not a layers model; layerwise reads layers models`);
   }
   if (!isJsonObject(topology)) throw new ValueError(`${where}: modelTopology expected an object ({ class_name, config }), received ${describe(topology)}`);
+  const deep = tooDeep(topology, MAX_TOPOLOGY_DEPTH);
+  if (deep !== null) {
+    throw new ValueError(`${where}: modelTopology nests more than ${MAX_TOPOLOGY_DEPTH} levels of arrays and objects (at modelTopology${deep}); saved models nest a few dozen: is the file damaged?`);
+  }
   // tensorflowjs_converter wraps Keras's model config: { keras_version, model_config, training_config }.
   const wrapped = isJsonObject(topology['model_config']) ? topology : null;
   if (wrapped) topology = wrapped['model_config'] as JsonObject;

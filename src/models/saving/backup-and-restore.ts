@@ -11,7 +11,7 @@ import { nodeHost } from '../../util/node-host.js';
 import type { Callback, TrainingParams, TrainingTarget } from '../callbacks/callback.js';
 import type { SavedModel } from './checkpoint-target.js';
 import { savedModel } from './checkpoint-target.js';
-import { removeCheckpoint, writeCheckpoint } from './checkpoint-files.js';
+import { removeCheckpoint, unlockCheckpoint, writeCheckpoint } from './checkpoint-files.js';
 import { MODEL_JSON } from './files.js';
 import { ResumeFrom } from './resume.js';
 
@@ -55,10 +55,11 @@ export class BackupAndRestore implements Callback {
   }
 
   onEpochEnd(): void {
-    writeCheckpoint(this.backupDir, this.#model!.toArtifacts({ includeTrainingState: true }));
+    writeCheckpoint(this.backupDir, this.#model!.toArtifacts({ includeTrainingState: true }), 'BackupAndRestore');
   }
 
   onTrainEnd(): void {
     if (this.deleteCheckpoint) removeCheckpoint(this.backupDir, 'BackupAndRestore');
+    else unlockCheckpoint(this.backupDir);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { ValueError, describe } from '../../util/errors.js';
 import { isJsonObject } from '../../util/json.js';
-import { syncFolder, writeFileAtomic } from '../../util/atomic-file.js';
+import { makeFolder, syncFolder, writeFileAtomic } from '../../util/atomic-file.js';
 import type { IOHandler, ModelArtifacts, ModelJson, WeightSpec, WeightsManifestGroup } from './format.js';
 import type { NodeHost } from '../../util/node-host.js';
 import { nodeHost } from '../../util/node-host.js';
@@ -78,7 +78,7 @@ function saveFiles(path: string, artifacts: ModelArtifacts, options: FileOptions
   } else {
     parts.push([checkFileName(where, 'weightsFileName', options.weightsFileName ?? 'weights.bin'), bytes]);
   }
-  host.fs.mkdirSync(folder, { recursive: true });
+  makeFolder(host, folder, where);
   for (const [name, data] of parts) writeFileAtomic(host, host.path.join(folder, name), data);
   writeFileAtomic(host, jsonFile, JSON.stringify(modelJson(artifacts, parts.map(([name]) => name))));
   syncFolder(host, folder);

@@ -11,7 +11,7 @@ import type { MonitorMode } from '../callbacks/monitor.js';
 import { Monitor } from '../callbacks/monitor.js';
 import type { SavedModel } from './checkpoint-target.js';
 import { savedModel } from './checkpoint-target.js';
-import { writeCheckpoint } from './checkpoint-files.js';
+import { unlockCheckpoint, writeCheckpoint } from './checkpoint-files.js';
 
 export interface ModelCheckpointOptions {
   /** The checkpoint's folder: model.json and its weights file, in the TensorFlow.js Layers format. */
@@ -73,6 +73,11 @@ export class ModelCheckpoint implements Callback {
 
   onEpochBegin(epoch: number): void {
     this.#epoch = epoch;
+  }
+
+  /** Another process may checkpoint to the folder once this run is over. */
+  onTrainEnd(): void {
+    unlockCheckpoint(this.path);
   }
 
   onBatchEnd(batch: number): void {
