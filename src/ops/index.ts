@@ -5,6 +5,7 @@ export * from './shape.js';
 export * from './linalg.js';
 export * from './conv.js';
 export * from './nn.js';
+export * from './image.js';
 export { configure } from './define-op.js';
 export type { Options } from './define-op.js';
 export { DIFFERENTIABLE_OPS } from './op-names.js';

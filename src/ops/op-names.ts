@@ -19,6 +19,8 @@ export const DIFFERENTIABLE_OPS = [
   // neural network
   'conv2d', 'maxPool2d', 'avgPool2d', 'globalAvgPool2d', 'globalMaxPool2d', 'softmax', 'logSoftmax',
   'layerNorm', 'dropout',
+  // images
+  'imageTransform',
 ] as const;
 
 export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];

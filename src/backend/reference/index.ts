@@ -6,6 +6,7 @@
 import type { Backend, Kernels } from '../kernels.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
+import { imageKernels } from './image.js';
 import { layoutKernels } from './layout.js';
 import { linalgKernels } from './linalg.js';
 import { nnKernels } from './nn.js';
@@ -20,6 +21,7 @@ export const referenceKernels: Kernels = {
   ...convKernels,
   ...poolKernels,
   ...nnKernels,
+  ...imageKernels,
 };
 
 export const referenceBackend: Backend = {

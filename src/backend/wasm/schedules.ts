@@ -206,6 +206,13 @@ export const SCHEDULES: { readonly [K in KernelName]?: Schedule<K> } = {
   maxPool2dGrad: { run: (a, x) => pooling(a.pool, true, x) },
   avgPool2d: { run: (a, x) => pooling(a.pool, false, x) },
   avgPool2dGrad: { run: (a, x) => pooling(a.pool, true, x) },
+  imageTransform: {
+    run: ({ image: g }, x) => {
+      const rowCount = g.batch * g.outH;
+      if (rowCount > 0) x.run(splitRange(rowCount, x.pool.chunksFor(rowCount * g.outW * (4 + g.channels), x.minChunk.elements)));
+      return true;
+    },
+  },
 };
 
 /** Splits rows of a last-axis kernel. */
