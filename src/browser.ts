@@ -75,6 +75,12 @@ export type {
   DropoutOptions, ActivationOptions, BatchNormalizationOptions, ConcatenateOptions, InputOptions, NormalizationOptions, JsonObject, JsonValue,
   LayerConfig, LayerFactory,
 } from './layers/index.js';
+// Preprocessing and augmentation layers.
+export { Rescaling, Resizing, CenterCrop, CategoryEncoding, Discretization, IntegerLookup, StringLookup } from './layers/index.js';
+export type {
+  RescalingOptions, ResizingOptions, CenterCropOptions, CategoryEncodingOptions, Encoding, DiscretizationOptions, DiscretizationOutput,
+  IntegerLookupOptions, StringLookupOptions, LookupOptions, LookupOutput,
+} from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).
 export {

@@ -20,6 +20,12 @@ import { GlobalMaxPooling2D } from './global-max-pooling-2d.js';
 import { MaxPooling2D } from './max-pooling-2d.js';
 import { Normalization } from './normalization.js';
 import { Reshape } from './reshape.js';
+import { CategoryEncoding } from './category-encoding.js';
+import { CenterCrop } from './center-crop.js';
+import { Discretization } from './discretization.js';
+import { IntegerLookup } from './index-lookup.js';
+import { Rescaling } from './rescaling.js';
+import { Resizing } from './resizing.js';
 
 /** Makes a layer from its config (for layer classes of your own, passed to loadModel). */
 export type LayerFactory = (config: ConfigReader) => BaseLayer;
@@ -39,6 +45,12 @@ const BUILT_IN = {
   Add: (c) => Add.fromConfig(c),
   Concatenate: (c) => Concatenate.fromConfig(c),
   Normalization: (c) => Normalization.fromConfig(c),
+  Rescaling: (c) => Rescaling.fromConfig(c),
+  Resizing: (c) => Resizing.fromConfig(c),
+  CenterCrop: (c) => CenterCrop.fromConfig(c),
+  CategoryEncoding: (c) => CategoryEncoding.fromConfig(c),
+  Discretization: (c) => Discretization.fromConfig(c),
+  IntegerLookup: (c) => IntegerLookup.fromConfig(c),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */

@@ -10,8 +10,6 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { castTo, empty, fdata, floatOperand, k, op } from './define-op.js';
 
-export type { FillMode, Interpolation };
-
 export interface ImageTransformOptions {
   /** 'bilinear' (default) or 'nearest'. */
   interpolation?: Interpolation;
