@@ -76,8 +76,13 @@ export type {
   LayerConfig, LayerFactory,
 } from './layers/index.js';
 // Preprocessing and augmentation layers.
-export { Rescaling, Resizing, CenterCrop, CategoryEncoding, Discretization, IntegerLookup, StringLookup } from './layers/index.js';
+export {
+  Rescaling, Resizing, CenterCrop, CategoryEncoding, Discretization, IntegerLookup, StringLookup, RandomFlip, RandomRotation, RandomZoom,
+  RandomTranslation, RandomContrast, RandomBrightness, RandomCrop, ImageAugmentation, ImageWarp,
+} from './layers/index.js';
 export type {
+  AugmentationOptions, WarpOptions, Factor, FlipMode, RandomFlipOptions, RandomRotationOptions, RandomZoomOptions, RandomTranslationOptions,
+  RandomContrastOptions, RandomBrightnessOptions, RandomCropOptions,
   RescalingOptions, ResizingOptions, CenterCropOptions, CategoryEncodingOptions, Encoding, DiscretizationOptions, DiscretizationOutput,
   IntegerLookupOptions, StringLookupOptions, LookupOptions, LookupOutput,
 } from './layers/index.js';

@@ -12,7 +12,7 @@ import { after, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '../src/index.js';
 import {
-  CategoryEncoding, CenterCrop, Concatenate, Dense, Discretization, Flatten, Input, IntegerLookup, Model, Normalization, Rescaling, Reshape, Resizing, Sequential, loadModel,
+  CategoryEncoding, CenterCrop, Concatenate, Dense, Discretization, Flatten, Input, IntegerLookup, Model, Normalization, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Rescaling, Reshape, Resizing, Sequential, loadModel,
   randomUniform, setSeed, tensor,
 } from '../src/index.js';
 
@@ -86,6 +86,31 @@ describe('preprocessing layers saved with the model', () => {
     assert.ok(d < 1e-6, `largest difference after loading ${d}`);
     const stats = (loaded.layers.find((l) => l instanceof Normalization) as Normalization).statistics!;
     assert.deepEqual(stats.mean, [4, 220], 'the adapted statistics travel as weights');
+  });
+});
+
+describe('augmentation layers in a model', () => {
+  test('active in fit only: predict sees the images unchanged; saved and loaded with their options', async () => {
+    setSeed(5);
+    const augment = [
+      new RandomFlip({ mode: 'horizontal' }), new RandomRotation({ factor: 0.1, fillMode: 'constant' }), new RandomZoom({ heightFactor: 0.2, widthFactor: [-0.1, 0.1] }),
+      new RandomTranslation({ heightFactor: 0.1, widthFactor: 0.1 }), new RandomContrast({ factor: 0.2, valueRange: [0, 1] }),
+      new RandomBrightness({ factor: 0.1, valueRange: [0, 1] }), new RandomCrop({ height: 6, width: 6, seed: 3 }),
+    ];
+    const model = new Sequential([new Rescaling({ scale: 1 / 255, inputShape: [8, 8, 1] }), ...augment, new Flatten(), new Dense({ units: 2, activation: 'softmax' })]);
+    const x = randomUniform([6, 8, 8, 1], { minval: 0, maxval: 255 });
+    const y = tensor([[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]]);
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    // Without augmentation the same model predicts from the resized image alone.
+    const plain = new Sequential([new Rescaling({ scale: 1 / 255, inputShape: [8, 8, 1] }), new Resizing({ height: 6, width: 6, cropToAspectRatio: true }), new Flatten(), new Dense({ units: 2, activation: 'softmax' })]);
+    plain.setWeights(model.getWeights());
+    assert.ok(maxDifference((await model.predict(x)).data(), (await plain.predict(x)).data()) < 1e-6, 'inactive in predict');
+    await model.fit(x, y, { epochs: 2, batchSize: 3, verbose: 0 });
+    const loaded = await roundTrip(model, x, 'augmentation');
+    const rotation = loaded.layers[2] as RandomRotation;
+    assert.deepEqual([rotation.factor, rotation.fillMode, rotation.interpolation], [0.1, 'constant', 'bilinear']);
+    assert.deepEqual((loaded.layers[3] as RandomZoom).widthFactor, [-0.1, 0.1]);
+    assert.equal((loaded.layers[7] as RandomCrop).seed, 3);
   });
 });
 

@@ -26,6 +26,13 @@ import { Discretization } from './discretization.js';
 import { IntegerLookup } from './index-lookup.js';
 import { Rescaling } from './rescaling.js';
 import { Resizing } from './resizing.js';
+import { RandomBrightness } from './random-brightness.js';
+import { RandomContrast } from './random-contrast.js';
+import { RandomCrop } from './random-crop.js';
+import { RandomFlip } from './random-flip.js';
+import { RandomRotation } from './random-rotation.js';
+import { RandomTranslation } from './random-translation.js';
+import { RandomZoom } from './random-zoom.js';
 
 /** Makes a layer from its config (for layer classes of your own, passed to loadModel). */
 export type LayerFactory = (config: ConfigReader) => BaseLayer;
@@ -51,6 +58,13 @@ const BUILT_IN = {
   CategoryEncoding: (c) => CategoryEncoding.fromConfig(c),
   Discretization: (c) => Discretization.fromConfig(c),
   IntegerLookup: (c) => IntegerLookup.fromConfig(c),
+  RandomFlip: (c) => RandomFlip.fromConfig(c),
+  RandomRotation: (c) => RandomRotation.fromConfig(c),
+  RandomZoom: (c) => RandomZoom.fromConfig(c),
+  RandomTranslation: (c) => RandomTranslation.fromConfig(c),
+  RandomContrast: (c) => RandomContrast.fromConfig(c),
+  RandomBrightness: (c) => RandomBrightness.fromConfig(c),
+  RandomCrop: (c) => RandomCrop.fromConfig(c),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */
