@@ -12,7 +12,7 @@ import { after, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '../src/index.js';
 import {
-  CategoryEncoding, CenterCrop, Concatenate, Dense, Discretization, Flatten, Input, IntegerLookup, Model, Normalization, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Rescaling, Reshape, Resizing, Sequential, loadModel,
+  CategoryEncoding, CenterCrop, Concatenate, Dense, Hashing, Discretization, Flatten, Input, IntegerLookup, Model, Normalization, RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Rescaling, Reshape, Resizing, Sequential, loadModel,
   randomUniform, setSeed, tensor,
 } from '../src/index.js';
 
@@ -76,6 +76,7 @@ describe('preprocessing layers saved with the model', () => {
       new Dense({ units: 3 }).apply(normalization.apply(a)),
       new CategoryEncoding({ numTokens: 4, outputMode: 'oneHot' }).apply(new Discretization({ binBoundaries: [2, 4, 6] }).apply(b)),
       new IntegerLookup({ vocabulary: [10, 20, 30], outputMode: 'multiHot' }).apply(c),
+      new Hashing({ numBins: 5, maskValue: 99, outputMode: 'count' }).apply(c),
     ];
     const model = new Model({ inputs: [a, b, c], outputs: new Dense({ units: 1 }).apply(new Concatenate().apply(features)) });
     const x = [numbers, tensor([[1], [3], [5], [9]]), tensor([[10, 20, 99], [30, 30, 30], [99, 98, 97], [20, 10, 30]])];

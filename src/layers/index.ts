@@ -28,6 +28,7 @@ export * from './center-crop.js';
 export * from './category-encoding.js';
 export * from './discretization.js';
 export * from './index-lookup.js';
+export * from './hashing.js';
 export * from './image-augmentation.js';
 export * from './random-flip.js';
 export * from './random-rotation.js';

@@ -23,6 +23,7 @@ import { Reshape } from './reshape.js';
 import { CategoryEncoding } from './category-encoding.js';
 import { CenterCrop } from './center-crop.js';
 import { Discretization } from './discretization.js';
+import { Hashing } from './hashing.js';
 import { IntegerLookup } from './index-lookup.js';
 import { Rescaling } from './rescaling.js';
 import { Resizing } from './resizing.js';
@@ -58,6 +59,7 @@ const BUILT_IN = {
   CategoryEncoding: (c) => CategoryEncoding.fromConfig(c),
   Discretization: (c) => Discretization.fromConfig(c),
   IntegerLookup: (c) => IntegerLookup.fromConfig(c),
+  Hashing: (c) => Hashing.fromConfig(c),
   RandomFlip: (c) => RandomFlip.fromConfig(c),
   RandomRotation: (c) => RandomRotation.fromConfig(c),
   RandomZoom: (c) => RandomZoom.fromConfig(c),
