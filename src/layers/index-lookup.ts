@@ -69,10 +69,6 @@ class Vocabulary<T extends number | string> {
     return this.#o;
   }
 
-  get ready(): boolean {
-    return this.#tokens.length > 0 || this.#o.vocabulary !== undefined;
-  }
-
   /** Index of the first vocabulary token. */
   get #first(): number {
     return (this.#o.maskToken === null ? 0 : 1) + this.#o.numOovIndices;
