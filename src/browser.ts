@@ -97,6 +97,17 @@ export type {
   Conv1DOptions, Pooling1DOptions, GlobalPooling1DOptions, UpSampling1DOptions, ZeroPadding1DOptions, Cropping1DOptions,
   Edges, LayerNormalizationOptions, EinsumDenseOptions, MultiHeadAttentionOptions, AttentionCallOptions, AttentionEagerOptions, NodeCall,
 } from './layers/index.js';
+// Preprocessing and augmentation layers.
+export {
+  Rescaling, Resizing, CenterCrop, CategoryEncoding, Discretization, IntegerLookup, StringLookup, Hashing, RandomFlip, RandomRotation, RandomZoom,
+  RandomTranslation, RandomContrast, RandomBrightness, RandomCrop, ImageAugmentation, ImageWarp,
+} from './layers/index.js';
+export type {
+  AugmentationOptions, WarpOptions, Factor, FlipMode, RandomFlipOptions, RandomRotationOptions, RandomZoomOptions, RandomTranslationOptions,
+  RandomContrastOptions, RandomBrightnessOptions, RandomCropOptions,
+  RescalingOptions, ResizingOptions, CenterCropOptions, CategoryEncodingOptions, Encoding, DiscretizationOptions, DiscretizationOutput,
+  IntegerLookupOptions, StringLookupOptions, LookupOptions, LookupOutput, HashingOptions, HashingOutput,
+} from './layers/index.js';
 
 // Models, training and callbacks; loading takes an IOHandler (files need Node).
 export {

@@ -282,6 +282,15 @@ const checks: Record<DifferentiableOp, Case[]> = {
       },
     },
   ],
+  imageTransform: [
+    // Rotation, zoom and shift away from integer coordinates, so bilinear weights are smooth in the images.
+    ...(['constant', 'reflect', 'wrap', 'nearest'] as const).map((fillMode) => ({
+      name: `bilinear, fillMode ${fillMode}`,
+      inputs: () => [r([2, 4, 5, 2])],
+      f: (x: Tensor) => ops.imageTransform(x, tensor([[0.8, -0.5, 1.3, 0.45, 0.9, -0.7, 0, 0]]), { fillMode, fillValue: 0.5 }),
+    })),
+    { name: 'nearest, resized to 3x7', inputs: () => [r([1, 4, 5, 3])], f: (x) => ops.imageTransform(x, tensor([[0.6, 0, 0.1, 0, 1.2, 0.3, 0, 0]]), { interpolation: 'nearest', outputSize: [3, 7] }) },
+  ],
 };
 
 /**

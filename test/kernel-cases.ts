@@ -8,7 +8,10 @@
 import type { Term } from '../src/backend/expression.js';
 import { compile, operands } from '../src/backend/expression.js';
 import type { KernelArgs, KernelName } from '../src/backend/kernels.js';
-import { ARG_REDUCE_OPS, BINARY_OPS, COMPARE_OPS, DIFFERENTIABLE_UNARY_OPS, FUSABLE_ACTIVATIONS, INTERPOLATIONS, REDUCE_OPS, UNARY_OPS } from '../src/backend/kernel-table.js';
+import {
+  ARG_REDUCE_OPS, BINARY_OPS, COMPARE_OPS, DIFFERENTIABLE_UNARY_OPS, FILL_MODES, FUSABLE_ACTIVATIONS, INTERPOLATIONS, REDUCE_OPS, UNARY_OPS,
+} from '../src/backend/kernel-table.js';
+import type { ImageTransformInfo } from '../src/backend/kernel-table.js';
 import type { BinaryOp, Broadcast, UnaryOp, UpSamplingInfo } from '../src/backend/kernels.js';
 import { referenceKernels as ref } from '../src/backend/reference/index.js';
 import type { Tolerance } from '../src/backend/testing.js';
@@ -572,6 +575,28 @@ export const CASES: CaseGenerators = {
       }));
     });
   },
+  imageTransform(rng) {
+    return warps(rng).flatMap(({ label, g, transforms }) =>
+      INTERPOLATIONS.flatMap((interpolation) =>
+        FILL_MODES.map((fillMode) => ({
+          label: `${label}, ${interpolation}, ${fillMode}`,
+          args: { x: uniform(rng, g.batch * g.inH * g.inW * g.channels), transforms, out: f32(g.batch * g.outH * g.outW * g.channels), image: g, interpolation, fillMode, fillValue: 0.25 },
+          tolerance: { rtol: 1e-5, atol: 2e-6 },
+        })),
+      ),
+    );
+  },
+  imageTransformGrad(rng) {
+    return warps(rng).flatMap(({ label, g, transforms }) =>
+      INTERPOLATIONS.flatMap((interpolation) =>
+        FILL_MODES.map((fillMode) => ({
+          label: `${label}, ${interpolation}, ${fillMode}`,
+          args: { dy: uniform(rng, g.batch * g.outH * g.outW * g.channels), transforms, dx: f32(g.batch * g.inH * g.inW * g.channels), image: g, interpolation, fillMode },
+          tolerance: sums(8),
+        })),
+      ),
+    );
+  },
   softmax: (rng) => lastAxis(rng),
   logSoftmax: (rng) => lastAxis(rng),
   layerNorm(rng) {
@@ -695,6 +720,47 @@ function recurrentCases(rng: Rng, gates: number): RecurrentCase[] {
 
 /** Float32 against the float64 reference, through every step of the recurrence. */
 const recurrentTolerance = (s: { steps: number; units: number }): Tolerance => ({ rtol: 1e-4, atol: 2e-6 * Math.sqrt((s.steps + 1) * (s.units + 1)) });
+
+/**
+ * Image warps: rotations, zooms and shears that reach outside the image (every fill mode then matters), a
+ * projective transform, a resize to another size, a one-pixel image, a flip and an integer shift (exact
+ * pixel reads, where nearest rounding sits on ties), empty batches, and a batch big enough to split.
+ */
+function warps(rng: Rng): { label: string; g: ImageTransformInfo; transforms: Float32Array }[] {
+  const info = (batch: number, inH: number, inW: number, channels: number, outH = inH, outW = inW): ImageTransformInfo => ({ batch, inH, inW, channels, outH, outW });
+  const random = (g: ImageTransformInfo): Float32Array => {
+    const t = new Float32Array(g.batch * 8);
+    for (let b = 0; b < g.batch; b++) {
+      const angle = rng.uniform(-3, 3), zoom = rng.uniform(0.6, 1.6), cos = Math.cos(angle) * zoom, sin = Math.sin(angle) * zoom;
+      t.set([cos, -sin, rng.uniform(-4, 4) + g.inW / 2, sin, cos, rng.uniform(-4, 4) + g.inH / 2, 0, 0], b * 8);
+    }
+    return t;
+  };
+  const each = (g: ImageTransformInfo, row: number[]): Float32Array => {
+    const t = new Float32Array(g.batch * 8);
+    for (let b = 0; b < g.batch; b++) t.set(row, b * 8);
+    return t;
+  };
+  const cases = [
+    { label: 'rotate and zoom 2x7x9x3', g: info(2, 7, 9, 3) },
+    { label: 'rotate and zoom 3x5x5x1', g: info(3, 5, 5, 1) },
+    { label: 'rotate and zoom to another size 2x6x11x5 -> 9x4', g: info(2, 6, 11, 5, 9, 4) },
+    { label: 'rotate and zoom 64x28x28x1 (threads)', g: info(64, 28, 28, 1) },
+    { label: 'rotate and zoom 4x1x1x2 (one-pixel images)', g: info(4, 1, 1, 2) },
+    { label: 'rotate and zoom 1x3x3x1 -> 1x1 (one output)', g: info(1, 3, 3, 1, 1, 1) },
+    { label: 'rotate and zoom 1x1x1x1 -> 2x2 (one input)', g: info(1, 1, 1, 1, 2, 2) },
+  ].map(({ label, g }) => ({ label, g, transforms: random(g) }));
+  const flip = info(2, 6, 5, 3), shift = info(2, 6, 5, 3), projective = info(2, 8, 7, 2), resize = info(3, 10, 13, 3, 4, 6);
+  return [
+    ...cases,
+    { label: 'horizontal flip', g: flip, transforms: each(flip, [-1, 0, 4, 0, 1, 0, 0, 0]) },
+    { label: 'integer shift out of the image', g: shift, transforms: each(shift, [1, 0, -3, 0, 1, 2, 0, 0]) },
+    { label: 'projective', g: projective, transforms: each(projective, [0.9, 0.2, 1.3, -0.1, 1.1, -0.7, 0.02, -0.03]) },
+    { label: 'half-pixel resize 10x13 -> 4x6', g: resize, transforms: each(resize, [13 / 6, 0, 13 / 12 - 0.5, 0, 10 / 4, 10 / 8 - 0.5, 0, 0]) },
+    { label: 'empty batch', g: info(0, 5, 5, 3), transforms: new Float32Array(0) },
+    { label: 'empty output', g: info(2, 5, 5, 3, 0, 4), transforms: new Float32Array(16) },
+  ];
+}
 
 /** [rows, cols]: odd widths, one column, empty rows and no rows, and enough rows to split over threads. */
 const LAYER_NORMS: [number, number][] = [[1, 1], [3, 5], [7, 33], [64, 10], [5, 100], [2, 1000], [0, 7], [4, 0], [20_000, 37]];

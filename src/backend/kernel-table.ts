@@ -55,6 +55,15 @@ export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
 export const FUSABLE_ACTIVATIONS = ['linear', 'relu', 'leakyRelu', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus'] as const;
 export type FusableActivation = (typeof FUSABLE_ACTIVATIONS)[number];
 
+/**
+ * How upsampling and image warps read between pixels (nearest, or bilinear with half-pixel centers as Keras),
+ * and what a warp reads outside the image (Keras's and TensorFlow's names).
+ */
+export const INTERPOLATIONS = ['nearest', 'bilinear'] as const;
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+export const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const;
+export type FillMode = (typeof FILL_MODES)[number];
+
 const unaryOp = oneOf('UnaryOp', UNARY_OPS);
 const activation = oneOf('Activation', FUSABLE_ACTIVATIONS);
 
@@ -120,9 +129,6 @@ export interface UpSamplingInfo {
 }
 const upSampling = struct<UpSamplingInfo>()('UpSamplingInfo', { batch: int, inH: int, inW: int, channels: int, factorH: positive, factorW: positive });
 
-/** How upsampling fills new pixels: repeating (nearest) or interpolating with half-pixel centers (bilinear, as Keras). */
-export const INTERPOLATIONS = ['nearest', 'bilinear'] as const;
-export type Interpolation = (typeof INTERPOLATIONS)[number];
 const interpolation = oneOf('Interpolation', INTERPOLATIONS);
 
 const conv = struct<ConvInfo>()('ConvInfo', {
@@ -133,6 +139,22 @@ const pool = struct<PoolInfo>()('PoolInfo', {
   batch: int, inH: int, inW: int, channels: int, outH: int, outW: int, kH: int, kW: int,
   strideH: positive, strideW: positive, padTop: int, padLeft: int,
 });
+
+/**
+ * A batch of NHWC images warped by one projective transform per image: output pixel (x, y) reads the input
+ * at ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k) with k = c0 x + c1 y + 1, where `transforms` holds
+ * [a0, a1, a2, b0, b1, b2, c0, c1] per image (TensorFlow's ImageProjectiveTransformV3, which Keras's image
+ * layers use). Resizing, cropping, flips, rotations, zooms and translations are all such transforms.
+ */
+export interface ImageTransformInfo {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly channels: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+const imageWarp = struct<ImageTransformInfo>()('ImageTransformInfo', { batch: int, inH: int, inW: int, channels: int, outH: int, outW: int });
 
 /** The smallest length an array read through `strides` over `shape` must have. */
 function reach(shape: readonly number[], strides: readonly number[]): { min: number } {
@@ -312,6 +334,27 @@ export const KERNELS = {
   /** Averages over the window's valid (unpadded) pixels, as Keras does for padding "same". */
   avgPool2d: kernel({ x: input('float'), out: output('float'), pool }, ({ pool: p }) => ({ x: poolIn(p), out: poolOut(p) })),
   avgPool2dGrad: kernel({ dy: input('float'), dx: output('float'), pool }, ({ pool: p }) => ({ dy: poolOut(p), dx: poolIn(p) })),
+  /**
+   * Image warps (see ImageTransformInfo): coordinates outside the image are mapped back by `fillMode`
+   * (reflect: dcba|abcd|dcba, wrap: abcd|abcd, nearest: aaaa|abcd|dddd, constant: `fillValue`), then read
+   * with `interpolation` (nearest rounds half away from zero; bilinear reads neighbours outside the image as
+   * `fillValue`). Coordinates are computed in double precision, so every backend reads the same pixels.
+   */
+  imageTransform: kernel(
+    {
+      x: input('float'), transforms: input('float'), out: output('float'), image: imageWarp,
+      interpolation, fillMode: oneOf('FillMode', FILL_MODES), fillValue: float,
+    },
+    ({ image: g }) => ({ x: g.batch * g.inH * g.inW * g.channels, transforms: g.batch * 8, out: g.batch * g.outH * g.outW * g.channels }),
+  ),
+  /** The gradient of imageTransform with respect to its images: each output gradient goes back to the pixels it read, by their weights. */
+  imageTransformGrad: kernel(
+    {
+      dy: input('float'), transforms: input('float'), dx: output('float'), image: imageWarp,
+      interpolation, fillMode: oneOf('FillMode', FILL_MODES),
+    },
+    ({ image: g }) => ({ dy: g.batch * g.outH * g.outW * g.channels, transforms: g.batch * 8, dx: g.batch * g.inH * g.inW * g.channels }),
+  ),
   /** Softmax over the last axis of a [rows, cols] view, stable for large inputs. */
   softmax: kernel({ x: input('float'), out: output('float'), rows: int, cols: int }, (a) => ({ x: a.rows * a.cols, out: a.rows * a.cols })),
   logSoftmax: kernel({ x: input('float'), out: output('float'), rows: int, cols: int }, (a) => ({ x: a.rows * a.cols, out: a.rows * a.cols })),

@@ -79,6 +79,20 @@ import { MaxPooling1D } from './max-pooling-1d.js';
 import { MultiHeadAttention } from './multi-head-attention.js';
 import { UpSampling1D } from './up-sampling-1d.js';
 import { ZeroPadding1D } from './zero-padding-1d.js';
+import { CategoryEncoding } from './category-encoding.js';
+import { CenterCrop } from './center-crop.js';
+import { Discretization } from './discretization.js';
+import { Hashing } from './hashing.js';
+import { IntegerLookup } from './index-lookup.js';
+import { Rescaling } from './rescaling.js';
+import { Resizing } from './resizing.js';
+import { RandomBrightness } from './random-brightness.js';
+import { RandomContrast } from './random-contrast.js';
+import { RandomCrop } from './random-crop.js';
+import { RandomFlip } from './random-flip.js';
+import { RandomRotation } from './random-rotation.js';
+import { RandomTranslation } from './random-translation.js';
+import { RandomZoom } from './random-zoom.js';
 
 /**
  * Makes a layer from its config (for layer classes of your own, passed to loadModel). A wrapper reads the
@@ -169,6 +183,20 @@ const BUILT_IN = {
   LayerNormalization: (c) => LayerNormalization.fromConfig(c),
   EinsumDense: (c) => EinsumDense.fromConfig(c),
   MultiHeadAttention: (c) => MultiHeadAttention.fromConfig(c),
+  Rescaling: (c) => Rescaling.fromConfig(c),
+  Resizing: (c) => Resizing.fromConfig(c),
+  CenterCrop: (c) => CenterCrop.fromConfig(c),
+  CategoryEncoding: (c) => CategoryEncoding.fromConfig(c),
+  Discretization: (c) => Discretization.fromConfig(c),
+  IntegerLookup: (c) => IntegerLookup.fromConfig(c),
+  Hashing: (c) => Hashing.fromConfig(c),
+  RandomFlip: (c) => RandomFlip.fromConfig(c),
+  RandomRotation: (c) => RandomRotation.fromConfig(c),
+  RandomZoom: (c) => RandomZoom.fromConfig(c),
+  RandomTranslation: (c) => RandomTranslation.fromConfig(c),
+  RandomContrast: (c) => RandomContrast.fromConfig(c),
+  RandomBrightness: (c) => RandomBrightness.fromConfig(c),
+  RandomCrop: (c) => RandomCrop.fromConfig(c),
 } satisfies Record<string, LayerFactory>;
 
 /** Keras's other spellings of the same classes. */

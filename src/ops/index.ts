@@ -15,6 +15,7 @@ export * from './recurrent.js';
 export * from './conv1d.js';
 export * from './einsum.js';
 export * from './attention.js';
+export * from './image.js';
 export { configure } from './define-op.js';
 export type { Options } from './define-op.js';
 export { DIFFERENTIABLE_OPS } from './op-names.js';

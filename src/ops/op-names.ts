@@ -24,6 +24,8 @@ export const DIFFERENTIABLE_OPS = [
   'globalAvgPool3d', 'globalMaxPool3d', 'upSampling2d', 'upSampling3d',
   // recurrent layers
   'lstmSequence', 'gruSequence',
+  // images
+  'imageTransform',
 ] as const;
 
 export type DifferentiableOp = (typeof DIFFERENTIABLE_OPS)[number];

@@ -7,6 +7,7 @@ import type { Backend, Kernels } from '../kernels.js';
 import { convKernels } from './conv.js';
 import { depthwiseKernels } from './depthwise.js';
 import { elementwiseKernels } from './elementwise.js';
+import { imageKernels } from './image.js';
 import { layoutKernels } from './layout.js';
 import { linalgKernels } from './linalg.js';
 import { nnKernels } from './nn.js';
@@ -26,6 +27,7 @@ export const referenceKernels: Kernels = {
   ...poolKernels,
   ...nnKernels,
   ...recurrentKernels,
+  ...imageKernels,
 };
 
 export const referenceBackend: Backend = {

@@ -227,6 +227,13 @@ export const SCHEDULES: { readonly [K in KernelName]?: Schedule<K> } = {
   lstmSequenceGrad: { run: (a, x) => recurrent(a.sequence, 4, x) },
   gruSequence: { run: (a, x) => recurrent(a.sequence, 3, x) },
   gruSequenceGrad: { run: (a, x) => recurrent(a.sequence, 3, x) },
+  imageTransform: {
+    run: ({ image: g }, x) => {
+      const rowCount = g.batch * g.outH;
+      if (rowCount > 0) x.run(splitRange(rowCount, x.pool.chunksFor(rowCount * g.outW * (4 + g.channels), x.minChunk.elements)));
+      return true;
+    },
+  },
 };
 
 /** Floating-point operations of a depthwise convolution (or of either of its gradients). */
