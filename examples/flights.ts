@@ -105,16 +105,14 @@ function encode(batch: Batched<TableRow>): { x: Tensor; y: Tensor } {
     if (!Array.isArray(v)) throw new Error(`flights: column ${column} holds numbers, expected strings`);
     return v;
   };
-  const [dates, delays, distances, origin, destination] = [numbers('date'), numbers('delay'), numbers('distance'), texts('origin'), texts('destination')];
-  const b = dates.length;
+  const [hours, weekdays, delays, distances, origin, destination] = [numbers('hour'), numbers('weekday'), numbers('delay'), numbers('distance'), texts('origin'), texts('destination')];
+  const b = hours.length;
   const x = new Float32Array(b * FEATURES);
   const y = new Float32Array(b);
   for (let i = 0; i < b; i++) {
     const row = i * FEATURES;
-    // The timestamps are local times written as if UTC, so the UTC fields are the local hour and weekday.
-    const when = new Date(dates[i]!);
-    x[row + HOUR + when.getUTCHours()] = 1;
-    x[row + WEEKDAY + when.getUTCDay()] = 1;
+    x[row + HOUR + hours[i]!] = 1;
+    x[row + WEEKDAY + weekdays[i]!] = 1;
     const d = distances[i]!;
     x[row + DISTANCE] = Number.isNaN(d) ? 0 : (Math.log1p(d) - mean) / std;
     x[row + ORIGIN + (origins.get(origin[i]!) ?? origins.size)] = 1;
@@ -123,7 +121,16 @@ function encode(batch: Batched<TableRow>): { x: Tensor; y: Tensor } {
   }
   return { x: new Tensor(x, [b, FEATURES]), y: new Tensor(y, [b, 1]) };
 }
-const prepared = (part: Dataset<TableRow>) => part.filter((f) => !Number.isNaN(number(f, 'delay'))).batch(BATCH).map(encode).prefetch(4);
+/**
+ * Hour and weekday of a flight, taken from its timestamp before batching: a batch holds numbers as
+ * float32, which keeps milliseconds since 1970 only to about two minutes. The timestamps are local times
+ * written as if UTC, so the UTC fields are the local hour and weekday.
+ */
+function timeOfDay(f: TableRow): TableRow {
+  const when = new Date(number(f, 'date'));
+  return { hour: when.getUTCHours(), weekday: when.getUTCDay(), delay: f['delay']!, distance: f['distance']!, origin: f['origin']!, destination: f['destination']! };
+}
+const prepared = (part: Dataset<TableRow>) => part.filter((f) => !Number.isNaN(number(f, 'delay'))).map(timeOfDay).batch(BATCH).map(encode).prefetch(4);
 
 // Shuffling through a buffer of 100,000 flights (a few days) mixes airports and hours within a batch
 // while memory holds the buffer, not the file.
