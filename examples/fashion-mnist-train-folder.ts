@@ -1,12 +1,13 @@
 /**
  * The seed's convnet trained from a folder of PNG files (one subfolder per class), as Keras's
- * image_dataset_from_directory does it: the files are decoded every epoch by sharp, `--parallel` at a
- * time off the main thread, so memory holds a few batches, not the images. With `--cache` the decoded
- * images of the first epoch are kept and later epochs read them from memory.
+ * image_dataset_from_directory does it: the files are decoded every epoch by sharp on libuv's threads,
+ * `--parallel` images in flight (two batches: the next batch decodes while a step trains), so memory
+ * holds a few batches, not the images. With `--cache` the decoded images of the first epoch are kept
+ * and later epochs read them from memory.
  *
  * Write the folder first (out/, not committed), then train:
  *   npm run build && node dist/examples/fashion-mnist-folder.js
- *   node dist/examples/fashion-mnist-train-folder.js [--dir out/fashion-mnist] [--epochs 3] [--parallel 2] [--cache]
+ *   node dist/examples/fashion-mnist-train-folder.js [--dir out/fashion-mnist] [--epochs 3] [--parallel 128] [--cache]
  *
  * A tenth of the training folder (chosen by the seed) validates after each epoch; the test folder is
  * scored once at the end.
@@ -23,7 +24,7 @@ const { values } = parseArgs({
   options: {
     dir: { type: 'string', default: 'out/fashion-mnist' },
     epochs: { type: 'string', default: '3' },
-    parallel: { type: 'string', default: '2' },
+    parallel: { type: 'string', default: '128' },
     cache: { type: 'boolean', default: false },
     seed: { type: 'string', default: '1337' },
   },
@@ -55,7 +56,7 @@ model.add(new Dense({ units: 64, activation: 'relu' }));
 model.add(new Dense({ units: 10, activation: 'softmax' }));
 model.compile({ optimizer: new RMSprop({ learningRate: 0.001 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
 
-console.log(`Training from ${train} (${parallel} images decoded at once${values.cache ? ', cached after the first epoch' : ', decoded every epoch'}), a tenth validating:`);
+console.log(`Training from ${train} (${parallel} images in flight${values.cache ? ', cached after the first epoch' : ', decoded every epoch'}), a tenth validating:`);
 const times: number[] = [];
 let epochStart = 0;
 const history = await model.fit(trainData, {
