@@ -3,8 +3,8 @@
  * (vega-datasets' flights-3m.parquet), streamed from the Parquet file one row group at a time, never
  * loaded whole. The seed's workflow on them:
  *   the problem and a measure of success (20% of flights are late: accuracy alone flatters, so ROC AUC too),
- *   an evaluation protocol (the flights are in time order: train on January to mid-May, validate on the
- *   next 300,000 flights, test once on the last 300,000, in June, as a model would meet the future),
+ *   an evaluation protocol (the flights are in time order: train on 1 January to 25 May, validate on the
+ *   next 300,000 flights, to 13 June, test once on the last 300,000, as a model would meet the future),
  *   features engineered from the training part only (hour of departure and weekday one-hot, airports
  *   one-hot with the rare ones together, distance log-scaled and standardized, missing values imputed),
  *   a baseline, a small network that beats it, the HTML report, and the peak memory of the process.
@@ -53,7 +53,7 @@ const validationPart = flights.skip(TRAIN).take(VALIDATION);
 const testPart = flights.skip(TRAIN + VALIDATION);
 
 console.log(`The problem: from the scheduled departure (date and hour), the airports and the distance, will a flight arrive more than ${LATE} minutes late? Binary classification.`);
-console.log(`Protocol: the flights are in time order; the first ${TRAIN.toLocaleString('en')} train, the next ${VALIDATION.toLocaleString('en')} validate, the last ${(3_000_000 - TRAIN - VALIDATION).toLocaleString('en')} (June) test, once.`);
+console.log(`Protocol: the flights are in time order; the first ${TRAIN.toLocaleString('en')} train, the next ${VALIDATION.toLocaleString('en')} validate, the last ${(3_000_000 - TRAIN - VALIDATION).toLocaleString('en')} (13 to 30 June) test, once.`);
 
 // One streaming pass over the training part learns what the features need: the airports' counts, the
 // distance's mean and spread (of its logarithm: distances are skewed), the share of late flights.
@@ -160,7 +160,7 @@ const [testLoss, testAccuracy] = await model.evaluate(test, { verbose: 0 });
 // rather than as a running metric batch by batch).
 const testAuc = metrics.rocAucScore(tensor(Int32Array.from(yTestLabels)), await model.predict(test.map(({ x }) => x)));
 const rss = peakRss();
-console.log(`\nTest (June, ${yTestLabels.length.toLocaleString('en')} flights, once): accuracy ${testAccuracy!.toFixed(4)}, cross-entropy ${testLoss!.toFixed(4)}, ROC AUC ${testAuc.toFixed(4)}`);
+console.log(`\nTest (13 to 30 June, ${yTestLabels.length.toLocaleString('en')} flights, once): accuracy ${testAccuracy!.toFixed(4)}, cross-entropy ${testLoss!.toFixed(4)}, ROC AUC ${testAuc.toFixed(4)}`);
 console.log(`    baseline:                              accuracy ${baseline.accuracy.toFixed(4)}, cross-entropy ${baseline.crossentropy.toFixed(4)}, ROC AUC 0.5000`);
 console.log(`Peak memory of the process (RSS): ${rss.toFixed(0)} MiB; the file holds 3,000,000 flights and was never loaded whole. (${elapsed()} in all)`);
 
@@ -168,7 +168,7 @@ const html = await historyReport(history, {
   title: 'Flights: arriving more than 15 minutes late',
   model,
   settings: {
-    data: `flights-3m.parquet: ${TRAIN} training flights (Jan-May 2001), ${VALIDATION} validation, ${yTestLabels.length} test (June), streamed`,
+    data: `flights-3m.parquet: ${TRAIN} training flights (1 Jan to 25 May 2001), ${VALIDATION} validation, ${yTestLabels.length} test (13 to 30 June), streamed`,
     features: `${FEATURES}: hour and weekday one-hot, log distance standardized, origin and destination one-hot`,
     optimizer: 'adam',
     loss: 'binary_crossentropy',
