@@ -16,7 +16,7 @@ export function expressionScratchBytes(): i32 {
 }
 
 @inline function vunary(op: i32, x: v128): v128 {
-  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
   switch (op) {
     case ExpressionOp.Copy: return x;
     case ExpressionOp.Neg: return f32x4.neg(x);
