@@ -120,7 +120,7 @@ describe('a loss that is not a number', () => {
     const x = [[0.1, 0.2], [0.3, NaN], [0.5, 0.1], [0.2, 0.2]];
     const y = [[1], [0], [1], [0]];
     const [finding] = model.doctor(x, y, { printFn: () => undefined }).filter((f) => f.check === 'missing-values');
-    assert.match(finding!.message, /feature 1 has missing \(NaN\) values\. Where a NaN reaches the loss, the loss of its batch is NaN and fit stops with an error naming the batch and the feature/);
+    assert.match(finding!.message, /feature 1 has missing \(NaN\) values\. Every layer passes NaN on \(as in TensorFlow and PyTorch\), so the first batch holding one has a NaN loss and fit stops with an error naming the batch and the feature/);
     await assert.rejects(model.fit(x, y, { batchSize: 2, shuffle: false, verbose: 0 }), /the loss became NaN at epoch 1\/1, batch 1\/2;.* the input holds NaN in feature 1 \(sample 1 of the batch\)/);
   });
 });

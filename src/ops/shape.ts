@@ -19,7 +19,7 @@ function resolveShape(t: Tensor, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) throw new ValueError(`reshape: argument 'shape' expected an array of integers, received ${describe(shape)}`);
   const bad = shape.find((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1);
   if (bad !== undefined) {
-    throw new ValueError(`reshape: argument 'shape' expected non-negative integers (and at most one -1), received ${describe(shape)}`);
+    throw new ValueError(`reshape: argument 'shape' expected non-negative integers (and at most one -1), received ${Array.isArray(shape) && shape.every((d) => typeof d === 'number') ? fmtShape(shape) : describe(shape)}`);
   }
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new ValueError(`reshape: argument 'shape' may contain at most one -1, received ${fmtShape(shape)}`);
