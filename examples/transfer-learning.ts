@@ -14,7 +14,9 @@
  *
  *   npm run build && node dist/examples/transfer-learning.js [--train 4000] [--epochs 2] [--out out/transfer-learning]
  *
- * About three minutes on 2 cores with the defaults; --train sets how many training images each dataset uses.
+ * With the defaults (4000 images per dataset, 2 epochs per phase) it reached 85.75% on MNIST, 54.00% on
+ * Fashion-MNIST with the frozen base and 70.90% after fine-tuning, in 16 minutes on 2 cores shared with
+ * other jobs. --train sets how many training images each dataset uses.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
