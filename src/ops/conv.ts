@@ -30,7 +30,7 @@ export interface Conv2dOptions {
 
 /** 2-D convolution of x [batch, h, w, inC] with filter [kH, kW, inC, outC], optionally fused with bias and activation. */
 /** Unknown keys and options that are no object are refused here; each value is checked where it is read. */
-const CONV2D_OPTIONS = optionsSpec({ strides: is.unknown, padding: is.unknown, dilations: is.unknown, bias: is.unknown, activation: is.unknown, alpha: is.unknown });
+const CONV2D_OPTIONS = optionsSpec({ strides: is.unknown, padding: is.unknown, dilations: is.unknown, bias: is.unknown, activation: is.unknown, alpha: is.unknown, groups: is.unknown });
 const POOL2D_OPTIONS = optionsSpec({ poolSize: is.unknown, strides: is.unknown, padding: is.unknown });
 
 export function conv2d(x: TensorLike, filter: TensorLike, given: Conv2dOptions = {}): Tensor {
