@@ -39,8 +39,6 @@ export function sequenceRunners(context: RunnerContext): (Runner | SkippedRunner
     node('layerwise native', 'sequence-layerwise', ['--backend', 'native'], false),
     node('layerwise native 1 thread', 'sequence-layerwise', ['--backend', 'native'], false, { LAYERWISE_THREADS: '1' }),
     node('layerwise wasm', 'sequence-layerwise', ['--backend', 'wasm'], false),
-    node('TensorFlow.js cpu', 'sequence-tfjs', ['--backend', 'cpu'], true),
-    node('TensorFlow.js wasm', 'sequence-tfjs', ['--backend', 'wasm'], true),
   ];
   const python = pythonWithTorch();
   for (const threads of [1, 2]) {
@@ -59,6 +57,8 @@ export function sequenceRunners(context: RunnerContext): (Runner | SkippedRunner
       timeoutSeconds: 600,
     });
   }
+  // Last: TensorFlow.js takes minutes per entry.
+  runners.push(node('TensorFlow.js cpu', 'sequence-tfjs', ['--backend', 'cpu'], true), node('TensorFlow.js wasm', 'sequence-tfjs', ['--backend', 'wasm'], true));
   return runners;
 }
 
