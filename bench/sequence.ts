@@ -17,9 +17,12 @@ export type SequenceEntry =
 
 const PREFIX = 'text model:';
 
-/** Windows per entry: TensorFlow.js's LSTM runs every timestep as separate ops, seconds per batch. */
+/**
+ * Windows per entry. TensorFlow.js's LSTM runs every timestep as separate ops and records each for its
+ * gradient, a minute or more per batch on 2 cores: one batch after one of warm-up.
+ */
 function timing(plan: Plan, slow: boolean): string[] {
-  if (slow) return plan.quick ? ['--windows', '1', '--seconds', '5', '--warmup', '1'] : ['--windows', '3', '--seconds', '10', '--warmup', '1'];
+  if (slow) return ['--windows', '1', '--seconds', '1', '--warmup', '1'];
   return plan.quick ? ['--windows', '2', '--seconds', '2', '--warmup', '2'] : ['--windows', '5', '--seconds', '4', '--warmup', '3'];
 }
 
@@ -30,14 +33,12 @@ export function sequenceRunners(context: RunnerContext): (Runner | SkippedRunner
     command: process.execPath,
     args: [join(context.root, 'dist', 'bench', 'peers', `${script}.js`), ...args, ...timing(context.plan, slow)],
     env,
-    timeoutSeconds: 600,
+    timeoutSeconds: slow ? 1200 : 600,
   });
   const runners: (Runner | SkippedRunner)[] = [
     node('layerwise native', 'sequence-layerwise', ['--backend', 'native'], false),
     node('layerwise native 1 thread', 'sequence-layerwise', ['--backend', 'native'], false, { LAYERWISE_THREADS: '1' }),
     node('layerwise wasm', 'sequence-layerwise', ['--backend', 'wasm'], false),
-    node('TensorFlow.js cpu', 'sequence-tfjs', ['--backend', 'cpu'], true),
-    node('TensorFlow.js wasm', 'sequence-tfjs', ['--backend', 'wasm'], true),
   ];
   const python = pythonWithTorch();
   for (const threads of [1, 2]) {
@@ -56,6 +57,8 @@ export function sequenceRunners(context: RunnerContext): (Runner | SkippedRunner
       timeoutSeconds: 600,
     });
   }
+  // Last: TensorFlow.js takes minutes per entry.
+  runners.push(node('TensorFlow.js cpu', 'sequence-tfjs', ['--backend', 'cpu'], true), node('TensorFlow.js wasm', 'sequence-tfjs', ['--backend', 'wasm'], true));
   return runners;
 }
 
