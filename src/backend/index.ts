@@ -309,3 +309,7 @@ export function onHost<T>(fn: () => T): T {
   const device = active?.device;
   return device === undefined ? fn() : device.onHost(fn);
 }
+
+// LAYERWISE_BACKEND=webgpu: the device is set up (asynchronously) while the library loads, so that the
+// first op finds it; where it cannot be, the first op reports why (chooseDefault).
+if (typeof process === 'object' && process.env['LAYERWISE_BACKEND'] === 'webgpu') await preloadWebGPU().catch(() => {});

@@ -24,8 +24,8 @@ export interface Variant {
 
 /**
  * A setting of a backend with a device (webgpu): inputs are placed on the device, outputs are the
- * device's storage, and results are read back asynchronously. The suite also checks that the kernels
- * in `onDevice` ran there (no CPU fallback) on its float32 cases.
+ * device's storage, and results are read back asynchronously. The suite also checks that every call
+ * `onDevice` says the device takes ran there (no CPU fallback).
  */
 export interface DeviceVariant {
   readonly device: true;
@@ -38,7 +38,8 @@ export interface DeviceVariant {
   read(a: TensorStorage): Promise<TypedArray>;
   /** Calls of `kernel` that ran on the CPU so far. */
   fallbacks(kernel: KernelName): number;
-  readonly onDevice: readonly KernelName[];
+  /** Whether the device should run this call (it has the kernel and takes these dtypes and sizes). */
+  onDevice(kernel: KernelName, args: Readonly<Record<string, unknown>>): boolean;
 }
 
 export function uniform(rng: Rng, n: number, low = -1, high = 1): Float32Array {

@@ -13,6 +13,8 @@ import * as ops from '../ops/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { noGrad, variableGrads } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { rawStorage } from '../tensor/tensor.js';
+import { download, onDevice, onHost } from '../backend/index.js';
 import { ValueError } from '../util/errors.js';
 import { yieldToEventLoop } from '../util/event-loop.js';
 import type { ArrayData, ModelPorts, SampleWeights } from './array-data.js';
@@ -32,6 +34,14 @@ import { ResumeFrom } from './saving/resume.js';
 import { MetricsTracker } from './tracker.js';
 
 export type { Compiled } from './compile-setup.js';
+
+/** What a training step computed before its gradients are applied. */
+interface StepResult {
+  value: Tensor;
+  grads: ReturnType<typeof variableGrads>['grads'];
+  yPred: Tensor[];
+  outputLosses: Tensor[];
+}
 
 type FitSettings = ReturnType<typeof FIT_OPTIONS.parse>;
 
@@ -133,7 +143,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
     try {
       for (let batch = await batches.next(); batch !== null; batch = await batches.next()) {
         await callbacks.call('onBatchBegin', step, {});
-        logs = this.trainStep(batch);
+        logs = await this.#trainStepAwaiting(batch);
         this.history!.position = { epoch, step: step + 1, data: batches.position(), waitedMs: batches.waitedMs };
         await callbacks.call('onBatchEnd', step, logs);
         // A callback may stop quietly on a bad loss (TerminateOnNaN); otherwise it is an error.
@@ -153,7 +163,11 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
    * loss is not finite is measured but not applied (fit then stops).
    */
   trainStep(batch: Batch): Logs {
-    const { optimizer, tracker } = this.compiled('trainStep');
+    return this.#finishTrainStep(batch, this.#gradientStep(batch), (read) => read());
+  }
+
+  /** The forward pass, losses and gradients of a training step. */
+  #gradientStep(batch: Batch): StepResult {
     let yPred!: Tensor[];
     let outputLosses!: Tensor[];
     const { value, grads } = variableGrads(() => {
@@ -162,9 +176,41 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
       outputLosses = perOutput;
       return total;
     }, this.trainableWeights);
-    const loss = value.item();
-    if (Number.isFinite(loss)) optimizer.applyGradients(grads);
-    tracker.update(loss, outputLosses.map((l) => l.item()), batch, yPred);
+    return { value, grads, yPred, outputLosses };
+  }
+
+  /** Applies a step's gradients when its loss is finite and updates the metrics; `onHost` runs the readers. */
+  #finishTrainStep(batch: Batch, step: StepResult, onHost: <T>(read: () => T) => T): Logs {
+    const { optimizer, tracker } = this.compiled('trainStep');
+    const loss = onHost(() => step.value.item());
+    if (Number.isFinite(loss)) optimizer.applyGradients(step.grads);
+    onHost(() => tracker.update(loss, step.outputLosses.map((l) => l.item()), batch, step.yPred));
+    return tracker.results();
+  }
+
+  /**
+   * trainStep as fit runs it: where the loss and outputs live on a GPU (the webgpu backend), they are
+   * read back in one round trip before the metrics read them. A subclass's own trainStep runs as it is.
+   */
+  async #trainStepAwaiting(batch: Batch): Promise<Logs> {
+    if (this.trainStep !== Trainer.prototype.trainStep) return this.trainStep(batch);
+    const step = this.#gradientStep(batch);
+    const arrays = [step.value, ...step.outputLosses, ...step.yPred, ...batch.y, ...batch.sampleWeight.filter((w): w is Tensor => w !== null)].map(rawStorage);
+    if (!onDevice(arrays)) return this.#finishTrainStep(batch, step, (read) => read());
+    await download(arrays);
+    return this.#finishTrainStep(batch, step, onHost);
+  }
+
+  /** testStep as evaluate runs it: device data is read back first (see #trainStepAwaiting). */
+  async #testStepAwaiting(batch: Batch, tracker: MetricsTracker): Promise<Logs> {
+    if (this.testStep !== Trainer.prototype.testStep) return this.testStep(batch, tracker);
+    const { yPred, total, perOutput } = noGrad(() => {
+      const yPred = this.#forward(batch.x, false);
+      return { yPred, ...this.#losses(batch, yPred) };
+    });
+    const arrays = [total, ...perOutput, ...yPred, ...batch.y, ...batch.sampleWeight.filter((w): w is Tensor => w !== null)].map(rawStorage);
+    const read = onDevice(arrays) ? (await download(arrays), onHost) : <T>(f: () => T): T => f();
+    read(() => noGrad(() => tracker.update(total.item(), perOutput.map((l) => l.item()), batch, yPred)));
     return tracker.results();
   }
 
@@ -327,7 +373,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
       for (let done = 0; steps === null || done < steps; done++) {
         const batch = await batches.next();
         if (batch === null) break;
-        logs = this.testStep(batch, tracker);
+        logs = await this.#testStepAwaiting(batch, tracker);
         progress?.update(done + 1, logs);
         await yieldToEventLoop();
       }

@@ -46,6 +46,8 @@ export interface WebGPUBackend extends Backend {
   reclaimMemory(): void;
   /** Waits until the GPU has run everything recorded so far (for benchmarks and tests). */
   sync(): Promise<void>;
+  /** Whether a call goes to the GPU with these compute functions (for tests: which calls must not fall back). */
+  takes(kernels: GpuKernels, name: KernelName, args: Readonly<Record<string, unknown>>): boolean;
   /** Storage holding `values` on the GPU only, as a kernel's output would (for tests and benchmarks). */
   upload(values: TypedArray): DeviceArray;
 }
@@ -274,15 +276,19 @@ export function createWebGPUBackend(gpu: Gpu, kernels: GpuKernels): WebGPUBacken
     const bind = <K extends KernelName>(name: K): Dispatch[K] => {
       const kernel = kernels[name] as GpuKernel<K> | undefined;
       return (args: DispatchArgs<K>) => {
-        const given: Readonly<Record<string, unknown>> = args;
-        if (hostDepth === 0 && kernel !== undefined && placeable(name, given) && (kernel.accepts ? kernel.accepts(args, device.limits) : allFloat32(name, given))) {
-          runOnGpu(name, kernel, args);
+        if (hostDepth === 0 && kernel !== undefined && takes(name, kernel, args)) {
+          runOnGpu(name, kernel!, args);
         } else {
           runOnCpu(name, args, cpu);
         }
       };
     };
     return Object.fromEntries(KERNEL_NAMES.map((name) => [name, bind(name)])) as Dispatch;
+  }
+
+  function takes<K extends KernelName>(name: K, kernel: GpuKernel<K> | undefined, args: DispatchArgs<K>): boolean {
+    const given: Readonly<Record<string, unknown>> = args;
+    return kernel !== undefined && placeable(name, given) && (kernel.accepts ? kernel.accepts(args, device.limits) : allFloat32(name, given));
   }
 
   function allFloat32(name: KernelName, args: Readonly<Record<string, unknown>>): boolean {
@@ -323,6 +329,7 @@ export function createWebGPUBackend(gpu: Gpu, kernels: GpuKernels): WebGPUBacken
     },
     stats: () => ({ ...recorder.stats, ...pool.stats(), fallbacks: { ...fallbacks }, fallbackBytes }),
     reclaimMemory: () => pool.reclaim(),
+    takes: (fns, name, args) => takes(name, fns[name] as GpuKernel<typeof name> | undefined, args as DispatchArgs<typeof name>),
     upload(values) {
       const a = newArray32(dtypeOf(values), values.length, values);
       onGpu(a);

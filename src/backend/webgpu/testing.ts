@@ -12,8 +12,7 @@ import { createWebGPUBackend } from './backend.js';
 import { preloadWebGPU, webgpuBackend, webgpuDevice } from './index.js';
 import { WGSL_KERNELS } from './kernels/index.js';
 import { referenceKernels } from '../reference/index.js';
-import { KERNEL_NAMES } from '../kernel-table.js';
-import type { KernelName } from '../kernels.js';
+import type { GpuKernels } from './kernel.js';
 
 /** The SwiftShader Vulkan driver of Debian's chromium package. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -52,7 +51,7 @@ export function backendUnderTest(): WebGPUBackend {
   return b;
 }
 
-function deviceVariant(name: string, backend: WebGPUBackend, onDevice: readonly KernelName[]): DeviceVariant {
+function deviceVariant(name: string, backend: WebGPUBackend, kernels: GpuKernels): DeviceVariant {
   return {
     device: true,
     name,
@@ -61,7 +60,7 @@ function deviceVariant(name: string, backend: WebGPUBackend, onDevice: readonly 
     output: (dtype, length) => backend.device.output(dtype, length),
     read: async (a) => (typeof a === 'object' && 'read' in a ? a.read() : a),
     fallbacks: (kernel) => backend.stats().fallbacks[kernel] ?? 0,
-    onDevice,
+    onDevice: (kernel, args) => backend.takes(kernels, kernel, args),
   };
 }
 
@@ -70,7 +69,7 @@ export async function variants(): Promise<DeviceVariant[]> {
   if (why !== false) throw new Error(why);
   const gpu = webgpuDevice()!;
   return [
-    deviceVariant('webgpu (WGSL kernels)', backendUnderTest(), KERNEL_NAMES.filter((k) => WGSL_KERNELS[k] !== undefined)),
-    deviceVariant('webgpu (no WGSL: every call a CPU fallback on GPU data)', createWebGPUBackend(gpu, {}), []),
+    deviceVariant('webgpu (WGSL kernels)', backendUnderTest(), WGSL_KERNELS),
+    deviceVariant('webgpu (no WGSL: every call a CPU fallback on GPU data)', createWebGPUBackend(gpu, {}), {}),
   ];
 }
