@@ -147,8 +147,8 @@ function chooseDefault(): Backend {
   }
   // A device is the default only where it was set up beforehand (preloadWebGPU) on a hardware adapter:
   // a software adapter (SwiftShader, lavapipe) is slower than any CPU backend.
-  const webgpu = cache.get('webgpu');
-  if (webgpu && webgpu.backend.device?.fallbackAdapter === false) return webgpu.backend;
+  const webgpu = loadWebGPUBackend();
+  if ('backend' in webgpu && webgpu.backend.device?.fallbackAdapter === false) return webgpu.backend;
   const reasons: string[] = [];
   for (const name of DEFAULT_ORDER) {
     const loaded = load(name);
