@@ -25,7 +25,7 @@ export { setBackendAsync } from './backend/index.js';
 export type { BackendName } from './backend/index.js';
 export { preloadWasmKernels } from './backend/wasm/index.js';
 export { preloadWebGPU, webgpuStats } from './backend/webgpu/index.js';
-export type { WebGPUOptions, WebGPUStats } from './backend/webgpu/index.js';
+export type { AdapterFacts, WebGPUOptions, WebGPUStats } from './backend/webgpu/index.js';
 export { setSeed, getSeed, getRandomState, setRandomState } from './util/random.js';
 export type { RandomState } from './util/random.js';
 export type { DType } from './util/dtype.js';

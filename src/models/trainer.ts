@@ -13,7 +13,8 @@ import * as ops from '../ops/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { noGrad, variableGrads } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { rawStorage } from '../tensor/tensor.js';
+import { Tensor as TensorClass, rawStorage } from '../tensor/tensor.js';
+import type { TensorStorage } from '../backend/device-array.js';
 import { download, onDevice, onHost } from '../backend/index.js';
 import { ValueError } from '../util/errors.js';
 import { yieldToEventLoop } from '../util/event-loop.js';
@@ -34,6 +35,22 @@ import { ResumeFrom } from './saving/resume.js';
 import { MetricsTracker } from './tracker.js';
 
 export type { Compiled } from './compile-setup.js';
+
+/**
+ * Reads back, in one round trip, the values of the tensors in `data` (tensors, lists and records of them,
+ * options holding them) that only a GPU holds: the data checks and the batching read them on the host.
+ */
+async function readBack(...data: unknown[]): Promise<void> {
+  const arrays: TensorStorage[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (v instanceof TensorClass) arrays.push(rawStorage(v));
+    else if (depth >= 3 || v === null || typeof v !== 'object') return;
+    else if (Array.isArray(v)) for (const e of v) visit(e, depth + 1);
+    else if (Object.getPrototypeOf(v) === Object.prototype) for (const e of Object.values(v)) visit(e, depth + 1);
+  };
+  for (const d of data) visit(d, 0);
+  if (onDevice(arrays)) await download(arrays);
+}
 
 /** What a training step computed before its gradients are applied. */
 interface StepResult {
@@ -80,6 +97,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   fit(dataset: Dataset<unknown>, options?: FitOptions): Promise<History>;
   fit(x: TensorData, y: TensorData, options?: FitOptions): Promise<History>;
   async fit(x: TensorData | Dataset<unknown>, y?: TensorData | FitOptions, options?: FitOptions): Promise<History> {
+    await readBack(x, y, options);
     if (this.#fitting) {
       throw new ValueError(`fit: ${this.label} is already training (a fit started earlier has not finished); await it before starting another, or train a second model`);
     }
@@ -228,6 +246,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   evaluate(dataset: Dataset<unknown>, options?: EvaluateOptions): Promise<number[]>;
   evaluate(x: TensorData, y: TensorData, options?: EvaluateOptions): Promise<number[]>;
   async evaluate(x: TensorData | Dataset<unknown>, y?: TensorData | EvaluateOptions, options?: EvaluateOptions): Promise<number[]> {
+    await readBack(x, y, options);
     const o = EVALUATE_OPTIONS.parse('evaluate', isDataset(x) ? y : options);
     this.compiled('evaluate');
     const data = isDataset(x)
@@ -248,6 +267,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
 
   /** One tensor per output (in the order of `outputNames`) for x or a Dataset, computed in batches. */
   async predictAll(x: TensorData | Dataset<unknown>, options?: PredictOptions): Promise<Tensor[]> {
+    await readBack(x);
     const o = PREDICT_OPTIONS.parse('predict', options);
     const data = isDataset(x) ? this.#datasetData('predict', x, null, false) : new ArrayTrainingData(this.checkedData('predict', x, undefined), o.batchSize, false);
     const parts: Tensor[][] = [];

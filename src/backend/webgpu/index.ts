@@ -9,12 +9,12 @@ import { LayerwiseError } from '../../util/errors.js';
 import type { Backend } from '../kernels.js';
 import type { WebGPUBackend, WebGPUStats } from './backend.js';
 import { createWebGPUBackend } from './backend.js';
-import type { Gpu, WebGPUOptions } from './gpu.js';
+import type { AdapterFacts, Gpu, WebGPUOptions } from './gpu.js';
 import { requestGpu } from './gpu.js';
 import { WGSL_KERNELS } from './kernels/index.js';
 
 export type { WebGPUBackend, WebGPUStats } from './backend.js';
-export type { WebGPUOptions } from './gpu.js';
+export type { AdapterFacts, WebGPUOptions } from './gpu.js';
 
 let loaded: WebGPUBackend | null = null;
 let loadedGpu: Gpu | null = null;
@@ -23,11 +23,12 @@ let loading: Promise<void> | null = null;
 
 /**
  * Sets up the WebGPU backend (adapter and device) so that `setBackend('webgpu')` can select it. Resolves
- * once done; throws saying why where there is no WebGPU here (no adapter, no `webgpu` package in Node).
- * Calling it again after success does nothing.
+ * to the adapter's description and whether it is a software fallback (slower than the CPU backends: an
+ * application decides whether to use it); throws saying why where there is no WebGPU here (no adapter,
+ * no `webgpu` package in Node). Calling it again after success only returns the adapter.
  */
-export async function preloadWebGPU(options: WebGPUOptions = {}): Promise<void> {
-  if (loaded !== null) return;
+export async function preloadWebGPU(options: WebGPUOptions = {}): Promise<AdapterFacts> {
+  if (loadedGpu !== null) return loadedGpu.adapter;
   loading ??= (async () => {
     const gpu = await requestGpu(options);
     if (typeof gpu === 'string') {
@@ -45,7 +46,10 @@ export async function preloadWebGPU(options: WebGPUOptions = {}): Promise<void> 
     loading = null;
   });
   await loading;
-  if (loaded === null) throw new LayerwiseError(`preloadWebGPU: ${lastError}`);
+  // Read through a call: the assignment happened inside the promise, where narrowing does not see it.
+  const gpu = webgpuDevice();
+  if (gpu === null) throw new LayerwiseError(`preloadWebGPU: ${lastError}`);
+  return gpu.adapter;
 }
 
 /** The backend once preloadWebGPU has set it up, or why it is not available. */
