@@ -9,10 +9,10 @@ import type { ConvInfo } from '../../../util/conv-geometry.js';
 import type { Params } from '../recorder.js';
 import type { GpuKernels } from '../kernel.js';
 import { MATH, declarations, entry, groups, shader } from '../wgsl.js';
-import { epilogueCode } from './epilogue.js';
+import { epilogueCode, writeEpilogue } from './epilogue.js';
 
 const FIELDS = ['batch', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC', 'kH', 'kW', 'strideH', 'strideW', 'dilationH', 'dilationW', 'padTop', 'padLeft'] as const;
-const HAS_BIAS = 16, ALPHA = 17;
+const EPILOGUE = 16, COUNT = 20;
 
 /** The geometry as parameter words 0..14, and WGSL `let`s naming them. */
 function writeConv(p: Params, c: ConvInfo): void {
@@ -27,9 +27,9 @@ function decl(names: readonly [string, 'read' | 'write'][]): string {
 export const convKernels: GpuKernels = {
   conv2d: {
     run(gpu, { x, filter, out, bias, conv: c, activation, alpha }) {
-      const s = shader(`conv2d:${activation}`, ['read', 'read', 'read', 'write'], () =>
-        `${decl([['x', 'read'], ['weights', 'read'], ['bias', 'read'], ['out', 'write']])}\n${MATH}\n${epilogueCode(activation, HAS_BIAS, ALPHA)}\n${entry(
-          'P(18u)',
+      const s = shader('conv2d', ['read', 'read', 'read', 'write'], () =>
+        `${decl([['x', 'read'], ['weights', 'read'], ['bias', 'read'], ['out', 'write']])}\n${MATH}\n${epilogueCode(EPILOGUE)}\n${entry(
+          `P(${COUNT}u)`,
           `${GEOMETRY}
   let idx = i32(i);
   let co = idx % outC;
@@ -53,9 +53,8 @@ export const convKernels: GpuKernels = {
       );
       gpu.dispatch(s, [x, filter, bias, out], (p) => {
         writeConv(p, c);
-        p.u32(HAS_BIAS, bias === null ? 0 : 1);
-        p.f32(ALPHA, alpha);
-        p.u32(18, out.length);
+        writeEpilogue(p, EPILOGUE, bias !== null, activation, alpha);
+        p.u32(COUNT, out.length);
       }, groups(out.length));
     },
   },
@@ -63,7 +62,7 @@ export const convKernels: GpuKernels = {
     run(gpu, { dy, filter, dx, conv: c }) {
       const s = shader('conv2dBackpropInput', ['read', 'read', 'write'], () =>
         `${decl([['dy', 'read'], ['weights', 'read'], ['dx', 'write']])}\n${entry(
-          'P(18u)',
+          `P(${COUNT}u)`,
           `${GEOMETRY}
   let idx = i32(i);
   let ci = idx % inC;
@@ -92,7 +91,7 @@ export const convKernels: GpuKernels = {
       );
       gpu.dispatch(s, [dy, filter, dx], (p) => {
         writeConv(p, c);
-        p.u32(18, dx.length);
+        p.u32(COUNT, dx.length);
       }, groups(dx.length));
     },
   },
@@ -100,7 +99,7 @@ export const convKernels: GpuKernels = {
     run(gpu, { x, dy, dFilter, conv: c }) {
       const s = shader('conv2dBackpropFilter', ['read', 'read', 'write'], () =>
         `${decl([['x', 'read'], ['dy', 'read'], ['dFilter', 'write']])}\n${entry(
-          'P(18u)',
+          `P(${COUNT}u)`,
           `${GEOMETRY}
   let idx = i32(i);
   let co = idx % outC;
@@ -124,7 +123,7 @@ export const convKernels: GpuKernels = {
       );
       gpu.dispatch(s, [x, dy, dFilter], (p) => {
         writeConv(p, c);
-        p.u32(18, dFilter.length);
+        p.u32(COUNT, dFilter.length);
       }, groups(dFilter.length));
     },
   },

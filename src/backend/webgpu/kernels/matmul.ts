@@ -8,16 +8,16 @@
 import type { GpuKernels } from '../kernel.js';
 import { dtypeOfArray } from '../kernel.js';
 import { MATH, declarations, shader } from '../wgsl.js';
-import { epilogueCode } from './epilogue.js';
+import { epilogueCode, writeEpilogue } from './epilogue.js';
 
 const TILE = 64;
 const TK = 16;
 const MAX_GROUPS = 65535;
 
 // Parameter words.
-const M = 0, N = 1, K = 2, A_STRIDE = 3, B_STRIDE = 4, HAS_BIAS = 5, ALPHA = 6;
+const M = 0, N = 1, K = 2, A_STRIDE = 3, B_STRIDE = 4, EPILOGUE = 5;
 
-function matmulCode(transA: boolean, transB: boolean, activation: Parameters<typeof epilogueCode>[0]): string {
+function matmulCode(transA: boolean, transB: boolean): string {
   // Staging: element `e` of a thread's share of a tile maps to (row of the tile, k) so that consecutive
   // threads read consecutive addresses of the stored matrix.
   const loadA = transA
@@ -34,11 +34,20 @@ ${declarations([
   { name: 'out', type: 'f32', access: 'write' },
 ])}
 ${MATH}
-${epilogueCode(activation, HAS_BIAS, ALPHA)}
+${epilogueCode(EPILOGUE)}
 const TS = ${TILE}u;
 const TK = ${TK}u;
 var<workgroup> As: array<f32, ${TILE * TK}>;
 var<workgroup> Bs: array<f32, ${TILE * TK}>;
+
+/** Writes the outputs (i, j + 16c) of one row through the epilogue. */
+fn storeRow(oBase: u32, i: u32, j: u32, M: u32, N: u32, acc: vec4<f32>) {
+  if (i >= M) { return; }
+  for (var c = 0u; c < 4u; c = c + 1u) {
+    let jc = j + 16u * c;
+    if (jc < N) { out[oBase + i * N + jc] = epilogue(acc[c], jc); }
+  }
+}
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -51,7 +60,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let row0 = wid.y * TS;
   let col0 = wid.x * TS;
   let tid = lid.y * 16u + lid.x;
-  var acc: array<f32, 16>;
+  // Four rows of four outputs in vector registers (indexing a private array dynamically spills it to memory on some compilers).
+  var acc0 = vec4<f32>();
+  var acc1 = vec4<f32>();
+  var acc2 = vec4<f32>();
+  var acc3 = vec4<f32>();
   for (var k0 = 0u; k0 < K; k0 = k0 + TK) {
     for (var e = 0u; e < 4u; e = e + 1u) {
       let idx = tid + e * 256u;
@@ -68,24 +81,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
     for (var p = 0u; p < TK; p = p + 1u) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var r = 0u; r < 4u; r = r + 1u) { av[r] = As[p * TS + lid.y + 16u * r]; }
-      for (var c = 0u; c < 4u; c = c + 1u) { bv[c] = Bs[p * TS + lid.x + 16u * c]; }
-      for (var r = 0u; r < 4u; r = r + 1u) {
-        for (var c = 0u; c < 4u; c = c + 1u) { acc[r * 4u + c] = fma(av[r], bv[c], acc[r * 4u + c]); }
-      }
+      let ar = p * TS + lid.y;
+      let bc = p * TS + lid.x;
+      let bv = vec4<f32>(Bs[bc], Bs[bc + 16u], Bs[bc + 32u], Bs[bc + 48u]);
+      acc0 = fma(vec4<f32>(As[ar]), bv, acc0);
+      acc1 = fma(vec4<f32>(As[ar + 16u]), bv, acc1);
+      acc2 = fma(vec4<f32>(As[ar + 32u]), bv, acc2);
+      acc3 = fma(vec4<f32>(As[ar + 48u]), bv, acc3);
     }
     workgroupBarrier();
   }
-  for (var r = 0u; r < 4u; r = r + 1u) {
-    let i = row0 + lid.y + 16u * r;
-    if (i >= M) { continue; }
-    for (var c = 0u; c < 4u; c = c + 1u) {
-      let j = col0 + lid.x + 16u * c;
-      if (j < N) { out[oBase + i * N + j] = epilogue(acc[r * 4u + c], j); }
-    }
-  }
+  storeRow(oBase, row0 + lid.y, col0 + lid.x, M, N, acc0);
+  storeRow(oBase, row0 + lid.y + 16u, col0 + lid.x, M, N, acc1);
+  storeRow(oBase, row0 + lid.y + 32u, col0 + lid.x, M, N, acc2);
+  storeRow(oBase, row0 + lid.y + 48u, col0 + lid.x, M, N, acc3);
 }`;
 }
 
@@ -98,8 +107,8 @@ export const matmulKernels: GpuKernels = {
       limits.maxComputeInvocationsPerWorkgroup >= 256,
     run(gpu, { a, b, out, bias, product: p, activation, alpha }) {
       if (p.batch === 0 || p.m === 0 || p.n === 0) return;
-      const s = shader(`matmul:${p.transA ? 't' : 'n'}${p.transB ? 't' : 'n'}:${activation}`, ['read', 'read', 'read', 'write'], () =>
-        matmulCode(p.transA, p.transB, activation),
+      const s = shader(`matmul:${p.transA ? 't' : 'n'}${p.transB ? 't' : 'n'}`, ['read', 'read', 'read', 'write'], () =>
+        matmulCode(p.transA, p.transB),
       );
       gpu.dispatch(s, [a, b, bias, out], (w) => {
         w.u32(M, p.m);
@@ -107,8 +116,7 @@ export const matmulKernels: GpuKernels = {
         w.u32(K, p.k);
         w.u32(A_STRIDE, p.aBatchStride);
         w.u32(B_STRIDE, p.bBatchStride);
-        w.u32(HAS_BIAS, bias === null ? 0 : 1);
-        w.f32(ALPHA, alpha);
+        writeEpilogue(w, EPILOGUE, bias !== null, activation, alpha);
       }, [Math.ceil(p.n / TILE), Math.ceil(p.m / TILE), p.batch]);
     },
   },

@@ -6,11 +6,16 @@
  * neighbouring threads read at neighbouring addresses.
  */
 import type { ReduceOp } from '../../kernels.js';
-import type { GpuKernels } from '../kernel.js';
+import type { GpuContext, GpuKernels, GpuTensor } from '../kernel.js';
 import { dtypeOfArray } from '../kernel.js';
 import { MATH, declarations, entry, groups, shader } from '../wgsl.js';
 
 const WG = 256;
+/**
+ * Reductions at least this long, into at most this many outputs, share a workgroup per output; others
+ * take a thread per output (enough threads already, and no barriers, which software adapters run slowly).
+ */
+const SHARED_FROM = 512, SHARED_OUTPUTS = 4096;
 
 const IO = declarations([
   { name: 'x', type: 'f32', access: 'read' },
@@ -58,23 +63,27 @@ export const reduceKernels: GpuKernels = {
   reduce: {
     run(gpu, { x, out, op, reduction: { outer, size, inner } }) {
       if (outer * inner === 0) return;
-      if (inner === 1) {
-        const s = shader(`reduce:rows:${op}`, ['read', 'write'], () => `${IO}\n${MATH}
+      if (size >= SHARED_FROM && outer * inner <= SHARED_OUTPUTS) {
+        // A workgroup per output: its threads stride over the reduced elements (at distance `inner`).
+        const s = shader(`reduce:shared:${op}`, ['read', 'write'], () => `${IO}\n${MATH}
 var<workgroup> partial: array<f32, ${WG}>;
 ${ROW_ENTRY}
   let size = P(1u);
-  // The row index is uniform across the workgroup, so every thread reaches the barriers.
+  let inner = P(2u);
+  // The output index is uniform across the workgroup, so every thread reaches the barriers.
   var acc = ${initial(op)};
-  if (row < P(0u)) {
-    for (var r = lid; r < size; r = r + ${WG}u) { acc = ${combine(op, 'acc', 'x[row * size + r]')}; }
+  if (row < P(0u) * inner) {
+    let base = (row / inner) * size * inner + row % inner;
+    for (var r = lid; r < size; r = r + ${WG}u) { acc = ${combine(op, 'acc', 'x[base + r * inner]')}; }
   }
   ${treeCode(op)}
-  if (lid == 0u && row < P(0u)) { out[row] = partial[0]; }
+  if (lid == 0u && row < P(0u) * inner) { out[row] = partial[0]; }
 }`);
         gpu.dispatch(s, [x, out], (p) => {
           p.u32(0, outer);
           p.u32(1, size);
-        }, groups(outer, 1));
+          p.u32(2, inner);
+        }, groups(outer * inner, 1));
         return;
       }
       const s = shader(`reduce:columns:${op}`, ['read', 'write'], () =>
@@ -127,23 +136,41 @@ ${ROW_ENTRY}
   },
   softmax: {
     run(gpu, { x, out, rows, cols }) {
-      if (rows * cols === 0) return;
-      gpu.dispatch(softmaxShader(false), [x, out], (p) => {
-        p.u32(0, rows);
-        p.u32(1, cols);
-      }, groups(rows, 1));
+      runSoftmax(gpu, x, out, rows, cols, false);
     },
   },
   logSoftmax: {
     run(gpu, { x, out, rows, cols }) {
-      if (rows * cols === 0) return;
-      gpu.dispatch(softmaxShader(true), [x, out], (p) => {
-        p.u32(0, rows);
-        p.u32(1, cols);
-      }, groups(rows, 1));
+      runSoftmax(gpu, x, out, rows, cols, true);
     },
   },
 };
+
+/** Rows at least this long get a workgroup each; shorter ones (class scores) a thread each. */
+const SHARED_COLS = 1024;
+
+function runSoftmax(gpu: GpuContext, x: GpuTensor, out: GpuTensor, rows: number, cols: number, log: boolean): void {
+  if (rows * cols === 0) return;
+  const shared = cols >= SHARED_COLS;
+  gpu.dispatch(shared ? softmaxShader(log) : softmaxRowShader(log), [x, out], (p) => {
+    p.u32(0, rows);
+    p.u32(1, cols);
+  }, shared ? groups(rows, 1) : groups(rows));
+}
+
+/** Softmax (or log-softmax) with a thread per row. */
+function softmaxRowShader(log: boolean) {
+  return shader(log ? 'logSoftmax:row' : 'softmax:row', ['read', 'write'], () => `${IO}\n${MATH}\n${entry('P(0u)', `  let cols = P(1u);
+  let base = i * cols;
+  var m = inf_f(true);
+  for (var j = 0u; j < cols; j = j + 1u) { m = max_f(m, x[base + j]); }
+  var total = 0.0;
+  for (var j = 0u; j < cols; j = j + 1u) { total = total + exp_f(x[base + j] - m); }
+  ${log ? 'let lse = m + log_f(total);' : ''}
+  for (var j = 0u; j < cols; j = j + 1u) {
+    ${log ? 'out[base + j] = x[base + j] - lse;' : 'out[base + j] = exp_f(x[base + j] - m) / total;'}
+  }`)}`);
+}
 
 /** Softmax (or log-softmax) of each row, stable for large inputs: the row's maximum is subtracted first. */
 function softmaxShader(log: boolean) {
