@@ -166,9 +166,9 @@ function softmaxRowShader(log: boolean) {
   for (var j = 0u; j < cols; j = j + 1u) { m = max_f(m, x[base + j]); }
   var total = 0.0;
   for (var j = 0u; j < cols; j = j + 1u) { total = total + exp_f(x[base + j] - m); }
-  ${log ? 'let lse = m + log_f(total);' : ''}
+  ${log ? '// (x - m) - log(total): x - m is exact near the maximum, where the result is small.\n    let lt = log1p_f(total - 1.0);' : ''}
   for (var j = 0u; j < cols; j = j + 1u) {
-    ${log ? 'out[base + j] = x[base + j] - lse;' : 'out[base + j] = exp_f(x[base + j] - m) / total;'}
+    ${log ? 'out[base + j] = (x[base + j] - m) - lt;' : 'out[base + j] = exp_f(x[base + j] - m) / total;'}
   }`)}`);
 }
 
@@ -194,9 +194,9 @@ ${ROW_ENTRY}
   ${treeCode('sum')}
   let total = partial[0];
   if (live) {
-    ${log ? 'let lse = m + log_f(total);' : ''}
+    ${log ? '// (x - m) - log(total): x - m is exact near the maximum, where the result is small.\n    let lt = log1p_f(total - 1.0);' : ''}
     for (var j = lid; j < cols; j = j + ${WG}u) {
-      ${log ? 'out[base + j] = x[base + j] - lse;' : 'out[base + j] = exp_f(x[base + j] - m) / total;'}
+      ${log ? 'out[base + j] = (x[base + j] - m) - lt;' : 'out[base + j] = exp_f(x[base + j] - m) / total;'}
     }
   }
 }`);
