@@ -3,7 +3,7 @@
  * start; `bench/run.ts` times it, reads the peer's JSON report and writes the results.
  */
 import { spawnSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Plan, RunnerGroup } from './protocol.js';
 
@@ -31,6 +31,8 @@ export interface RunnerContext {
   mnistDir: string;
 }
 
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
 function timeoutFor(plan: Plan): number {
   return plan.epoch ? plan.epochBudgetSeconds + 600 : 300;
 }
@@ -54,10 +56,18 @@ function layerwiseRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
     env,
   });
   const reference = run('layerwise reference', 'reference');
+  // Without a GPU, WebGPU runs on SwiftShader (Debian's chromium ships it): a software adapter, so the row
+  // shows what the backend costs, not what a GPU gives.
+  const webgpu = run('layerwise webgpu (SwiftShader, a software adapter)', 'webgpu', { VK_ICD_FILENAMES: SWIFTSHADER_ICD });
   return [
     run('layerwise native', 'native'),
     run('layerwise native 1 thread', 'native', { LAYERWISE_THREADS: '1' }),
     run('layerwise wasm', 'wasm'),
+    !existsSync(SWIFTSHADER_ICD)
+      ? { name: webgpu.name, group: webgpu.group, skipped: `${SWIFTSHADER_ICD} is missing (apt-get install chromium libvulkan1)` }
+      : context.plan.quick
+        ? { name: webgpu.name, group: webgpu.group, skipped: 'not run with --quick: a training batch takes seconds on a software adapter' }
+        : webgpu,
     context.plan.quick
       ? { name: reference.name, group: reference.group, skipped: 'not run with --quick: the plain TypeScript oracle takes about a second per batch' }
       : reference,

@@ -5,6 +5,7 @@
  *
  * The wasm backend fetches its kernels: `await preloadWasmKernels()` before `setBackend('wasm')`. It uses
  * threads only on cross-origin isolated pages (served with COOP/COEP headers); elsewhere one thread.
+ * The webgpu backend (where `navigator.gpu` exists) is set up with `await setBackendAsync('webgpu')`.
  */
 import './ops/tensor-methods.js';
 
@@ -20,12 +21,16 @@ export { grad, valueAndGrad, variableGrads, noGrad } from './tensor/tape.js';
 export type { ValueAndGrads, VariableGrads } from './tensor/tape.js';
 export * from './ops/index.js';
 export { backend, backendInfo, setBackend, availableBackends, setThreads } from './backend/index.js';
+export { setBackendAsync } from './backend/index.js';
 export type { BackendName } from './backend/index.js';
 export { preloadWasmKernels } from './backend/wasm/index.js';
+export { preloadWebGPU, webgpuStats } from './backend/webgpu/index.js';
+export type { AdapterFacts, WebGPUOptions, WebGPUStats } from './backend/webgpu/index.js';
 export { setSeed, getSeed, getRandomState, setRandomState } from './util/random.js';
 export type { RandomState } from './util/random.js';
 export type { DType } from './util/dtype.js';
 export { LayerwiseError, ShapeError, ValueError, DTypeError, NumericsError } from './util/errors.js';
+export { DeviceDataError } from './util/errors.js';
 
 export * as activations from './nn/activations.js';
 export * as initializers from './nn/initializers.js';

@@ -28,7 +28,7 @@ const cases: [string, () => unknown, string][] = [
   ['clip bounds', () => lw.clip(lw.ones([2]), 1, 0), 'ValueError: clip: expected low <= high, received low 1 and high 0'],
   ['slice bounds', () => lw.slice(lw.ones([2, 3]), [1, 1], [2, 1]), "ShapeError: slice: argument 'size' expected 2 sizes with begin + size within shape [2, 3], received begin [1, 1] and size [2, 1] (array of length 2)"],
   ['grad of a non-scalar', () => lw.grad((x) => x.mul(2))(lw.ones([3])), 'ValueError: valueAndGrad: the function must return a scalar (one element) to differentiate, received shape [3]'],
-  ['unknown backend', () => lw.setBackend('gpu' as never), 'ValueError: setBackend: argument \'name\' expected one of native, wasm, reference, received "gpu"'],
+  ['unknown backend', () => lw.setBackend('gpu' as never), 'ValueError: setBackend: argument \'name\' expected one of native, wasm, webgpu, reference, received "gpu"'],
   ['bad seed', () => lw.setSeed(Number.NaN), "ValueError: setSeed: argument 'seed' expected a finite number, received NaN"],
 ];
 

@@ -13,11 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { BACKEND_NAMES, loadBackend } from '../src/backend/index.js';
 import type { ArraySpec, EnumSpec, OperandSpec } from '../src/backend/kernel-spec.js';
 import { KERNEL_NAMES, KERNELS } from '../src/backend/kernel-table.js';
-import type { KernelArgs, KernelName, Kernels } from '../src/backend/kernels.js';
+import type { DispatchArgs, KernelArgs, KernelName, Kernels } from '../src/backend/kernels.js';
 import { referenceKernels } from '../src/backend/reference/index.js';
-import type { Variant } from '../src/backend/testing.js';
+import type { TensorStorage } from '../src/backend/device-array.js';
+import type { DeviceVariant, Variant } from '../src/backend/testing.js';
 import { assertClose } from '../src/backend/testing.js';
 import type { TypedArray } from '../src/util/dtype.js';
+import { dtypeOf } from '../src/util/dtype.js';
 import type { Case } from './kernel-cases.js';
 import { casesOf } from './kernel-cases.js';
 
@@ -71,14 +73,50 @@ function check<K extends KernelName>(name: K, c: Case<K>, variant: Variant, kern
   });
 }
 
-async function variantsOf(name: string): Promise<Variant[] | string> {
+/**
+ * The same check for a backend with a device: inputs placed on the device, outputs of the device's
+ * storage, read back once the call has run; a kernel of `onDevice` must not have fallen back to the CPU.
+ */
+async function checkOnDevice<K extends KernelName>(name: K, c: Case<K>, variant: DeviceVariant): Promise<void> {
+  const expected = instantiate(name, c.args, (v) => v);
+  referenceKernels[name](expected);
+  const given: Readonly<Record<string, unknown>> = c.args;
+  const placed: Record<string, unknown> = { ...c.args };
+  const results: [string, TensorStorage][] = [];
+  for (const [operand, spec] of arraysOf(name)) {
+    const place = (a: TypedArray, label: string): TensorStorage => {
+      const s = spec.access === 'out' ? variant.output(dtypeOf(a), a.length) : variant.input(a.slice());
+      if (spec.access !== 'in') results.push([label, s]);
+      return s;
+    };
+    const value = given[operand];
+    if (isTyped(value)) placed[operand] = place(value, operand);
+    else if (Array.isArray(value)) placed[operand] = value.filter(isTyped).map((a, i) => place(a, `${operand}[${i}]`));
+  }
+  const expectOnDevice = variant.onDevice(name, placed);
+  const before = variant.fallbacks(name);
+  variant.kernels[name](placed as DispatchArgs<K>);
+  const want = outputs(name, expected);
+  assert.equal(results.length, want.length);
+  for (const [i, [operand, e]] of want.entries()) {
+    const a = await variant.read(results[i]![1]);
+    const label = `${name} ${c.label}: ${operand} on ${variant.name}`;
+    if (e instanceof Float32Array || e instanceof Float64Array) assertClose(a, e, label, c.tolerance);
+    else assert.deepEqual([...a], [...e], label);
+  }
+  if (expectOnDevice) assert.equal(variant.fallbacks(name), before, `${name} ${c.label}: ran on the CPU on ${variant.name}`);
+}
+
+async function variantsOf(name: string): Promise<(Variant | DeviceVariant)[] | string> {
+  const testing = new URL(`../src/backend/${name}/testing.js`, import.meta.url);
+  const mod: { prepare?: () => Promise<string | false>; variants?: () => (Variant | DeviceVariant)[] | Promise<(Variant | DeviceVariant)[]> } =
+    existsSync(fileURLToPath(testing)) ? await import(testing.href) : {};
+  // A backend set up asynchronously (webgpu) is prepared first; it says why where it cannot be.
+  const why = mod.prepare ? await mod.prepare() : false;
+  if (why !== false) return why;
   const loaded = loadBackend(name as (typeof BACKEND_NAMES)[number]);
   if ('error' in loaded) return loaded.error;
-  const testing = new URL(`../src/backend/${name}/testing.js`, import.meta.url);
-  if (existsSync(fileURLToPath(testing))) {
-    const mod = (await import(testing.href)) as { variants?: () => Variant[] | Promise<Variant[]> };
-    if (mod.variants) return mod.variants();
-  }
+  if (mod.variants) return mod.variants();
   const { backend } = loaded;
   return [{ name, kernels: backend.kernels, place: (v) => v, within: (fn) => fn() }];
 }
@@ -120,9 +158,13 @@ for (const backend of BACKEND_NAMES.filter((b) => b !== 'reference')) {
     if (typeof variants === 'string') return;
     const implemented = KERNEL_NAMES.filter((name) => variants.some((v) => v.kernels[name] !== undefined));
     for (const name of implemented) {
-      test(name, () => {
+      test(name, async () => {
         const cases = casesOf(name);
         for (const variant of variants) {
+          if ('device' in variant) {
+            for (const c of cases) await checkOnDevice(name, c, variant);
+            continue;
+          }
           const kernel = variant.kernels[name];
           if (kernel === undefined) continue;
           for (const c of cases) check(name, c, variant, kernel);
@@ -130,7 +172,7 @@ for (const backend of BACKEND_NAMES.filter((b) => b !== 'reference')) {
       });
     }
     test('worker threads ran part of the work', () => {
-      for (const variant of variants) variant.after?.();
+      for (const variant of variants) if (!('device' in variant)) variant.after?.();
     });
   });
 }

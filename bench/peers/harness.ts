@@ -30,8 +30,8 @@ export interface NodePeer {
   setting: string;
   /** A freshly initialised model; the same seed gives the same weights. */
   createModel(seed: number): Promise<BenchModel>;
-  /** Prepares operands for [m, k] x [k, n] and returns a function that runs the product once to completion. */
-  prepareGemm(shape: GemmShape): () => void;
+  /** Prepares operands for [m, k] x [k, n] and returns a function that runs the product once to completion (resolving, where a GPU computes it). */
+  prepareGemm(shape: GemmShape): () => void | Promise<void>;
   versions(): Record<string, string>;
   /** Read after the run, so a peer can report what it observed (for example which patched kernels ran). */
   notes(): string[];
@@ -181,7 +181,7 @@ async function timeGemm(peer: NodePeer, shape: GemmShape, seconds: number): Prom
   const run = peer.prepareGemm(shape);
   const time = async (): Promise<number> => {
     const start = performance.now();
-    run();
+    await run();
     const elapsed = (performance.now() - start) / 1000;
     await new Promise((resolve) => setImmediate(resolve));
     return elapsed;

@@ -76,10 +76,13 @@ export type Operands = Readonly<Record<string, OperandSpec>>;
 
 type ArrayOf<E> = E extends 'float' ? FloatArray : E extends 'int32' ? Int32Array : E extends 'bool' ? Uint8Array : TypedArray;
 
-/** The TypeScript value of one operand. */
-export type ValueOf<S> =
+/**
+ * The TypeScript value of one operand. An array is a typed array of its element type, or also `D` where
+ * arrays may live on a device (the calls ops make, kernels.ts's `Dispatch`; D is a DeviceArray).
+ */
+export type ValueOf<S, D = never> =
   S extends ArraySpec<infer E, infer O, infer L>
-    ? L extends true ? readonly ArrayOf<E>[] : O extends true ? ArrayOf<E> | null : ArrayOf<E>
+    ? L extends true ? readonly (ArrayOf<E> | D)[] : O extends true ? ArrayOf<E> | D | null : ArrayOf<E> | D
     : S extends IntSpec | FloatSpec ? number
     : S extends BoolSpec ? boolean
     : S extends EnumSpec<string, infer T> ? T
@@ -87,8 +90,8 @@ export type ValueOf<S> =
     : S extends StructSpec<infer F> ? { readonly [N in keyof F]: ValueOf<F[N]> }
     : never;
 
-/** The argument object of a kernel with these operands. */
-export type ArgsOf<O extends Operands> = { readonly [N in keyof O]: ValueOf<O[N]> };
+/** The argument object of a kernel with these operands (arrays also of type D, see ValueOf). */
+export type ArgsOf<O extends Operands, D = never> = { readonly [N in keyof O]: ValueOf<O[N], D> };
 
 /** The names of a kernel's array operands. */
 export type ArrayNames<O extends Operands> = { [N in keyof O]: O[N] extends ArraySpec ? N : never }[keyof O];

@@ -5,8 +5,10 @@
  * tests the backend as the registry loads it.
  */
 import assert from 'node:assert/strict';
+import type { DType, TypedArray } from '../util/dtype.js';
 import type { Rng } from '../util/random.js';
-import type { Kernels } from './kernels.js';
+import type { TensorStorage } from './device-array.js';
+import type { Dispatch, KernelName, Kernels } from './kernels.js';
 
 export interface Variant {
   /** For messages, e.g. "native (avx2, 2 threads)". */
@@ -18,6 +20,26 @@ export interface Variant {
   within(fn: () => void): void;
   /** Checks after a variant's cases (e.g. that worker threads ran some of the work). */
   after?(): void;
+}
+
+/**
+ * A setting of a backend with a device (webgpu): inputs are placed on the device, outputs are the
+ * device's storage, and results are read back asynchronously. The suite also checks that every call
+ * `onDevice` says the device takes ran there (no CPU fallback).
+ */
+export interface DeviceVariant {
+  readonly device: true;
+  readonly name: string;
+  readonly kernels: Dispatch;
+  /** Storage holding `values` on the device only (as a kernel's output would). */
+  input(values: TypedArray): TensorStorage;
+  /** Storage for an output of `length` elements of `dtype`. */
+  output(dtype: DType, length: number): TensorStorage;
+  read(a: TensorStorage): Promise<TypedArray>;
+  /** Calls of `kernel` that ran on the CPU so far. */
+  fallbacks(kernel: KernelName): number;
+  /** Whether the device should run this call (it has the kernel and takes these dtypes and sizes). */
+  onDevice(kernel: KernelName, args: Readonly<Record<string, unknown>>): boolean;
 }
 
 export function uniform(rng: Rng, n: number, low = -1, high = 1): Float32Array {

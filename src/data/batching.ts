@@ -2,11 +2,11 @@
  * Turning a dataset into batches: rows picked by index with one copy (the gather kernel), shuffling
  * from the global seeded generator, and one-hot labels.
  */
-import { alloc, kernelsFor } from '../backend/index.js';
+import { alloc, allocOutput, kernelsFor, onDevice } from '../backend/index.js';
 import { oneHot } from '../ops/index.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
-import { Tensor, storage } from '../tensor/tensor.js';
+import { Tensor, kernelArray, storage } from '../tensor/tensor.js';
 import { checkArg, is } from '../util/checks.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { rng } from '../util/random.js';
@@ -57,8 +57,11 @@ export function takeRows(x: Tensor, indices: Int32Array, start = 0, end = indice
     if (i < 0 || i >= n) throw new ShapeError(`takeRows: index ${i} at position ${start + p} is outside the ${n} rows of x`);
   }
   const rowShape = x.shape.slice(1);
-  const out = alloc(x.dtype, picked.length * sizeOf(rowShape));
-  kernelsFor(x.dtype).gather({ x: storage(x), indices: picked, out, gather: { outer: 1, axisSize: n, inner: sizeOf(rowShape) } });
+  // Rows a device holds are gathered there; rows in memory stay in memory (the gather runs on the CPU).
+  const source = kernelArray(x);
+  const length = picked.length * sizeOf(rowShape);
+  const out = onDevice([source]) ? allocOutput(x.dtype, length) : alloc(x.dtype, length);
+  kernelsFor(x.dtype).gather({ x: source, indices: picked, out, gather: { outer: 1, axisSize: n, inner: sizeOf(rowShape) } });
   return new Tensor(out, [picked.length, ...rowShape]);
 }
 
@@ -70,9 +73,16 @@ export function sliceRows(x: Tensor, start: number, end: number): Tensor {
     throw new ShapeError(`sliceRows: expected 0 <= start <= end <= ${n}, received start ${describe(start)} and end ${describe(end)} for shape ${fmtShape(x.shape)}`);
   }
   const row = sizeOf(x.shape.slice(1));
+  const shape = [end - start, ...x.shape.slice(1)];
+  const source = kernelArray(x);
+  if (onDevice([source])) {
+    const out = allocOutput(x.dtype, (end - start) * row);
+    kernelsFor(x.dtype).slice({ x: source, out, shape: [n, row], begin: [start, 0], size: [end - start, row] });
+    return new Tensor(out, shape);
+  }
   const out = alloc(x.dtype, (end - start) * row);
   out.set(storage(x).subarray(start * row, end * row));
-  return new Tensor(out, [end - start, ...x.shape.slice(1)]);
+  return new Tensor(out, shape);
 }
 
 /** The [start, end) sample ranges of consecutive batches of `batchSize` (the last one may be smaller). */

@@ -13,6 +13,9 @@ import * as ops from '../ops/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { noGrad, variableGrads } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { Tensor as TensorClass, rawStorage } from '../tensor/tensor.js';
+import type { TensorStorage } from '../backend/device-array.js';
+import { download, onDevice, onHost } from '../backend/index.js';
 import { ValueError } from '../util/errors.js';
 import { yieldToEventLoop } from '../util/event-loop.js';
 import type { ArrayData, ModelPorts, SampleWeights } from './array-data.js';
@@ -32,6 +35,30 @@ import { ResumeFrom } from './saving/resume.js';
 import { MetricsTracker } from './tracker.js';
 
 export type { Compiled } from './compile-setup.js';
+
+/**
+ * Reads back, in one round trip, the values of the tensors in `data` (tensors, lists and records of them,
+ * options holding them) that only a GPU holds: the data checks and the batching read them on the host.
+ */
+async function readBack(...data: unknown[]): Promise<void> {
+  const arrays: TensorStorage[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (v instanceof TensorClass) arrays.push(rawStorage(v));
+    else if (depth >= 3 || v === null || typeof v !== 'object') return;
+    else if (Array.isArray(v)) for (const e of v) visit(e, depth + 1);
+    else if (Object.getPrototypeOf(v) === Object.prototype) for (const e of Object.values(v)) visit(e, depth + 1);
+  };
+  for (const d of data) visit(d, 0);
+  if (onDevice(arrays)) await download(arrays);
+}
+
+/** What a training step computed before its gradients are applied. */
+interface StepResult {
+  value: Tensor;
+  grads: ReturnType<typeof variableGrads>['grads'];
+  yPred: Tensor[];
+  outputLosses: Tensor[];
+}
 
 type FitSettings = ReturnType<typeof FIT_OPTIONS.parse>;
 
@@ -71,6 +98,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   fit(dataset: Dataset<unknown>, options?: FitOptions): Promise<History>;
   fit(x: TensorData, y: TensorData, options?: FitOptions): Promise<History>;
   async fit(x: TensorData | Dataset<unknown>, y?: TensorData | FitOptions, options?: FitOptions): Promise<History> {
+    await readBack(x, y, options);
     if (this.#fitting) {
       throw new ValueError(`fit: ${this.label} is already training (a fit started earlier has not finished); await it before starting another, or train a second model`);
     }
@@ -134,7 +162,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
     try {
       for (let batch = await batches.next(); batch !== null; batch = await batches.next()) {
         await callbacks.call('onBatchBegin', step, {});
-        logs = this.trainStep(batch);
+        logs = await this.#trainStepAwaiting(batch);
         this.history!.position = { epoch, step: step + 1, data: batches.position(), waitedMs: batches.waitedMs };
         await callbacks.call('onBatchEnd', step, logs);
         // A callback may stop quietly on a bad loss (TerminateOnNaN); otherwise it is an error.
@@ -154,7 +182,11 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
    * loss is not finite is measured but not applied (fit then stops).
    */
   trainStep(batch: Batch): Logs {
-    const { optimizer, tracker } = this.compiled('trainStep');
+    return this.#finishTrainStep(batch, this.#gradientStep(batch), (read) => read());
+  }
+
+  /** The forward pass, losses and gradients of a training step. */
+  #gradientStep(batch: Batch): StepResult {
     let yPred!: Tensor[];
     let outputLosses!: Tensor[];
     const { value, grads } = variableGrads(() => {
@@ -164,9 +196,41 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
       outputLosses = perOutput;
       return total;
     }, this.trainableWeights);
-    const loss = value.item();
-    if (Number.isFinite(loss)) optimizer.applyGradients(grads);
-    tracker.update(loss, outputLosses.map((l) => l.item()), batch, yPred);
+    return { value, grads, yPred, outputLosses };
+  }
+
+  /** Applies a step's gradients when its loss is finite and updates the metrics; `onHost` runs the readers. */
+  #finishTrainStep(batch: Batch, step: StepResult, onHost: <T>(read: () => T) => T): Logs {
+    const { optimizer, tracker } = this.compiled('trainStep');
+    const loss = onHost(() => step.value.item());
+    if (Number.isFinite(loss)) optimizer.applyGradients(step.grads);
+    onHost(() => tracker.update(loss, step.outputLosses.map((l) => l.item()), batch, step.yPred));
+    return tracker.results();
+  }
+
+  /**
+   * trainStep as fit runs it: where the loss and outputs live on a GPU (the webgpu backend), they are
+   * read back in one round trip before the metrics read them. A subclass's own trainStep runs as it is.
+   */
+  async #trainStepAwaiting(batch: Batch): Promise<Logs> {
+    if (this.trainStep !== Trainer.prototype.trainStep) return this.trainStep(batch);
+    const step = this.#gradientStep(batch);
+    const arrays = [step.value, ...step.outputLosses, ...step.yPred, ...batch.y, ...batch.sampleWeight.filter((w): w is Tensor => w !== null)].map(rawStorage);
+    if (!onDevice(arrays)) return this.#finishTrainStep(batch, step, (read) => read());
+    await download(arrays);
+    return this.#finishTrainStep(batch, step, onHost);
+  }
+
+  /** testStep as evaluate runs it: device data is read back first (see #trainStepAwaiting). */
+  async #testStepAwaiting(batch: Batch, tracker: MetricsTracker): Promise<Logs> {
+    if (this.testStep !== Trainer.prototype.testStep) return this.testStep(batch, tracker);
+    const { yPred, total, perOutput } = noGrad(() => {
+      const yPred = this.#forward(batch.x, false);
+      return { yPred, ...this.#losses(batch, yPred) };
+    });
+    const arrays = [total, ...perOutput, ...yPred, ...batch.y, ...batch.sampleWeight.filter((w): w is Tensor => w !== null)].map(rawStorage);
+    const read = onDevice(arrays) ? (await download(arrays), onHost) : <T>(f: () => T): T => f();
+    read(() => noGrad(() => tracker.update(total.item(), perOutput.map((l) => l.item()), batch, yPred)));
     return tracker.results();
   }
 
@@ -184,6 +248,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   evaluate(dataset: Dataset<unknown>, options?: EvaluateOptions): Promise<number[]>;
   evaluate(x: TensorData, y: TensorData, options?: EvaluateOptions): Promise<number[]>;
   async evaluate(x: TensorData | Dataset<unknown>, y?: TensorData | EvaluateOptions, options?: EvaluateOptions): Promise<number[]> {
+    await readBack(x, y, options);
     const o = EVALUATE_OPTIONS.parse('evaluate', isDataset(x) ? y : options);
     this.compiled('evaluate');
     const data = isDataset(x)
@@ -204,6 +269,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
 
   /** One tensor per output (in the order of `outputNames`) for x or a Dataset, computed in batches. */
   async predictAll(x: TensorData | Dataset<unknown>, options?: PredictOptions): Promise<Tensor[]> {
+    await readBack(x);
     const o = PREDICT_OPTIONS.parse('predict', options);
     const data = isDataset(x) ? this.#datasetData('predict', x, null, false) : new ArrayTrainingData(this.checkedData('predict', x, undefined), o.batchSize, false);
     const parts: Tensor[][] = [];
@@ -332,7 +398,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
       for (let done = 0; steps === null || done < steps; done++) {
         const batch = await batches.next();
         if (batch === null) break;
-        logs = this.testStep(batch, tracker);
+        logs = await this.#testStepAwaiting(batch, tracker);
         progress?.update(done + 1, logs);
         await yieldToEventLoop();
       }

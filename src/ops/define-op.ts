@@ -4,16 +4,18 @@
  * Backward rules return one thunk per input, so gradients nobody needs are never computed; the tape
  * un-broadcasts and accumulates them (see tensor/tape.ts).
  */
-import { AllocationError, alloc, kernelsFor } from '../backend/index.js';
-import type { Kernels } from '../backend/kernels.js';
-import type { DType, FloatArray, TypedArray } from '../util/dtype.js';
+import type { TensorStorage } from '../backend/device-array.js';
+import { DeviceArray } from '../backend/device-array.js';
+import { AllocationError, allocOutput, kernelsFor, onDevice } from '../backend/index.js';
+import type { Dispatch } from '../backend/kernels.js';
+import type { DType, FloatArray } from '../util/dtype.js';
 import { INT32_RULE, firstNotInt32, isFloat, promote } from '../util/dtype.js';
 import { DTypeError, NumericsError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
 import { mustRecord, record } from '../tensor/tape.js';
-import { Tensor, storage } from '../tensor/tensor.js';
+import { Tensor, kernelArray, storage } from '../tensor/tensor.js';
 import type { DifferentiableOp } from './op-names.js';
 
 export type GradThunks = readonly ((() => Tensor) | null)[];
@@ -84,14 +86,14 @@ function checkNumerics(name: string, inputs: readonly Tensor[], y: Tensor): void
   }
 }
 
-/** A new tensor of `shape` whose storage comes from the active backend. */
-export function empty(dtype: DType, shape: readonly number[]): { t: Tensor; data: TypedArray } {
-  const data = alloc(dtype, sizeOf(shape), shape);
+/** A new tensor of `shape` for a kernel to write, whose storage comes from the active backend. */
+export function empty(dtype: DType, shape: readonly number[]): { t: Tensor; data: TensorStorage } {
+  const data = allocOutput(dtype, sizeOf(shape), shape);
   return { t: new Tensor(data, shape), data };
 }
 
 /** The kernels for a dtype (re-exported so ops read as `k(x).unary(...)`). */
-export function k(t: Tensor): Kernels {
+export function k(t: Tensor): Dispatch {
   return kernelsFor(t.dtype);
 }
 
@@ -124,7 +126,9 @@ export function floatOperand(where: string, arg: string, value: TensorLike): Ten
  * values truncate toward zero; NaN, ±Infinity and values beyond ±2^31 throw instead of wrapping.
  */
 export function castTo(t: Tensor, dtype: DType): Tensor {
-  if (dtype === 'int32' && isFloat(t.dtype)) {
+  // Values a device holds are not checked here (reading them would wait for it): the kernel truncates as
+  // WGSL's conversion does.
+  if (dtype === 'int32' && isFloat(t.dtype) && !onDevice([kernelArray(t)])) {
     const data = storage(t);
     const bad = firstNotInt32(data);
     if (bad >= 0) throw new ValueError(`cast: argument 'x' holds ${describe(data[bad])} at position ${bad}, ${INT32_RULE}`);
@@ -134,18 +138,32 @@ export function castTo(t: Tensor, dtype: DType): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(dtype, t.shape);
-      kernelsFor(dtype).cast({ x: storage(t), out: data });
+      kernelsFor(dtype).cast({ x: kernelArray(t), out: data });
       return out;
     },
     (dy) => [isFloat(t.dtype) && isFloat(dtype) ? () => castTo(dy, t.dtype) : null],
   );
 }
 
-/** The live float storage of a tensor already known to be float32 or float64. */
-export function fdata(t: Tensor): FloatArray {
-  const d = storage(t);
-  if (d instanceof Float32Array || d instanceof Float64Array) return d;
+/** The live float storage of a tensor already known to be float32 or float64, for a kernel (it may be on a device). */
+export function fdata(t: Tensor): FloatArray | DeviceArray {
+  const d = kernelArray(t);
+  if (d instanceof Float32Array || d instanceof Float64Array || (d instanceof DeviceArray && isFloat(d.dtype))) return d;
   throw new DTypeError(`internal: expected a float tensor, received dtype ${t.dtype}`);
+}
+
+/** The live int32 storage of a tensor already known to be int32 (indices), for a kernel. */
+export function idata(t: Tensor): Int32Array | DeviceArray {
+  const d = kernelArray(t);
+  if (d instanceof Int32Array || (d instanceof DeviceArray && d.dtype === 'int32')) return d;
+  throw new DTypeError(`internal: expected an int32 tensor, received dtype ${t.dtype}`);
+}
+
+/** The live bool storage of a tensor already known to be bool, for a kernel. */
+export function bdata(t: Tensor): Uint8Array | DeviceArray {
+  const d = kernelArray(t);
+  if ((d instanceof Uint8Array && t.dtype === 'bool') || (d instanceof DeviceArray && d.dtype === 'bool')) return d;
+  throw new DTypeError(`internal: expected a bool tensor, received dtype ${t.dtype}`);
 }
 
 /** Throws unless `t` has a float dtype. */

@@ -7,9 +7,9 @@ import { ValueError, describe } from '../util/errors.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
-import { Tensor, storage } from '../tensor/tensor.js';
+import { Tensor, kernelArray } from '../tensor/tensor.js';
 import type { GradThunks } from './define-op.js';
-import { castTo, empty, fdata, floatOperand, k, op, opNoGrad, operands } from './define-op.js';
+import { bdata, castTo, empty, fdata, floatOperand, k, op, opNoGrad, operands } from './define-op.js';
 import type { DifferentiableOp } from './op-names.js';
 
 export function broadcastInfo(where: string, a: Tensor, b: Tensor): Broadcast {
@@ -25,7 +25,7 @@ function binary(name: BinaryOp & DifferentiableOp, a: TensorLike, b: TensorLike,
     () => {
       const bc = broadcastInfo(name, x, y);
       const { t, data } = empty(x.dtype, bc.shape);
-      k(x).binary({ op: name, a: storage(x), b: storage(y), out: data, broadcast: bc });
+      k(x).binary({ op: name, a: kernelArray(x), b: kernelArray(y), out: data, broadcast: bc });
       return t;
     },
     (dy, out) => backward(x, y, dy, out),
@@ -89,7 +89,7 @@ function unary(name: UnaryOp & DifferentiableOp & DifferentiableUnaryOp, x: Tens
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, t.shape);
-      k(t).unary({ op: name, x: storage(t), out: data, alpha });
+      k(t).unary({ op: name, x: kernelArray(t), out: data, alpha });
       return out;
     },
     (dy, y) => [
@@ -140,7 +140,7 @@ function unaryNoGrad(name: 'sign' | 'floor' | 'ceil' | 'round', x: TensorLike): 
   const t = toTensor(name, 'x', x);
   return opNoGrad(name, [t], () => {
     const { t: out, data } = empty(t.dtype, t.shape);
-    k(t).unary({ op: name, x: storage(t), out: data, alpha: 0 });
+    k(t).unary({ op: name, x: kernelArray(t), out: data, alpha: 0 });
     return out;
   });
 }
@@ -160,7 +160,7 @@ export function clip(x: TensorLike, low: number, high: number): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, t.shape);
-      k(t).clip({ x: storage(t), out: data, low, high });
+      k(t).clip({ x: kernelArray(t), out: data, low, high });
       return out;
     },
     (dy) => [() => where(logicalAnd(greaterEqual(t, low), lessEqual(t, high)), dy, 0)],
@@ -172,7 +172,7 @@ function compare(name: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   return opNoGrad(name, [x, y], () => {
     const bc = broadcastInfo(name, x, y);
     const { t, data } = empty('bool', bc.shape);
-    k(x).compare({ op: name, a: storage(x), b: storage(y), out: data as Uint8Array, broadcast: bc });
+    k(x).compare({ op: name, a: kernelArray(x), b: kernelArray(y), out: bdata(t), broadcast: bc });
     return t;
   });
 }
@@ -200,7 +200,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
         shape, size: sizeOf(shape), aStrides: broadcastStrides(x.shape, shape), bStrides: broadcastStrides(y.shape, shape),
       };
       const { t, data } = empty(x.dtype, shape);
-      k(x).where({ cond: storage(cond) as Uint8Array, a: storage(x), b: storage(y), out: data, broadcast: info, condStrides: broadcastStrides(cond.shape, shape) });
+      k(x).where({ cond: bdata(cond), a: kernelArray(x), b: kernelArray(y), out: data, broadcast: info, condStrides: broadcastStrides(cond.shape, shape) });
       return t;
     },
     (dy) => [() => where(cond, dy, 0), () => where(cond, 0, dy)],
@@ -217,5 +217,5 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
 /** The same values, cut off from the gradient computation. */
 export function stopGradient(x: TensorLike): Tensor {
   const t = toTensor('stopGradient', 'x', x);
-  return new Tensor(storage(t), t.shape);
+  return new Tensor(kernelArray(t), t.shape);
 }

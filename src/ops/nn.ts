@@ -1,7 +1,8 @@
 /** Softmax, log-softmax, layer normalization and dropout. */
+import { alloc } from '../backend/index.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { rng } from '../util/random.js';
-import { broadcastShapes, normalizeAxis, shapesEqual } from '../util/shape.js';
+import { broadcastShapes, normalizeAxis, shapesEqual, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty, fdata, floatOperand, k, op, operands } from './define-op.js';
@@ -114,11 +115,13 @@ export function dropout(x: TensorLike, rate: number, options: DropoutOptions = {
   if (!shapesEqual(broadcastShapes('dropout', maskShape, t.shape), t.shape)) {
     throw new ShapeError(`dropout: option 'noiseShape' ${fmtShape(maskShape)} must broadcast to x's shape ${fmtShape(t.shape)}`);
   }
-  const { t: mask, data } = empty(t.dtype, maskShape);
+  // The mask is drawn in JavaScript from the seeded generator (the same numbers on every backend).
+  const data = alloc(t.dtype, sizeOf(maskShape));
   const g = rng();
   const keep = 1 / (1 - rate);
   // One 32-bit draw per element (a mask needs no 53-bit uniform): half the generator's work.
   const dropBelow = rate * 2 ** 32;
   for (let i = 0; i < data.length; i++) data[i] = g.nextUint32() < dropBelow ? 0 : keep;
+  const mask = new Tensor(data, maskShape);
   return op('dropout', [t], () => mul(t, mask), (dy) => [() => mul(dy, mask)]);
 }

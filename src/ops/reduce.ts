@@ -1,6 +1,6 @@
 /** Reductions over any axes, with keepDims. */
 import type { ArgReduceOp, ReduceInfo, ReduceOp } from '../backend/kernels.js';
-import { kernelsFor } from '../backend/index.js';
+import { kernelsFor, onDevice } from '../backend/index.js';
 import { firstNotInt32, isFloat } from '../util/dtype.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
@@ -8,9 +8,8 @@ import { ValueError } from '../util/errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { storage } from '../tensor/tensor.js';
-import { empty, k, op, opNoGrad, castTo } from './define-op.js';
+import { Tensor, kernelArray, storage } from '../tensor/tensor.js';
+import { empty, idata, k, op, opNoGrad, castTo } from './define-op.js';
 import { abs, add, div, equal, exp, log, mul, square, stopGradient, sub, where } from './elementwise.js';
 import { broadcastTo, reshape, transpose } from './shape.js';
 
@@ -55,7 +54,7 @@ function plan(where: string, x: Tensor, axes: Axes, options: ReduceOptions): Pla
 function reduceForward(op: ReduceOp, p: Plan): Tensor {
   if ((op === 'sum' || op === 'prod') && !isFloat(p.input.dtype)) return countForward(op, p);
   const { t, data } = empty(p.input.dtype, p.outShape);
-  k(p.input).reduce({ op, x: storage(p.input), out: data, reduction: p.info });
+  k(p.input).reduce({ op, x: kernelArray(p.input), out: data, reduction: p.info });
   return t;
 }
 
@@ -71,6 +70,7 @@ function wideReduce(op: 'sum' | 'prod', p: Plan): Float64Array {
  * not wrap at 256 as the 8-bit storage of bool would. A result beyond int32 throws rather than wrapping.
  */
 function countForward(op: 'sum' | 'prod', p: Plan): Tensor {
+  if (onDevice([kernelArray(p.input)])) return deviceCount(op, p);
   const wide = wideReduce(op, p);
   const bad = firstNotInt32(wide);
   if (bad >= 0) {
@@ -78,8 +78,17 @@ function countForward(op: 'sum' | 'prod', p: Plan): Tensor {
       `${op}: the ${op === 'sum' ? 'sum' : 'product'} of ${p.input.dtype} values is ${wide[bad]}, beyond int32 (the dtype of ${op}s of int32 and bool tensors): cast x to float32 or float64 first`,
     );
   }
+  return new Tensor(Int32Array.from(wide), p.outShape);
+}
+
+/**
+ * countForward for values a device holds, which cannot be read without waiting: the device accumulates in
+ * int32 (bool cast to int32 first), so a result beyond int32 wraps there instead of throwing.
+ */
+function deviceCount(op: 'sum' | 'prod', p: Plan): Tensor {
+  const input = p.input.dtype === 'int32' ? p.input : castTo(p.input, 'int32');
   const { t, data } = empty('int32', p.outShape);
-  data.set(wide);
+  k(input).reduce({ op, x: idata(input), out: data, reduction: p.info });
   return t;
 }
 
@@ -98,11 +107,13 @@ export function mean(x: TensorLike, axes?: Axes, options: ReduceOptions = {}): T
   // The mean of bool or int32 values is float32 (as in NumPy and TensorFlow), from an exact float64 sum.
   const forward = isFloat(t.dtype)
     ? () => div(reduceForward('sum', p), count)
+    : onDevice([kernelArray(t)])
+    ? () => div(reduceForward('sum', { ...p, input: castTo(p.input, 'float32') }), count)
     : () => {
-        const { t: out, data } = empty('float32', p.outShape);
         const wide = wideReduce('sum', p);
+        const data = new Float32Array(wide.length);
         for (let i = 0; i < wide.length; i++) data[i] = wide[i]! / count;
-        return out;
+        return new Tensor(data, p.outShape);
       };
   return op(
     'mean',
@@ -148,7 +159,7 @@ function argReduce(name: ArgReduceOp, x: TensorLike, axis: number): Tensor {
   return opNoGrad(name, [t], () => {
     const { t: out, data } = empty('int32', t.shape.filter((_, i) => i !== a));
     k(t).argReduce({
-      op: name, x: storage(t), out: data as Int32Array,
+      op: name, x: kernelArray(t), out: idata(out),
       reduction: { outer: sizeOf(t.shape.slice(0, a)), size: t.shape[a]!, inner: sizeOf(t.shape.slice(a + 1)) },
     });
     return out;

@@ -4,15 +4,16 @@ import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { broadcastShapes, broadcastStrides, checkShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../util/shape.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { toTensor } from '../tensor/creation.js';
-import { Tensor, storage } from '../tensor/tensor.js';
-import { castTo, empty, fdata, k, op, opNoGrad, operands } from './define-op.js';
+import { onDevice } from '../backend/index.js';
+import { Tensor, kernelArray, storage } from '../tensor/tensor.js';
+import { castTo, empty, fdata, idata, k, op, opNoGrad, operands } from './define-op.js';
 
 /** A new shape for the same values; one dimension may be -1 (inferred). */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor('reshape', 'x', x);
   const target = resolveShape(t, shape);
   if (shapesEqual(target, t.shape)) return t;
-  return op('reshape', [t], () => new Tensor(storage(t), target), (dy) => [() => reshape(dy, t.shape)]);
+  return op('reshape', [t], () => new Tensor(kernelArray(t), target), (dy) => [() => reshape(dy, t.shape)]);
 }
 
 function resolveShape(t: Tensor, shape: readonly number[]): number[] {
@@ -52,7 +53,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, p.map((a) => t.shape[a]!));
-      k(t).transpose({ x: storage(t), out: data, shape: t.shape, perm: p });
+      k(t).transpose({ x: kernelArray(t), out: data, shape: t.shape, perm: p });
       return out;
     },
     (dy) => [() => transpose(dy, inverse)],
@@ -95,7 +96,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
       const zero = empty(t.dtype, []);
       k(t).fill({ out: zero.data, value: 0 });
       k(t).binary({
-        op: 'add', a: storage(t), b: zero.data, out: data,
+        op: 'add', a: kernelArray(t), b: zero.data, out: data,
         broadcast: { shape: target, size: sizeOf(target), aStrides: broadcastStrides(t.shape, target), bStrides: target.map(() => 0) },
       });
       return out;
@@ -122,7 +123,7 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, sz);
-      k(t).slice({ x: storage(t), out: data, shape: t.shape, begin, size: sz });
+      k(t).slice({ x: kernelArray(t), out: data, shape: t.shape, begin, size: sz });
       return out;
     },
     (dy) => [() => pad(dy, t.shape.map((d, i) => [begin[i]!, d - begin[i]! - sz[i]!] as [number, number]))],
@@ -148,7 +149,7 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, t.shape.map((d, i) => d + before[i]! + after[i]!));
-      k(t).pad({ x: storage(t), out: data, shape: t.shape, before, after, value });
+      k(t).pad({ x: kernelArray(t), out: data, shape: t.shape, before, after, value });
       return out;
     },
     (dy) => [() => slice(dy, before, t.shape)],
@@ -177,7 +178,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
     ts,
     () => {
       const { t: out, data } = empty(first.dtype, outShape);
-      k(first).concat({ inputs: ts.map(storage), out: data, outer, widths: ts.map((t) => t.shape[a]! * inner) });
+      k(first).concat({ inputs: ts.map(kernelArray), out: data, outer, widths: ts.map((t) => t.shape[a]! * inner) });
       return out;
     },
     (dy) => {
@@ -205,6 +206,8 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
 function indexTensor(where: string, indices: TensorLike, axisSize: number): Tensor {
   const idx = toTensor(where, 'indices', indices, 'int32');
   if (idx.dtype !== 'int32') throw new ValueError(`${where}: argument 'indices' expected int32 values, received dtype ${idx.dtype}`);
+  // Indices a device holds are not checked here (reading them would wait for it); its kernels skip rows out of range.
+  if (onDevice([kernelArray(idx)])) return idx;
   const d = storage(idx);
   for (let i = 0; i < d.length; i++) {
     if (d[i]! < 0 || d[i]! >= axisSize) {
@@ -226,13 +229,13 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
     [t],
     () => {
       const { t: out, data } = empty(t.dtype, outShape);
-      k(t).gather({ x: storage(t), indices: storage(idx) as Int32Array, out: data, gather: g });
+      k(t).gather({ x: kernelArray(t), indices: idata(idx), out: data, gather: g });
       return out;
     },
     (dy) => [
       () => {
         const { t: dx } = empty(t.dtype, t.shape);
-        k(t).scatterAdd({ updates: fdata(dy), indices: storage(idx) as Int32Array, out: fdata(dx), gather: g });
+        k(t).scatterAdd({ updates: fdata(dy), indices: idata(idx), out: fdata(dx), gather: g });
         return dx;
       },
     ],
@@ -243,14 +246,16 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
 export function oneHot(indices: TensorLike, depth: number, options: { onValue?: number; offValue?: number } = {}): Tensor {
   if (!Number.isInteger(depth) || depth < 1) throw new ValueError(`oneHot: argument 'depth' expected a positive integer, received ${describe(depth)}`);
   const idx = toTensor('oneHot', 'indices', indices, 'int32');
-  const d = storage(idx);
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isInteger(d[i]!)) throw new ValueError(`oneHot: argument 'indices' expected integers, received ${d[i]} at position ${i}`);
+  if (!onDevice([kernelArray(idx)])) {
+    const d = storage(idx);
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isInteger(d[i]!)) throw new ValueError(`oneHot: argument 'indices' expected integers, received ${d[i]} at position ${i}`);
+    }
   }
   const ints = idx.dtype === 'int32' ? idx : castTo(idx, 'int32');
   return opNoGrad('oneHot', [ints], () => {
     const { t, data } = empty('float32', [...idx.shape, depth]);
-    k(t).oneHot({ indices: storage(ints) as Int32Array, out: data, depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0 });
+    k(t).oneHot({ indices: idata(ints), out: data, depth, onValue: options.onValue ?? 1, offValue: options.offValue ?? 0 });
     return t;
   });
 }

@@ -6,14 +6,14 @@
  * into one fused elementwise program (backend/expression.ts) that updates every variable and its slots
  * in place, in one pass over memory, with no new tensors.
  */
-import { kernelsFor } from '../backend/index.js';
+import { kernelsFor, onDevice } from '../backend/index.js';
 import type { Program, Term } from '../backend/expression.js';
 import { compile, operands } from '../backend/expression.js';
 import { fdata } from '../ops/define-op.js';
 import * as ops from '../ops/index.js';
 import { fill } from '../tensor/creation.js';
 import { noGrad } from '../tensor/tape.js';
-import { storage } from '../tensor/tensor.js';
+import { kernelArray } from '../tensor/tensor.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Variable } from '../tensor/variable.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
@@ -133,8 +133,9 @@ export abstract class Optimizer {
     for (const name of names) {
       const value = values[name]!;
       if (!shapesEqual(value.shape, variable.shape)) throw new ShapeError(`${where}: slot '${name}' expected shape ${fmtShape(variable.shape)}, received ${fmtShape(value.shape)}`);
-      slots[name] = fill(variable.shape, 0, { dtype: variable.dtype });
-      fdata(slots[name]).set(storage(value));
+      const slot = fill(variable.shape, 0, { dtype: variable.dtype });
+      kernelsFor(slot.dtype).cast({ x: kernelArray(value), out: kernelArray(slot) });
+      slots[name] = slot;
     }
     this.#slots.set(variable, slots);
   }
@@ -190,6 +191,9 @@ export abstract class Optimizer {
   /** Gradients after clipping; new tensors, since a gradient may be shared by several variables. */
   #clip(pairs: [Variable, Tensor][]): Tensor[] {
     let grads = pairs.map(([, g]) => g);
+    // Norms a device computes stay there (reading them would wait for it): the scale min(1, c / norm)
+    // is applied as tensor maths instead of choosing in JavaScript.
+    if ((this.clipnorm !== null || this.globalClipnorm !== null) && onDevice(grads.map(kernelArray))) return this.#clipOnDevice(grads);
     const norm = (g: Tensor): number => Math.sqrt(ops.sum(ops.square(g)).item());
     if (this.clipnorm !== null) {
       const c = this.clipnorm;
@@ -201,6 +205,18 @@ export abstract class Optimizer {
     if (this.globalClipnorm !== null) {
       const total = Math.sqrt(grads.reduce((s, g) => s + norm(g) ** 2, 0));
       if (total > this.globalClipnorm) grads = grads.map((g) => ops.mul(g, this.globalClipnorm! / total));
+    }
+    if (this.clipvalue !== null) grads = grads.map((g) => ops.clip(g, -this.clipvalue!, this.clipvalue!));
+    return grads;
+  }
+
+  #clipOnDevice(grads: Tensor[]): Tensor[] {
+    const squares = (g: Tensor): Tensor => ops.sum(ops.square(g));
+    const scaled = (g: Tensor, c: number, norm: Tensor): Tensor => ops.mul(g, ops.minimum(1, ops.div(c, norm)));
+    if (this.clipnorm !== null) grads = grads.map((g) => scaled(g, this.clipnorm!, ops.sqrt(squares(g))));
+    if (this.globalClipnorm !== null) {
+      const total = ops.sqrt(grads.map(squares).reduce((a, b) => ops.add(a, b)));
+      grads = grads.map((g) => scaled(g, this.globalClipnorm!, total));
     }
     if (this.clipvalue !== null) grads = grads.map((g) => ops.clip(g, -this.clipvalue!, this.clipvalue!));
     return grads;

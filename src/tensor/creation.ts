@@ -1,5 +1,5 @@
 /** Creating tensors: from values, filled, ranges, identity, and random draws from the seeded generator. */
-import { AllocationError, alloc, kernelsFor } from '../backend/index.js';
+import { AllocationError, alloc, allocOutput, kernelsFor, onDevice } from '../backend/index.js';
 import { checkArg, checkOption, is, optionsSpec } from '../util/checks.js';
 import type { SpecFor } from '../util/checks.js';
 import type { DType, TypedArray } from '../util/dtype.js';
@@ -8,7 +8,7 @@ import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { rng } from '../util/random.js';
 import { sizeOf } from '../util/shape.js';
 import type { NestedArray } from './tensor.js';
-import { Tensor, storage } from './tensor.js';
+import { Tensor, kernelArray, storage } from './tensor.js';
 
 /**
  * The typed arrays `tensor()` reads. Float32Array gives float32; every integer array (Uint8Array and
@@ -169,6 +169,13 @@ function fromValues(where: string, arg: string, values: unknown, wanted?: readon
       throw new ShapeError(`${where}: argument 'shape' ${fmtShape(wanted)} (size ${sizeOf(wanted)}) does not match the tensor's shape ${fmtShape(values.shape)}`);
     }
     const shape = wanted ?? values.shape;
+    const source = kernelArray(values);
+    // Values a device holds are copied there (a float conversion there too; int32 goes through the cast op's checks).
+    if (onDevice([source]) && (!dtype || dtype === values.dtype || dtype !== 'int32')) {
+      const data = allocOutput(dtype ?? values.dtype, values.size);
+      kernelsFor(dtype ?? values.dtype).cast({ x: source, out: data });
+      return new Tensor(data, shape);
+    }
     if (!dtype || dtype === values.dtype) return new Tensor(storage(values).slice(), shape);
     const data = alloc(dtype, values.size);
     convertInto(where, arg, storage(values), data, 0, dtype);

@@ -5,12 +5,12 @@
  * accumulates gradients of tensors used several times, un-broadcasts in one place, and then drops the
  * graph so activations are freed as soon as the step is over.
  */
-import { alloc, kernelsFor, logAllocations, release } from '../backend/index.js';
-import type { TypedArray } from '../util/dtype.js';
+import type { TensorStorage } from '../backend/device-array.js';
+import { allocOutput, kernelsFor, logAllocations, release } from '../backend/index.js';
 import { DTypeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import { broadcastStrides, shapesEqual, sizeOf } from '../util/shape.js';
 import type { GradNode } from './tensor.js';
-import { Tensor, storage } from './tensor.js';
+import { Tensor, kernelArray } from './tensor.js';
 import { Variable } from './variable.js';
 
 let tapeDepth = 0;
@@ -50,7 +50,7 @@ function withTape<T>(fn: () => T): T {
 
 /** A new tensor sharing `t`'s data that gradients are taken with respect to. */
 function trackedCopy(t: Tensor): Tensor {
-  const copy = new Tensor(storage(t), t.shape);
+  const copy = new Tensor(kernelArray(t), t.shape);
   copy.requiresGrad = true;
   return copy;
 }
@@ -72,9 +72,9 @@ function checkScalar(where: string, value: unknown): Tensor {
 function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(g.shape, shape)) return g;
   const k = kernelsFor(g.dtype);
-  const out = alloc(g.dtype, sizeOf(shape));
+  const out = allocOutput(g.dtype, sizeOf(shape));
   // Reduce one broadcast axis at a time as [outer, size, inner]; ranks are small so this stays cheap.
-  let cur = storage(g);
+  let cur = kernelArray(g);
   let curShape = [...g.shape];
   const lead = curShape.length - shape.length;
   for (let axis = curShape.length - 1; axis >= 0; axis--) {
@@ -82,7 +82,7 @@ function sumTo(g: Tensor, shape: readonly number[]): Tensor {
     if (curShape[axis] === target) continue;
     const outer = sizeOf(curShape.slice(0, axis));
     const inner = sizeOf(curShape.slice(axis + 1));
-    const next = alloc(g.dtype, outer * inner);
+    const next = allocOutput(g.dtype, outer * inner);
     k.reduce({ op: 'sum', x: cur, out: next, reduction: { outer, size: curShape[axis]!, inner } });
     cur = next;
     curShape[axis] = 1;
@@ -92,10 +92,10 @@ function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 }
 
 function accumulate(a: Tensor, b: Tensor): Tensor {
-  const out = alloc(a.dtype, a.size);
+  const out = allocOutput(a.dtype, a.size);
   const shape = [...a.shape];
   kernelsFor(a.dtype).binary({
-    op: 'add', a: storage(a), b: storage(b), out,
+    op: 'add', a: kernelArray(a), b: kernelArray(b), out,
     broadcast: { shape, size: a.size, aStrides: broadcastStrides(a.shape, shape), bStrides: broadcastStrides(b.shape, shape) },
   });
   return new Tensor(out, shape);
@@ -134,8 +134,8 @@ function reverseTopological(output: Tensor): Tensor[] {
  * garbage collector (backends without their own memory ignore the release).
  */
 class GradientMemory {
-  readonly #allocated = new Set<TypedArray>();
-  readonly #inMap = new Map<TypedArray, number>();
+  readonly #allocated = new Set<TensorStorage>();
+  readonly #inMap = new Map<TensorStorage, number>();
   readonly #keep: (t: Tensor) => boolean;
 
   constructor(keep: (t: Tensor) => boolean) {
@@ -143,8 +143,8 @@ class GradientMemory {
   }
 
   /** Runs `fn`, remembering what it allocated as gradient memory; returns fn's result and those arrays. */
-  track<T>(fn: () => T): [T, TypedArray[]] {
-    const log: TypedArray[] = [];
+  track<T>(fn: () => T): [T, TensorStorage[]] {
+    const log: TensorStorage[] = [];
     const previous = logAllocations(log);
     try {
       return [fn(), log];
@@ -155,19 +155,19 @@ class GradientMemory {
   }
 
   entered(g: Tensor): void {
-    const s = storage(g);
+    const s = kernelArray(g);
     this.#inMap.set(s, (this.#inMap.get(s) ?? 0) + 1);
   }
 
   left(g: Tensor): void {
-    const s = storage(g);
+    const s = kernelArray(g);
     const n = (this.#inMap.get(s) ?? 1) - 1;
     if (n > 0) this.#inMap.set(s, n);
     else this.#inMap.delete(s);
   }
 
   /** Releases arrays from `candidates` that this backprop allocated and no map entry holds. */
-  releaseUnused(candidates: Iterable<TypedArray>): void {
+  releaseUnused(candidates: Iterable<TensorStorage>): void {
     for (const a of candidates) {
       if (this.#allocated.has(a) && !this.#inMap.has(a)) {
         this.#allocated.delete(a);
@@ -178,8 +178,8 @@ class GradientMemory {
 
   /** At the end: everything allocated here except the gradients being returned. */
   finish(grads: Map<Tensor, Tensor>): void {
-    const returned = new Set<TypedArray>();
-    for (const [t, g] of grads) if (this.#keep(t)) returned.add(storage(g));
+    const returned = new Set<TensorStorage>();
+    for (const [t, g] of grads) if (this.#keep(t)) returned.add(kernelArray(g));
     for (const a of this.#allocated) if (!returned.has(a)) release(a);
     this.#allocated.clear();
   }
@@ -203,7 +203,7 @@ function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Ten
     memory.entered(g);
   };
   const [seed] = memory.track(() => {
-    const data = alloc(output.dtype, output.size);
+    const data = allocOutput(output.dtype, output.size);
     kernelsFor(output.dtype).fill({ out: data, value: 1 });
     return new Tensor(data, output.shape);
   });
@@ -222,8 +222,8 @@ function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Ten
           let g = noGrad(thunk);
           if (!shapesEqual(g.shape, input.shape)) g = sumTo(g, input.shape);
           if (g.dtype !== input.dtype) {
-            const cast = alloc(input.dtype, g.size);
-            kernelsFor(input.dtype).cast({ x: storage(g), out: cast });
+            const cast = allocOutput(input.dtype, g.size);
+            kernelsFor(input.dtype).cast({ x: kernelArray(g), out: cast });
             g = new Tensor(cast, input.shape);
           }
           const prev = grads.get(input);
@@ -233,7 +233,7 @@ function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Ten
       if (!memory.keeps(t)) {
         memory.left(dy);
         grads.delete(t);
-        allocated.push(storage(dy));
+        allocated.push(kernelArray(dy));
       }
       memory.releaseUnused(allocated);
     }
@@ -245,7 +245,7 @@ function backprop(output: Tensor, keep: (t: Tensor) => boolean): Map<Tensor, Ten
 }
 
 function zerosLike(t: Tensor): Tensor {
-  const data = alloc(t.dtype, t.size);
+  const data = allocOutput(t.dtype, t.size);
   kernelsFor(t.dtype).fill({ out: data, value: 0 });
   return new Tensor(data, t.shape);
 }
@@ -303,6 +303,6 @@ export function variableGrads(f: () => Tensor, variables?: readonly Variable[]):
 }
 
 function detached(t: Tensor): Tensor {
-  const out = new Tensor(storage(t), t.shape);
+  const out = new Tensor(kernelArray(t), t.shape);
   return out;
 }

@@ -1,8 +1,13 @@
 /**
  * The tensor: an immutable n-dimensional array whose data is a dense row-major typed array owned by the
- * garbage collector (no dispose, no tidy). Operations are free functions in ops/ and chainable methods
- * installed by ops/tensor-methods.ts.
+ * garbage collector (no dispose, no tidy), or, on a device backend (webgpu), a GPU buffer the backend
+ * owns and recycles when the tensor is collected. Device data is read with `await t.dataAsync()` or
+ * `await t.array()`; the synchronous readers (`data`, `toArray`, `item`) work on data JavaScript holds.
+ * Operations are free functions in ops/ and chainable methods installed by ops/tensor-methods.ts.
  */
+import type { TensorStorage } from '../backend/device-array.js';
+import { DeviceArray, hostArray } from '../backend/device-array.js';
+import { adopt } from '../backend/index.js';
 import type { DType, TypedArray } from '../util/dtype.js';
 import { dtypeOf } from '../util/dtype.js';
 import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
@@ -18,13 +23,15 @@ export interface GradNode {
   readonly backward: (dy: Tensor) => readonly ((() => Tensor) | null)[];
 }
 
-let readStorage: (t: Tensor) => TypedArray;
+let readStorage: (t: Tensor) => TensorStorage;
+let adoptStorage: (t: Tensor) => TensorStorage;
 
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly size: number;
-  readonly #data: TypedArray;
+  /** Replaced only by a DeviceArray holding the same values (see kernelArray). */
+  #data: TensorStorage;
   /** True for trainable variables and for every tensor computed from one while gradients are recorded. */
   requiresGrad = false;
   /** The operation that produced this tensor, while a gradient computation may still need it. */
@@ -32,17 +39,22 @@ export class Tensor {
 
   static {
     readStorage = (t) => t.#data;
+    adoptStorage = (t) => {
+      const d = t.#data;
+      if (d instanceof DeviceArray) return d;
+      return (t.#data = adopt(d));
+    };
   }
 
   /** Wraps `data` (not copied) as a tensor of `shape`. Prefer `tensor()`, which validates and converts. */
-  constructor(data: TypedArray, shape: readonly number[]) {
+  constructor(data: TensorStorage, shape: readonly number[]) {
     const size = sizeOf(shape);
     if (data.length !== size) {
       throw new ShapeError(`Tensor: data of length ${data.length} does not fill shape ${fmtShape(shape)} (size ${size})`);
     }
     this.#data = data;
     this.shape = [...shape];
-    this.dtype = dtypeOf(data);
+    this.dtype = data instanceof DeviceArray ? data.dtype : dtypeOf(data);
     this.size = size;
   }
 
@@ -50,36 +62,48 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** A copy of the values as a typed array (Float32Array, Float64Array, Int32Array or Uint8Array for bool). */
+  /**
+   * A copy of the values as a typed array (Float32Array, Float64Array, Int32Array or Uint8Array for bool).
+   * Throws for values only a GPU holds: those are read with `await t.dataAsync()`.
+   */
   data(): TypedArray {
-    return this.#data.slice();
+    return this.#host('data').slice();
   }
 
-  /** The values as nested arrays (numbers; booleans for bool tensors). */
-  toArray(): NestedArray {
+  /** A copy of the values as a typed array, read back from the GPU when they are there (works on every backend). */
+  async dataAsync(): Promise<TypedArray> {
     const d = this.#data;
-    const asValue = this.dtype === 'bool' ? (i: number) => d[i] !== 0 : (i: number) => d[i]!;
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.shape.length) return asValue(offset);
-      const n = this.shape[dim]!;
-      const stride = sizeOf(this.shape.slice(dim + 1));
-      const out: NestedArray[] = new Array(n);
-      for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * stride);
-      return out;
-    };
-    return build(0, 0);
+    return (d instanceof DeviceArray ? await d.read() : d).slice();
   }
 
-  /** The single value of a one-element tensor. */
+  /** The values as nested arrays (numbers; booleans for bool tensors). Throws for values only a GPU holds: use `await t.array()`. */
+  toArray(): NestedArray {
+    return nest(this.#host('toArray'), this.shape, this.dtype);
+  }
+
+  /** The values as nested arrays, read back from the GPU when they are there (works on every backend). */
+  async array(): Promise<NestedArray> {
+    const d = this.#data;
+    return nest(d instanceof DeviceArray ? await d.read() : d, this.shape, this.dtype);
+  }
+
+  /** The single value of a one-element tensor. Throws for a value only a GPU holds: use `(await t.dataAsync())[0]`. */
   item(): number {
     if (this.size !== 1) {
       throw new ValueError(`item: expected a tensor with exactly one element, received shape ${fmtShape(this.shape)}`);
     }
-    return this.#data[0]!;
+    return this.#host('item')[0]!;
   }
 
   toString(): string {
-    return `Tensor ${this.dtype} ${fmtShape(this.shape)}\n${formatValues(this.#data, this.shape, this.dtype)}`;
+    const d = this.#data;
+    const values = d instanceof DeviceArray ? d.host() : d;
+    if (values === null) return `Tensor ${this.dtype} ${fmtShape(this.shape)} (on the ${(d as DeviceArray).device} device: await t.array() to read it)`;
+    return `Tensor ${this.dtype} ${fmtShape(this.shape)}\n${formatValues(values, this.shape, this.dtype)}`;
+  }
+
+  #host(where: string): TypedArray {
+    return hostArray(where, this.#data, this.shape);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -89,8 +113,38 @@ export class Tensor {
 
 export type NestedArray = number | boolean | NestedArray[];
 
-/** Library-internal: the live storage of a tensor (not a copy). Kernels read and write through it. */
+function nest(d: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
+  const asValue = dtype === 'bool' ? (i: number) => d[i] !== 0 : (i: number) => d[i]!;
+  const build = (dim: number, offset: number): NestedArray => {
+    if (dim === shape.length) return asValue(offset);
+    const n = shape[dim]!;
+    const stride = sizeOf(shape.slice(dim + 1));
+    const out: NestedArray[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * stride);
+    return out;
+  };
+  return build(0, 0);
+}
+
+/**
+ * Library-internal: the live values of a tensor on the host (not a copy), for code that reads them in
+ * JavaScript. Throws a DeviceDataError, saying what to call instead, for values only a GPU holds.
+ * Kernels take `kernelArray` instead.
+ */
 export function storage(t: Tensor): TypedArray {
+  return hostArray('reading tensor values synchronously', readStorage(t), t.shape);
+}
+
+/**
+ * Library-internal: the storage a kernel reads or writes for `t`: a typed array, or a device array. On a
+ * device backend a typed array is first wrapped (adopted), so the tensor keeps the device copy it gets.
+ */
+export function kernelArray(t: Tensor): TensorStorage {
+  return adoptStorage(t);
+}
+
+/** Library-internal: the storage as it is now (never adopted), e.g. to share it with a view of another shape. */
+export function rawStorage(t: Tensor): TensorStorage {
   return readStorage(t);
 }
 

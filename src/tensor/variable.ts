@@ -1,5 +1,5 @@
 /** Trainable state: a tensor whose values can be replaced in place (by optimizers and `assign`). */
-import { alloc, kernelsFor } from '../backend/index.js';
+import { allocOutput, kernelsFor } from '../backend/index.js';
 import type { SpecFor } from '../util/checks.js';
 import { checkArg, is, optionsSpec } from '../util/checks.js';
 import type { DType } from '../util/dtype.js';
@@ -7,7 +7,7 @@ import { DTypeError, ShapeError, fmtShape } from '../util/errors.js';
 import { shapesEqual } from '../util/shape.js';
 import type { TensorLike } from './creation.js';
 import { toTensor } from './creation.js';
-import { Tensor, storage } from './tensor.js';
+import { Tensor, kernelArray } from './tensor.js';
 
 let nextId = 0;
 
@@ -40,10 +40,10 @@ export class Variable extends Tensor {
   constructor(initial: TensorLike, options: VariableOptions = {}) {
     const { trainable, name, constraint } = OPTIONS.parse('Variable', options);
     const values = toTensor('Variable', 'initial', initial);
-    // Storage comes from the active backend (WebAssembly memory when that backend is active) so that
-    // optimizer kernels update weights in place without copying them in and out.
-    const data = alloc(values.dtype, values.size);
-    kernelsFor(values.dtype).cast({ x: storage(values), out: data });
+    // Storage comes from the active backend (WebAssembly memory, or a GPU buffer, when that backend is
+    // active) so that optimizer kernels update weights in place without copying them in and out.
+    const data = allocOutput(values.dtype, values.size);
+    kernelsFor(values.dtype).cast({ x: kernelArray(values), out: data });
     super(data, values.shape);
     this.#trainable = trainable;
     this.requiresGrad = trainable;
@@ -69,7 +69,7 @@ export class Variable extends Tensor {
     }
     checkDType(this, value.dtype);
     if (value === this) return;
-    kernelsFor(this.dtype).cast({ x: storage(value), out: storage(this) });
+    kernelsFor(this.dtype).cast({ x: kernelArray(value), out: kernelArray(this) });
   }
 }
 

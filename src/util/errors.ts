@@ -26,6 +26,11 @@ export class NumericsError extends LayerwiseError {
   override name = 'NumericsError';
 }
 
+/** A synchronous read of tensor data that exists only on a device (a GPU): read it with `await t.dataAsync()`. */
+export class DeviceDataError extends LayerwiseError {
+  override name = 'DeviceDataError';
+}
+
 /** Formats a shape the way messages show it: `[32, 128]`. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

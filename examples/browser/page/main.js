@@ -1,8 +1,11 @@
-// The demo: load the WebAssembly backend, train a small convnet on MNIST with a live loss chart, then
-// classify digits drawn on the pad. Query parameters shorten a run: ?samples=3200&testSamples=500
-// (also epochs and batchSize). The page's progress is in <body data-state> and in window.demo.
+// The demo: choose a backend (WebGPU where the browser has a GPU, else WebAssembly), train a small convnet
+// on MNIST with a live loss chart, then classify digits drawn on the pad. Query parameters shorten a run:
+// ?samples=3200&testSamples=500 (also epochs and batchSize); ?backend=webgpu or ?backend=wasm chooses the
+// backend (webgpu then also runs on a software adapter). The page's progress is in <body data-state> and
+// in window.demo.
 import {
-  Adam, Conv2D, Dense, Flatten, MaxPooling2D, Sequential, backend, backendInfo, preloadWasmKernels, setBackend, setSeed, sliceRows, tensor,
+  Adam, Conv2D, Dense, Flatten, MaxPooling2D, Sequential, backend, backendInfo, preloadWasmKernels, preloadWebGPU, setBackend, setSeed, sliceRows,
+  tensor,
 } from 'layerwise';
 import { LossChart, showProbabilities } from './charts.js';
 import { DrawingPad } from './drawing.js';
@@ -31,11 +34,17 @@ function readSettings() {
     if (!Number.isInteger(n) || n < 1) throw new Error(`query parameter '${name}' expected a positive integer, received ${JSON.stringify(value)}`);
     return n;
   };
+  const oneOf = (name, choices) => {
+    const value = query.get(name);
+    if (value !== null && !choices.includes(value)) throw new Error(`query parameter '${name}' expected one of ${choices.join(', ')}, received ${JSON.stringify(value)}`);
+    return value;
+  };
   return {
     samples: positiveInteger('samples', 60000),
     testSamples: positiveInteger('testSamples', 10000),
     epochs: positiveInteger('epochs', 1),
     batchSize: positiveInteger('batchSize', 64),
+    backend: oneOf('backend', ['webgpu', 'wasm']),
   };
 }
 
@@ -49,11 +58,28 @@ function showBackend() {
   demo.backend = backend();
   demo.backendInfo = backendInfo();
   const isolation = crossOriginIsolated ? 'cross-origin isolated' : 'not cross-origin isolated, so one thread';
-  $('backend').textContent = `Backend: ${demo.backendInfo} · ${isolation}`;
+  $('backend').textContent = demo.backend === 'webgpu' ? `Backend: ${demo.backendInfo}` : `Backend: ${demo.backendInfo} · ${isolation}`;
 }
 
-/** The wasm backend where this browser has WebAssembly SIMD; the reference (plain JavaScript) backend otherwise. */
-async function chooseBackend() {
+/**
+ * WebGPU where this browser has a GPU adapter (a software one, slower than WebAssembly, only when asked
+ * with ?backend=webgpu); else the wasm backend where this browser has WebAssembly SIMD; else the
+ * reference (plain JavaScript) backend.
+ */
+async function chooseBackend(requested) {
+  if (requested !== 'wasm' && navigator.gpu) {
+    try {
+      const adapter = await preloadWebGPU();
+      if (!adapter.fallback || requested === 'webgpu') {
+        setBackend('webgpu');
+        showBackend();
+        return;
+      }
+      console.info(`layerwise demo: WebGPU's adapter here is a software one (${adapter.description}); using WebAssembly (?backend=webgpu uses it anyway)`);
+    } catch (e) {
+      console.warn(`layerwise demo: no WebGPU: ${e.message}`);
+    }
+  }
   try {
     await preloadWasmKernels();
     setBackend('wasm');
@@ -126,9 +152,10 @@ async function testAccuracy(model, test) {
   return correct / n;
 }
 
-function classify(model, pixels) {
+async function classify(model, pixels) {
   if (pixels === null) return;
-  const probabilities = Array.from(model.predictOnBatch(tensor(pixels, { shape: [1, 28, 28, 1] })).data());
+  // dataAsync: on the webgpu backend the prediction is read back from the GPU.
+  const probabilities = Array.from(await model.predictOnBatch(tensor(pixels, { shape: [1, 28, 28, 1] })).dataAsync());
   const digit = showProbabilities($('probabilities'), probabilities);
   $('prediction').textContent = `Looks like a ${digit} (${(100 * probabilities[digit]).toFixed(1)}%)`;
   demo.prediction = { digit, probabilities };
@@ -136,8 +163,8 @@ function classify(model, pixels) {
 
 async function main() {
   const settings = readSettings();
-  setState('loading', 'Loading the WebAssembly kernels…');
-  await chooseBackend();
+  setState('loading', 'Choosing a backend…');
+  await chooseBackend(settings.backend);
   setSeed(1);
   setState('loading', `Loading MNIST (${settings.samples} training and ${settings.testSamples} test images)…`);
   const { train, test } = await loadMnist(settings.samples, settings.testSamples);
@@ -151,7 +178,10 @@ async function main() {
   $('accuracy').textContent = `${(100 * accuracy).toFixed(2)}% on ${test.x.shape[0]} test images`;
   showBackend();
 
-  const pad = new DrawingPad($('pad'), (pixels) => classify(model, pixels));
+  const pad = new DrawingPad($('pad'), (pixels) => classify(model, pixels).catch((e) => {
+    demo.error = e.message;
+    console.error(e);
+  }));
   $('clear').addEventListener('click', () => {
     pad.clear();
     $('probabilities').replaceChildren();

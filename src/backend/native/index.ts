@@ -3,6 +3,7 @@
  * working in place on the tensors' typed arrays. `LAYERWISE_SIMD=avx512|avx2|portable` lowers the
  * instruction set and `LAYERWISE_THREADS` the number of threads.
  */
+import { DeviceArray } from '../device-array.js';
 import { bindNative } from '../generated/native.js';
 import type { Backend } from '../kernels.js';
 import { referenceKernels } from '../reference/index.js';
@@ -44,6 +45,7 @@ export function loadNativeBackend(): { backend: Backend } | { error: string } {
       return new Float32Array(addon.alloc(length * 4), 0, length);
     },
     release: (array) => {
+      if (array instanceof DeviceArray) return;
       const { buffer } = array;
       if (array.byteOffset === 0 && array.byteLength >= MIN_RECYCLED_BYTES && buffer instanceof ArrayBuffer) addon.release(buffer);
     },
