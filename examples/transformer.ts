@@ -3,7 +3,7 @@
  * your own, saved and loaded like the built-in ones) and an encoder block — self-attention, residual,
  * LayerNormalization, a two-layer feed-forward network, residual, LayerNormalization (the post-norm block
  * of "Attention Is All You Need", as Keras's TransformerEncoder and PyTorch's nn.TransformerEncoderLayer
- * build it by default). The benchmark trains the same model (bench/transformer.ts).
+ * build it by default). The benchmark trains the same model (bench/peers/transformer-layerwise.ts).
  *
  * Run it: `npm run build && node dist/examples/transformer.js` trains a small classifier on sequences
  * whose label is whether a marker vector comes before or after another: a task that needs attention

@@ -50,8 +50,8 @@ export interface Measured {
   otherCoresBusy: number | null;
 }
 
-/** Times `step` (one training batch) over windows; prints the JSON line and returns it. */
-export async function measure(framework: string, setting: string, step: () => Promise<void>, run: SequenceRun, ownThreads: number): Promise<Measured> {
+/** Times `step` (one training batch of `batch` samples) over windows; prints the JSON line and returns it. */
+export async function measure(framework: string, setting: string, step: () => Promise<void>, run: SequenceRun, batch: number = SHAPE.batch): Promise<Measured> {
   for (let i = 0; i < run.warmup; i++) await step();
   const rates: number[] = [];
   const batches: number[] = [];
@@ -65,14 +65,13 @@ export async function measure(framework: string, setting: string, step: () => Pr
       await step();
       n++;
     }
-    rates.push((n * SHAPE.batch) / ((performance.now() - t0) / 1000));
+    rates.push((n * batch) / ((performance.now() - t0) / 1000));
     batches.push(n);
   }
   const elapsed = (performance.now() - start) / 1000;
   const busyAfter = machineBusySeconds();
   const cpu = process.cpuUsage(cpuBefore);
   const own = (cpu.user + cpu.system) / 1e6;
-  void ownThreads;
   const sorted = [...rates].sort((a, b) => a - b);
   const result: Measured = {
     framework,

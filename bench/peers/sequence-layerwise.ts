@@ -25,4 +25,4 @@ await measure('layerwise', lw.backendInfo(), async () => {
   data.next();
   model.trainOnBatch(lw.tensor(data.tokens, [SHAPE.batch, SHAPE.steps]), lw.tensor(data.labels, [SHAPE.batch, 1]));
   await nextTurn();
-}, run, 1);
+}, run);

@@ -35,4 +35,4 @@ await measure(`TensorFlow.js ${tf.version.tfjs}`, backend, async () => {
   const y = tf.tensor2d(data.labels, [SHAPE.batch, 1]);
   await model.trainOnBatch(x, y);
   tf.dispose([x, y]);
-}, run, 1);
+}, run);
