@@ -225,8 +225,8 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   async #testStepAwaiting(batch: Batch, tracker: MetricsTracker): Promise<Logs> {
     if (this.testStep !== Trainer.prototype.testStep) return this.testStep(batch, tracker);
     const { yPred, total, perOutput } = noGrad(() => {
-      const yPred = this.#forward(batch.x, false);
-      return { yPred, ...this.#losses(batch, yPred) };
+      const { outputs: yPred, masks } = this.#forward(batch.x, false);
+      return { yPred, ...this.#losses(batch, yPred, masks) };
     });
     const arrays = [total, ...perOutput, ...yPred, ...batch.y, ...batch.sampleWeight.filter((w): w is Tensor => w !== null)].map(rawStorage);
     const read = onDevice(arrays) ? (await download(arrays), onHost) : <T>(f: () => T): T => f();

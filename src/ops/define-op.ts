@@ -152,6 +152,16 @@ export function fdata(t: Tensor): FloatArray | DeviceArray {
   throw new DTypeError(`internal: expected a float tensor, received dtype ${t.dtype}`);
 }
 
+/**
+ * The host float storage of `t`, for an op that works on views of it in JavaScript (the recurrent ops'
+ * state halves). Such an op has no device form yet: on a device backend it says so instead of copying.
+ */
+export function hostFdata(where: string, t: Tensor): FloatArray {
+  const d = fdata(t);
+  if (d instanceof DeviceArray) throw new ValueError(`${where}: runs on the CPU backends only for now (native, wasm or reference), not on a device backend`);
+  return d;
+}
+
 /** The live int32 storage of a tensor already known to be int32 (indices), for a kernel. */
 export function idata(t: Tensor): Int32Array | DeviceArray {
   const d = kernelArray(t);

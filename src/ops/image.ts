@@ -8,7 +8,9 @@ import { FILL_MODES, INTERPOLATIONS } from '../backend/kernel-table.js';
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
-import { castTo, empty, fdata, floatOperand, k, op } from './define-op.js';
+import type { DeviceArray } from '../backend/device-array.js';
+import type { FloatArray } from '../util/dtype.js';
+import { castTo, empty, fdata, floatOperand, hostFdata, k, op } from './define-op.js';
 
 export interface ImageTransformOptions {
   /** 'bilinear' (default) or 'nearest'. */
@@ -44,10 +46,11 @@ export function imageTransform(images: TensorLike, transforms: TensorLike, optio
     throw new ValueError(`${where}: option 'outputSize' expected [height, width] of non-negative integers, received ${describe(outputSize)}`);
   }
   const [outH, outW] = outputSize;
-  let rows = fdata(t);
+  let rows: FloatArray | DeviceArray = fdata(t);
   if (t.shape[0] === 1 && batch !== 1) {
-    const all = rows instanceof Float64Array ? new Float64Array(batch * 8) : new Float32Array(batch * 8);
-    for (let b = 0; b < batch; b++) all.set(rows.subarray(0, 8), b * 8);
+    const one = hostFdata(where, t);
+    const all = one instanceof Float64Array ? new Float64Array(batch * 8) : new Float32Array(batch * 8);
+    for (let b = 0; b < batch; b++) all.set(one.subarray(0, 8), b * 8);
     rows = all;
   }
   const image = { batch, inH, inW, channels, outH, outW };

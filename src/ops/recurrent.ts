@@ -12,7 +12,7 @@ import type { GateActivation, SequenceInfo } from '../backend/kernels.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { storage } from '../tensor/tensor.js';
 import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
-import { empty, fdata, floatOperand, k, op } from './define-op.js';
+import { empty, fdata, floatOperand, hostFdata, k, op } from './define-op.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
 import { concat, reshape, slice } from './shape.js';
@@ -64,8 +64,8 @@ function check(where: string, xp: Tensor, kernel: Tensor, gates: number, states:
  */
 function previousStates(h0: Tensor, hs: Float32Array | Float64Array, c: Checked, dtype: Tensor['dtype']): Tensor {
   const { batch, steps, units } = c.sequence;
-  const { t, data } = empty(dtype, [batch * steps, units]);
-  const out = data as Float32Array | Float64Array, first = fdata(h0);
+  const { t } = empty(dtype, [batch * steps, units]);
+  const out = hostFdata('previousStates', t), first = hostFdata('previousStates', h0);
   for (let b = 0; b < batch; b++) {
     const row = b * steps * units;
     out.set(first.subarray(b * units, (b + 1) * units), row);
@@ -89,7 +89,7 @@ export function lstmSequence(xp: Tensor, recurrentKernel: Tensor, h0: Tensor, c0
   const half = batch * steps * units;
   // h and c are the two halves of one tensor, so the op has one output.
   const halves = (t: Tensor) => {
-    const d = fdata(t);
+    const d = hostFdata(where, t);
     return [d.subarray(0, half), d.subarray(half)] as const;
   };
   return op(
@@ -165,7 +165,7 @@ export function gruSequence(xp: Tensor, recurrentKernel: Tensor, recurrentBias: 
         return grads;
       };
       const dKernel = (): Tensor => {
-        const hPrev = previousStates(h, fdata(out), s, x.dtype);
+        const hPrev = previousStates(h, hostFdata(where, out), s, x.dtype);
         const dRec = reshape(all().dRec, [batch * steps, 3 * units]);
         if (resetAfter) return matmul(hPrev, dRec, { transposeA: true });
         // z and r read h; the candidate read r * h (saved as the fourth block).

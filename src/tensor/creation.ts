@@ -296,8 +296,8 @@ export function range(start: number, stop: number, options: RangeOptions = {}): 
   checkArg('range', 'stop', stop, is.finite);
   const { step, dtype } = RANGE_OPTIONS.parse('range', options);
   const n = Math.max(Math.ceil((stop - start) / step), 0);
+  const data = allocNamed('range', dtype, [n]);
   const values = Array.from({ length: n }, (_, i) => start + i * step);
-  const data = alloc(dtype, n);
   convertInto('range', 'start', values, data, 0, dtype);
   return new Tensor(data, [n]);
 }
@@ -315,7 +315,7 @@ const EYE_OPTIONS = optionsSpec({ m: is.nonNegativeInteger.optional(), dtype: is
 export function eye(n: number, options: EyeOptions = {}): Tensor {
   checkArg('eye', 'n', n, is.nonNegativeInteger);
   const { m = n, dtype } = EYE_OPTIONS.parse('eye', options);
-  const data = alloc(dtype, n * m);
+  const data = allocNamed('eye', dtype, [n, m]);
   kernelsFor(dtype).fill({ out: data, value: 0 });
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new Tensor(data, [n, m]);
