@@ -229,7 +229,7 @@ export function kernelsFor(dtype: DType): Dispatch {
 export function alloc(dtype: DType, length: number, shape?: readonly number[]): TypedArray {
   const b = current();
   try {
-    const array = dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : smallOrNewArray(dtype, length);
+    const array = dtype === 'float32' && b.alloc ? b.alloc(dtype, length) : heapArray(dtype, length);
     allocationLog?.push(array);
     return array;
   } catch (e) {
@@ -268,6 +268,18 @@ export function allocOutput(dtype: DType, length: number, shape?: readonly numbe
   const array = device.output(dtype, length);
   allocationLog?.push(array);
   return array;
+}
+
+/** As many elements as one tensor of the native and wasm backends holds; arrays on the heap keep to it too. */
+const MAX_HEAP_ELEMENTS = 2 ** 30;
+
+/**
+ * A typed array on the JavaScript heap. V8 would hand out up to 2^32 elements (16 GiB of float32) and then
+ * take minutes to fill them; one limit for every backend keeps a program's behaviour the same on each.
+ */
+function heapArray(dtype: DType, length: number): TypedArray {
+  if (length > MAX_HEAP_ELEMENTS) throw new RangeError('a tensor holds at most 2^30 elements on every backend; split the work (a smaller batchSize, fewer units or filters)');
+  return smallOrNewArray(dtype, length);
 }
 
 const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };

@@ -297,8 +297,12 @@ export function range(start: number, stop: number, options: RangeOptions = {}): 
   const { step, dtype } = RANGE_OPTIONS.parse('range', options);
   const n = Math.max(Math.ceil((stop - start) / step), 0);
   const data = allocNamed('range', dtype, [n]);
-  const values = Array.from({ length: n }, (_, i) => start + i * step);
-  convertInto('range', 'start', values, data, 0, dtype);
+  // In blocks, so a long range needs no array of plain numbers beside the tensor's.
+  const BLOCK = 65536;
+  for (let from = 0; from < n; from += BLOCK) {
+    const values = Array.from({ length: Math.min(BLOCK, n - from) }, (_, i) => start + (from + i) * step);
+    convertInto('range', 'start', values, data, from, dtype);
+  }
   return new Tensor(data, [n]);
 }
 
