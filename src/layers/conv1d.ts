@@ -15,7 +15,7 @@ import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
 import { ValueError } from '../util/errors.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
-import { LAYER_OPTIONS, activationId, initializerId, preLabel, regularizerId } from './common-options.js';
+import { LAYER_OPTIONS, activationId, initializerId, preLabel, regularizerId } from './layer-options.js';
 import type { ConfigReader } from './config.js';
 import { activationConfig, initializerConfig, regularizerConfig } from './config.js';
 import { Layer, lastDimension } from './layer.js';

@@ -5,7 +5,7 @@ import type { SpecFor } from '../util/checks.js';
 import { optionsSpec } from '../util/checks.js';
 import { ShapeError } from '../util/errors.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
-import { LAYER_OPTIONS, preLabel } from './common-options.js';
+import { LAYER_OPTIONS, preLabel } from './layer-options.js';
 import type { ConfigReader } from './config.js';
 import type { Edges } from './edges-1d.js';
 import { bothEdges, edges, readEdges } from './edges-1d.js';

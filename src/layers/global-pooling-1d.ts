@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
 import type { CallOptions, LayerConfig, LayerOptions } from './base-layer.js';
-import { LAYER_OPTIONS, preLabel } from './common-options.js';
+import { LAYER_OPTIONS, preLabel } from './layer-options.js';
 import type { ConfigReader } from './config.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
@@ -26,6 +26,12 @@ export abstract class GlobalPooling1D extends Layer {
     const o = OPTIONS.parse(preLabel(new.target.name, options), options);
     super(options);
     this.keepdims = o.keepdims ?? false;
+    // It reads the mask and ends it, as Keras's global poolings do.
+    this.supportsMasking = true;
+  }
+
+  override computeMask(): null {
+    return null;
   }
 
   /** The pooled values, [batch, channels] ([batch, 1, channels] with keepdims), over the steps `mask` keeps (all when null). */

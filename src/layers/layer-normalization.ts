@@ -15,7 +15,7 @@ import { is, optionsSpec } from '../util/checks.js';
 import { ShapeError, ValueError } from '../util/errors.js';
 import { normalizeAxis } from '../util/shape.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
-import { LAYER_OPTIONS, initializerId, preLabel, regularizerId } from './common-options.js';
+import { LAYER_OPTIONS, initializerId, preLabel, regularizerId } from './layer-options.js';
 import type { ConfigReader } from './config.js';
 import { initializerConfig, regularizerConfig } from './config.js';
 import { Layer } from './layer.js';

@@ -21,7 +21,7 @@ import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import type { JsonObject } from '../util/json.js';
 import { BaseLayer, SymbolicTensor } from './base-layer.js';
 import type { CallOptions, LayerConfig, LayerOptions, NodeCall, NodeResult } from './base-layer.js';
-import { LAYER_OPTIONS, initializerId, preLabel, regularizerId } from './common-options.js';
+import { LAYER_OPTIONS, initializerId, preLabel, regularizerId } from './layer-options.js';
 import type { ConfigReader } from './config.js';
 import { initializerConfig, regularizerConfig } from './config.js';
 import type { EinsumDensePlan } from './einsum-dense.js';

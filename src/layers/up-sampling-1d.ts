@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { SpecFor } from '../util/checks.js';
 import { is, optionsSpec } from '../util/checks.js';
 import type { LayerConfig, LayerOptions } from './base-layer.js';
-import { LAYER_OPTIONS, preLabel } from './common-options.js';
+import { LAYER_OPTIONS, preLabel } from './layer-options.js';
 import type { ConfigReader } from './config.js';
 import { Layer } from './layer.js';
 import type { LayerShape } from './layer-shape.js';
