@@ -78,7 +78,7 @@ export const MODELS: Candidate<'bag' | 'words'>[] = [
     ])),
   },
   {
-    name: 'transformer block over the words',
+    name: 'transformer over words',
     input: 'words',
     epochs: 6,
     batchSize: 64,
