@@ -200,7 +200,8 @@ export function unaryExpression(op: string, x: string, alpha: string): string {
   switch (op) {
     case 'neg': return `-${x}`;
     case 'abs': return `abs(${x})`;
-    case 'sign': return `select(select(0.0, -1.0, ${x} < 0.0), 1.0, ${x} > 0.0)`;
+    // NaN and ±0 compare false both ways and pass through, as in the reference.
+    case 'sign': return `select(select(${x}, -1.0, ${x} < 0.0), 1.0, ${x} > 0.0)`;
     case 'sqrt': return `sqrt_f(${x})`;
     case 'rsqrt': return `rsqrt_f(${x})`;
     case 'square': return `${x} * ${x}`;
@@ -208,7 +209,8 @@ export function unaryExpression(op: string, x: string, alpha: string): string {
     case 'log': return `log_f(${x})`;
     case 'log1p': return `log1p_f(${x})`;
     case 'reciprocal': return `recip_f(${x})`;
-    case 'relu': return `select(0.0, ${x}, ${x} > 0.0)`;
+    // x <= 0 ? 0 : x, as the reference: NaN stays NaN (the compare is false), -0 gives +0.
+    case 'relu': return `select(${x}, 0.0, ${x} <= 0.0)`;
     case 'leakyRelu': return `select(${alpha} * ${x}, ${x}, ${x} > 0.0)`;
     case 'elu': return `select(${alpha} * expm1_f(${x}), ${x}, ${x} > 0.0)`;
     case 'selu': return `select(1.0507009873554805 * 1.6732632423543772 * expm1_f(${x}), 1.0507009873554805 * ${x}, ${x} > 0.0)`;

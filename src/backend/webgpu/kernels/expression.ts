@@ -6,23 +6,13 @@
 import { CONSTANT_SOURCE, EXPRESSION_OPS, OPERAND_SOURCE } from '../../expression.js';
 import type { GpuKernels } from '../kernel.js';
 import { dtypeOfArray } from '../kernel.js';
-import { MATH, declarations, entry, groups, shader } from '../wgsl.js';
+import { MATH, declarations, entry, groups, shader, unaryExpression } from '../wgsl.js';
 
 // Parameter words: the length, then the constants.
 const LENGTH = 0, CONSTANTS = 8;
 
-const UNARY: Readonly<Record<string, (x: string) => string>> = {
-  neg: (x) => `-${x}`,
-  abs: (x) => `abs(${x})`,
-  sqrt: (x) => `sqrt_f(${x})`,
-  square: (x) => `${x} * ${x}`,
-  exp: (x) => `exp_f(${x})`,
-  log: (x) => `log_f(${x})`,
-  reciprocal: (x) => `recip_f(${x})`,
-  relu: (x) => `select(0.0, ${x}, ${x} > 0.0)`,
-  sigmoid: (x) => `sigmoid_f(${x})`,
-  tanh: (x) => `tanh_f(${x})`,
-};
+/** The unary functions of a program, as the elementwise kernels write them (NaN and signed zeros included). */
+const unaryOf = (op: string, x: string): string => unaryExpression(op, x, '0.0');
 const BINARY: Readonly<Record<string, (a: string, b: string) => string>> = {
   add: (a, b) => `${a} + ${b}`,
   sub: (a, b) => `${a} - ${b}`,
@@ -48,7 +38,7 @@ function body(program: readonly number[]): string {
       lines.push(`  o${a}[i] = r${b};`);
       continue;
     }
-    const value = op === 'copy' ? source(a) : op in BINARY ? BINARY[op]!(source(a), source(b)) : UNARY[op]!(source(a));
+    const value = op === 'copy' ? source(a) : op in BINARY ? BINARY[op]!(source(a), source(b)) : unaryOf(op, source(a));
     lines.push(declared.has(dst) ? `  r${dst} = ${value};` : `  var r${dst} = ${value};`);
     declared.add(dst);
   }
