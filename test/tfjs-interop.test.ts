@@ -6,7 +6,7 @@
  * tf.io.fromMemory.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -16,6 +16,7 @@ import {
   BatchNormalization, Concatenate, Conv2D, Dense, Flatten, Input, MaxPooling2D, Model, RMSprop, Sequential, datasets, loadModel, randomUniform, setSeed,
   tensor, toCategorical,
 } from '../src/index.js';
+import { loadInTfjs, maxDifference, saveTfjs, tfjsPredict } from './tfjs-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'layerwise-tfjs-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -23,53 +24,6 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const TOLERANCE = 1e-5;
 const { train, test: testSet } = datasets.mnist.loadData();
 const images = (n: number, offset = 0): Tensor => testSet.x.slice([offset, 0, 0], [n, 28, 28]).reshape([n, 28, 28, 1]).div(255);
-
-/** TensorFlow.js's artifacts written as its Node file handler writes them. */
-function writeLikeTfjsNode(artifacts: tf.io.ModelArtifacts, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const json = {
-    modelTopology: artifacts.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    format: artifacts.format,
-    generatedBy: artifacts.generatedBy,
-    convertedBy: artifacts.convertedBy,
-    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-  };
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
-  writeFileSync(join(dir, 'weights.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer));
-}
-
-async function saveTfjs(model: tf.LayersModel, dir: string, includeOptimizer = false): Promise<void> {
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    writeLikeTfjsNode(artifacts, dir);
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }), { includeOptimizer });
-}
-
-/** A folder saved by layerwise, given to TensorFlow.js as tf.io.fromMemory artifacts. */
-async function loadInTfjs(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-  const weights = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-  const data = Buffer.concat(json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => readFileSync(join(dir, p)))));
-  return tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: weights,
-    weightData: new Uint8Array(data).buffer,
-    trainingConfig: json.trainingConfig,
-    userDefinedMetadata: json.userDefinedMetadata,
-  }));
-}
-
-function tfjsPredict(model: tf.LayersModel, x: Tensor): Float32Array {
-  return (model.predict(tf.tensor(x.data() as Float32Array, [...x.shape])) as tf.Tensor).dataSync() as Float32Array;
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 describe('TensorFlow.js 4.22 interoperability, the seed\'s convnet', () => {
   test('a convnet trained in TensorFlow.js loads in layerwise with the same predictions', async () => {

@@ -11,13 +11,12 @@ the threads through the command line and the environment (OMP/MKL/OPENBLAS threa
 
 import argparse
 import json
-import os
-import statistics
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from sequence_timing import add_timing_arguments, measure
 
 
 class Encoder(nn.Module):
@@ -37,23 +36,11 @@ class Encoder(nn.Module):
         return self.head(h.mean(1))
 
 
-def busy_seconds():
-    """CPU seconds every core has spent busy, from /proc/stat (None elsewhere)."""
-    try:
-        with open("/proc/stat") as f:
-            fields = [int(v) for v in f.readline().split()[1:9]]
-    except OSError:
-        return None
-    return sum(v for i, v in enumerate(fields) if i not in (3, 4)) / 100
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", required=True)
     parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--windows", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=4)
-    parser.add_argument("--warmup", type=int, default=2)
+    add_timing_arguments(parser)
     args = parser.parse_args()
     c = json.loads(args.config)
     torch.set_num_threads(args.threads)
@@ -69,28 +56,7 @@ def main():
         F.cross_entropy(model(x), y).backward()
         optimizer.step()
 
-    for _ in range(args.warmup):
-        step()
-    rates, batches = [], []
-    busy_before, cpu_before, start = busy_seconds(), time.process_time(), time.perf_counter()
-    for _ in range(args.windows):
-        t0, n = time.perf_counter(), 0
-        while time.perf_counter() - t0 < args.seconds or n == 0:
-            step()
-            n += 1
-        rates.append(n * c["batch"] / (time.perf_counter() - t0))
-        batches.append(n)
-    elapsed = time.perf_counter() - start
-    busy_after, own = busy_seconds(), time.process_time() - cpu_before
-    tuning = [f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ]
-    setting = f"{args.threads} thread{'s' if args.threads > 1 else ''}, " + (" ".join(tuning) if tuning else "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset")
-    print(json.dumps({
-        "framework": f"PyTorch {torch.__version__}",
-        "setting": setting,
-        "samplesPerSecond": {"median": statistics.median(rates), "best": max(rates), "worst": min(rates), "windows": [round(r, 1) for r in rates]},
-        "batchesPerWindow": batches,
-        "otherCoresBusy": None if busy_before is None else max(0.0, (busy_after - busy_before - own) / elapsed),
-    }))
+    measure(step, c["batch"], args, f"PyTorch {torch.__version__}")
 
 if __name__ == "__main__":
     main()
