@@ -4,41 +4,19 @@
  * uninterrupted run; after a fit that finishes, the backup is gone.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BackupAndRestore, Dense, Sequential, loadModel, randomNormal } from '../src/index.js';
+import { type Child, startChild, untilPrinted } from './child-process.js';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), 'backup-child.js');
 const root = mkdtempSync(join(tmpdir(), 'layerwise-backup-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-interface Child {
-  process: ChildProcess;
-  lines: string[];
-  exited: boolean;
-  exit: Promise<number | null>;
-}
-
-function start(args: string[]): Child {
-  const p = spawn(process.execPath, [child, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const c: Child = { process: p, lines: [], exited: false, exit: new Promise((resolve) => p.on('exit', (code) => resolve(code))) };
-  p.on('exit', () => (c.exited = true));
-  p.stdout!.setEncoding('utf8').on('data', (chunk: string) => c.lines.push(...chunk.split('\n').filter(Boolean)));
-  return c;
-}
-
-async function untilPrinted(c: Child, line: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!c.lines.includes(line)) {
-    if (c.exited || Date.now() > deadline) throw new Error(`the child ${c.exited ? 'exited' : 'took over a minute'} before printing '${line}'`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const start = (args: string[]): Child => startChild(child, args);
 
 const epochs = (lines: string[]) => lines.filter((l) => l.startsWith('epoch'));
 const weights = async (dir: string) => (await loadModel(dir)).getWeights().map((w) => Array.from(w.data() as Float32Array));

@@ -5,8 +5,6 @@
  * model.json and weights from the same save.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,35 +13,13 @@ import { fileURLToPath } from 'node:url';
 import type { Model } from '../src/index.js';
 import { loadModel } from '../src/index.js';
 import { Rng } from '../src/util/random.js';
+import { type Child, startChild, untilPrinted } from './child-process.js';
 
 const child = join(dirname(fileURLToPath(import.meta.url)), 'resume-child.js');
 const root = mkdtempSync(join(tmpdir(), 'layerwise-resume-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-interface Child {
-  process: ChildProcess;
-  /** What it printed so far, line by line. */
-  lines: string[];
-  exited: boolean;
-  exit: Promise<number | null>;
-}
-
-function start(args: string[]): Child {
-  const p = spawn(process.execPath, [child, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const c: Child = { process: p, lines: [], exited: false, exit: new Promise((resolve) => p.on('exit', (code) => resolve(code))) };
-  p.on('exit', () => (c.exited = true));
-  p.stdout!.setEncoding('utf8').on('data', (chunk: string) => c.lines.push(...chunk.split('\n').filter(Boolean)));
-  return c;
-}
-
-/** Waits until the child printed `line`; fails if it exits first or takes a minute. */
-async function untilPrinted(c: Child, line: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!c.lines.includes(line)) {
-    if (c.exited || Date.now() > deadline) throw new Error(`the child ${c.exited ? 'exited' : 'took over a minute'} before printing '${line}'`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const start = (args: string[]): Child => startChild(child, args);
 
 async function run(args: string[]): Promise<string[]> {
   const c = start(args);
