@@ -328,6 +328,14 @@ export abstract class BaseLayer {
     return layer;
   }
 
+  /**
+   * Tensors this layer keeps from one call to the next (a stateful recurrent layer's states), with its
+   * sublayers': they outlive the training step or prediction that computed them (models/step-memory.ts).
+   */
+  heldTensors(): Tensor[] {
+    return this.#sublayers.flatMap((l) => l.heldTensors());
+  }
+
   /** The weight penalties and, after a training call, the activity penalties: terms of the training loss. */
   regularizationLosses(): Tensor[] {
     const weightTerms = this.#weights.filter((w) => w.regularizer && w.variable.trainable).map((w) => w.regularizer!.apply(w.variable));

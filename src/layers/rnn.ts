@@ -112,6 +112,10 @@ export class RNN extends RecurrentLayer {
     return this.#states ? [...this.#states] : null;
   }
 
+  override heldTensors(): Tensor[] {
+    return [...(this.#states ?? []), ...super.heldTensors()];
+  }
+
   /**
    * Forgets the carried states (a stateful layer starts its next batch from zeros), or sets them: one
    * tensor [batch, size] per state, as Keras's reset_states(states).

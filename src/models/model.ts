@@ -109,6 +109,10 @@ export class Model extends Trainer {
     return [...flatten(this.layers)];
   }
 
+  override heldTensors(): Tensor[] {
+    return [...super.heldTensors(), ...this.flatLayers.flatMap((l) => l.heldTensors())];
+  }
+
   /** A layer by name, or by its position in `layers`. */
   getLayer(nameOrIndex: string | number): BaseLayer {
     const where = `${this.label}.getLayer`;

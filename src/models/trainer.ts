@@ -32,6 +32,7 @@ import { lossNotFinite } from './non-finite.js';
 import type { EvaluateOptions, FitOptions, OnBatchOptions, PredictOptions } from './options.js';
 import { EVALUATE_OPTIONS, FIT_OPTIONS, ON_BATCH_OPTIONS, PREDICT_OPTIONS } from './options.js';
 import { ResumeFrom } from './saving/resume.js';
+import { beginStepMemory, withStepMemory } from './step-memory.js';
 import { MetricsTracker } from './tracker.js';
 
 export type { Compiled } from './compile-setup.js';
@@ -182,7 +183,15 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
    * loss is not finite is measured but not applied (fit then stops).
    */
   trainStep(batch: Batch): Logs {
-    return this.#finishTrainStep(batch, this.#gradientStep(batch), (read) => read());
+    return withStepMemory(() => this.#finishTrainStep(batch, this.#gradientStep(batch), (read) => read()), () => this.#keptAfterStep());
+  }
+
+  /** What outlives a step: the weights, the optimizer's slots and the tensors layers carry between calls. */
+  #keptAfterStep(): Tensor[] {
+    const weights = this.weights;
+    const optimizer = this.optimizer;
+    const slots = optimizer === null ? [] : weights.flatMap((v) => Object.values(optimizer.slotsOf(v)));
+    return [...weights, ...slots, ...this.heldTensors()];
   }
 
   /** The forward pass, losses and gradients of a training step. */
@@ -214,9 +223,17 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
    */
   async #trainStepAwaiting(batch: Batch): Promise<Logs> {
     if (this.trainStep !== Trainer.prototype.trainStep) return this.trainStep(batch);
+    // The step's memory is released only on the synchronous path: across an await, other code (a
+    // Dataset's prefetch) allocates too.
+    const memory = beginStepMemory();
     const step = this.#gradientStep(batch);
     const arrays = [step.value, ...step.outputLosses, ...step.yPred, ...batch.y, ...batch.sampleWeight.filter((w): w is Tensor => w !== null)].map(rawStorage);
-    if (!onDevice(arrays)) return this.#finishTrainStep(batch, step, (read) => read());
+    if (!onDevice(arrays)) {
+      const logs = this.#finishTrainStep(batch, step, (read) => read());
+      memory.end(this.#keptAfterStep());
+      return logs;
+    }
+    memory.abandon();
     await download(arrays);
     return this.#finishTrainStep(batch, step, onHost);
   }
@@ -224,23 +241,30 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   /** testStep as evaluate runs it: device data is read back first (see #trainStepAwaiting). */
   async #testStepAwaiting(batch: Batch, tracker: MetricsTracker): Promise<Logs> {
     if (this.testStep !== Trainer.prototype.testStep) return this.testStep(batch, tracker);
+    const memory = beginStepMemory();
     const { yPred, total, perOutput } = noGrad(() => {
       const { outputs: yPred, masks } = this.#forward(batch.x, false);
       return { yPred, ...this.#losses(batch, yPred, masks) };
     });
     const arrays = [total, ...perOutput, ...yPred, ...batch.y, ...batch.sampleWeight.filter((w): w is Tensor => w !== null)].map(rawStorage);
-    const read = onDevice(arrays) ? (await download(arrays), onHost) : <T>(f: () => T): T => f();
-    read(() => noGrad(() => tracker.update(total.item(), perOutput.map((l) => l.item()), batch, yPred)));
+    if (!onDevice(arrays)) {
+      noGrad(() => tracker.update(total.item(), perOutput.map((l) => l.item()), batch, yPred));
+      memory.end(this.#keptAfterStep());
+      return tracker.results();
+    }
+    memory.abandon();
+    await download(arrays);
+    onHost(() => noGrad(() => tracker.update(total.item(), perOutput.map((l) => l.item()), batch, yPred)));
     return tracker.results();
   }
 
   /** Loss and metrics on a batch, without training. */
   testStep(batch: Batch, tracker: MetricsTracker): Logs {
-    noGrad(() => {
+    withStepMemory(() => noGrad(() => {
       const { outputs: yPred, masks } = this.#forward(batch.x, false);
       const { total, perOutput } = this.#losses(batch, yPred, masks);
       tracker.update(total.item(), perOutput.map((l) => l.item()), batch, yPred);
-    });
+    }), () => this.#keptAfterStep());
     return tracker.results();
   }
 
@@ -278,7 +302,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
       while (o.steps === undefined || parts.length < o.steps) {
         const batch = await batches.next();
         if (batch === null) break;
-        parts.push(noGrad(() => this.#forward(batch.x, false).outputs));
+        parts.push(withStepMemory(() => noGrad(() => this.#forward(batch.x, false).outputs), (outputs) => [...outputs, ...this.#keptAfterStep()]));
         // Memory of the batch's activations comes back through finalizers, which need the event loop.
         await yieldToEventLoop();
       }
@@ -292,7 +316,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
   /** The outputs of a model with one output for exactly this batch, at once (no batching, no event-loop turns). */
   predictOnBatch(x: TensorData): Tensor {
     const data = this.checkedData('predictOnBatch', x, undefined);
-    const outputs = noGrad(() => this.#forward(data.x, false).outputs);
+    const outputs = withStepMemory(() => noGrad(() => this.#forward(data.x, false).outputs), (out) => [...out, ...this.#keptAfterStep()]);
     if (outputs.length !== 1) throw new ValueError(`predictOnBatch: ${this.label} has ${outputs.length} outputs; use predictAll`);
     return outputs[0]!;
   }

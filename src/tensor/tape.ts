@@ -151,6 +151,8 @@ class GradientMemory {
     } finally {
       logAllocations(previous);
       for (const a of log) this.#allocated.add(a);
+      // A training step around this backprop releases what outlives it (the returned gradients) at its end.
+      previous?.push(...log);
     }
   }
 

@@ -8,7 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
+import { bullmq } from './cluster-modules.js';
 import { backend } from '../backend/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { LayerwiseError, ValueError } from '../util/errors.js';
@@ -45,6 +46,7 @@ export async function runOnCluster<P>(
       name, kind: where, fingerprint: prepared.fingerprint, version: prepared.version, created: new Date().toISOString(),
       caller: `${hostname()}:${process.pid}`, labels: jobs.map((j) => j.label),
     };
+    const { Queue, QueueEvents } = await bullmq();
     queue = new Queue<TaskJob, TaskReturn>(QUEUE_NAME, { connection: conn.redis, prefix: PREFIX });
     // Read events from the stream's present end, even if the blocking read starts after the first jobs are posted.
     const [last] = await Promise.race([conn.redis.xrevrange(`${PREFIX}:${QUEUE_NAME}:events`, '+', '-', 'COUNT', 1), conn.lost]);
@@ -226,7 +228,7 @@ async function reconcile(
     if (state === 'unknown') add.push(i);
     else if (state === 'active') tracker.started(i);
     else if (state === 'completed' || state === 'failed') {
-      const job = await Job.fromId<TaskJob, TaskReturn>(queue, jobIdOf(manifest.name, i));
+      const job = await (await bullmq()).Job.fromId<TaskJob, TaskReturn>(queue, jobIdOf(manifest.name, i));
       if (!job) add.push(i);
       else if (state === 'completed') tracker.finished(i, loadOutcome(job.returnvalue.outcome));
       else if (first) {

@@ -4,7 +4,8 @@
  * password masked). Shorter outages (a Redis restart) are waited out: ioredis reconnects and queues
  * commands meanwhile, and whoever watches hears of the reconnection to check what it may have missed.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from './cluster-modules.js';
 import { LayerwiseError } from '../util/errors.js';
 import type { RedisTarget } from './cluster-options.js';
 
@@ -30,6 +31,7 @@ export async function connect(where: string, target: RedisTarget, timeout: numbe
     connectTimeout: Math.min(timeout, 10_000),
     retryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
   };
+  const { Redis } = await ioredis();
   const redis = new Redis(target.url, options);
   const clients: Redis[] = [redis];
   const reconnectListeners: (() => void)[] = [];

@@ -6,7 +6,8 @@
  * (what it is, its fingerprint, its tasks' names), and `layerwise:run:NAME:data`, the data, the splits and
  * their shapes, stored once per run.
  */
-import { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { bullmq } from './cluster-modules.js';
 import type { Redis } from 'ioredis';
 import type { FoldFitOptions } from './fold-task.js';
 import type { SentExport } from './cluster-allow.js';
@@ -123,6 +124,7 @@ async function jobStates(queue: Queue, run: string, count: number): Promise<Clus
 async function withQueue<T>(where: string, url: string, options: ClusterAdminOptions, use: (redis: Redis, queue: Queue) => Promise<T>): Promise<T> {
   const target = parseRedisUrl(where, "argument 'url'", url);
   const conn = await connect(where, target, checkTimeout(where, "option 'timeout'", options.timeout, 10_000));
+  const { Queue } = await bullmq();
   const queue = new Queue(QUEUE_NAME, { connection: conn.redis, prefix: PREFIX });
   queue.on('error', () => undefined);
   try {
@@ -159,7 +161,7 @@ export async function clusterRunTasks(url: string, name: string, options: Cluste
     const states = await jobStates(queue, name, manifest.labels.length);
     return Promise.all(manifest.labels.map(async (task, index): Promise<ClusterTaskRecord> => {
       const state = states[index]!;
-      const job = state === 'missing' ? null : await Job.fromId<TaskJob, TaskReturn>(queue, jobIdOf(name, index));
+      const job = state === 'missing' ? null : await (await bullmq()).Job.fromId<TaskJob, TaskReturn>(queue, jobIdOf(name, index));
       const record: ClusterTaskRecord = { index, task, state, attempts: job?.attemptsStarted ?? 0 };
       if (job?.processedBy) record.worker = job.processedBy;
       if (state === 'done' && job?.returnvalue) {

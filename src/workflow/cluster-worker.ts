@@ -7,8 +7,8 @@
  * back in the queue. Closing finishes the running task, or hands it back to the queue at once.
  */
 import { hostname } from 'node:os';
-import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
+import { bullmq } from './cluster-modules.js';
 import type { BackendName } from '../backend/index.js';
 import { availableBackends, backend, setBackend } from '../backend/index.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -88,6 +88,7 @@ export async function startClusterWorker(url: string, options: ClusterWorkerOpti
   }
   const emit = options.onEvent ?? (() => undefined);
   const version = layerwiseVersion();
+  const { UnrecoverableError, WaitingError, Worker } = await bullmq();
   const conn = await connect(where, target, checkTimeout(where, "option 'timeout'", options.timeout, 30_000));
   const cache = new Map<string, Promise<RunData>>();
   const experiments = new Map<string, Promise<ResolvedExperiment<unknown>>>();
