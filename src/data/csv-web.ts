@@ -18,7 +18,10 @@ export type CsvSource = string | URL | Blob | Response | ReadableStream<Uint8Arr
 
 const browserParser: CsvParserFactory = async (options) => {
   const { parse } = await import('csv-parse/browser/esm');
-  return parse(options);
+  const parser = parse(options);
+  // Its stream polyfill predates destroy(), which the parser itself calls at the end of an empty text.
+  if (typeof parser.destroy !== 'function') Object.defineProperty(parser, 'destroy', { value: () => parser, writable: true });
+  return parser;
 };
 
 export function csvDataset(source: CsvSource, options: CsvOptions & { label: string | readonly string[] }): Dataset<LabeledRow>;
