@@ -179,14 +179,18 @@ export function csvRows(where: string, input: CsvInput, makeParser: CsvParserFac
   return new Dataset(source);
 }
 
+/** The most bytes written to the parser at once. */
+const PIECE_BYTES = 64 * 1024;
+
 /**
- * The records of a parser fed with `bytes`, in chunks. One chunk of bytes is written at a time, and the
- * next only once the parser has taken it (its 'drain'), so memory holds a chunk and its records. The
+ * The records of a parser fed with `bytes`, in chunks. One piece of bytes is written at a time, and the
+ * next only once the parser has taken it (its 'drain'), so memory holds a piece and its records. The
  * bytes are decoded here (UTF-8, a leading byte-order mark dropped, a character split between chunks
  * kept whole) and written as text, which both builds of the parser accept.
  */
 export async function* parsedRecords(parser: CsvParser, bytes: AsyncIterator<Uint8Array, undefined>): AsyncGenerator<string[][], undefined> {
   const decoder = new TextDecoder();
+  let pending: Uint8Array = new Uint8Array(0);
   let failure: Error | null = null;
   let ended = false, inputDone = false, blocked = false;
   // Events only wake the loop; what it does next it reads from the flags and from read().
@@ -218,16 +222,23 @@ export async function* parsedRecords(parser: CsvParser, bytes: AsyncIterator<Uin
     if (ended) return undefined;
     if (out.length > 0) continue;
     if (!inputDone && !blocked) {
-      const next = await bytes.next();
-      if (next.done) {
-        inputDone = true;
-        const rest = decoder.decode();
-        if (rest.length > 0) parser.write(rest);
-        parser.end();
-      } else {
-        const text = decoder.decode(next.value, { stream: true });
-        if (text.length > 0) blocked = !parser.write(text);
+      if (pending.length === 0) {
+        const next = await bytes.next();
+        if (next.done) {
+          inputDone = true;
+          const rest = decoder.decode();
+          if (rest.length > 0) parser.write(rest);
+          parser.end();
+          continue;
+        }
+        pending = next.value;
       }
+      // A source may hand over everything at once (Node's Blob.stream() does): the parser would turn it
+      // all into records before the first is read, so it gets a slice at a time.
+      const piece = pending.subarray(0, PIECE_BYTES);
+      pending = pending.subarray(piece.length);
+      const text = decoder.decode(piece, { stream: true });
+      if (text.length > 0) blocked = !parser.write(text);
       continue;
     }
     if (!signalled) await new Promise<void>((resolve) => (wake = resolve));

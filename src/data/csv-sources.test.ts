@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -190,4 +192,19 @@ test('a real CSV (seattle-weather.csv) read from a Blob and from a path agrees r
   const remote = csvDataset(`${base}/seattle.csv`);
   assert.deepEqual(await remote.take(2).toArray(), fromPath.slice(0, 2));
   assert.deepEqual(await remote.skip(1000).take(3).toArray(), fromPath.slice(1000, 1003));
+});
+
+test('a Blob handed over whole is parsed a piece at a time: reading its first rows holds a few MiB, not its records', async () => {
+  // Node's Blob.stream() gives the whole Blob as one chunk; 300,000 rows parsed at once would hold ~50 MiB of records.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const blob = new Blob([Array.from({ length: 300_000 }, (_, i) => `${i},${i % 7},row${i}\n`).join('')]);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const it = csvDataset(blob, { header: false, columnNames: ['i', 'k', 'name'] }).iterate();
+  for (let i = 0; i < 10; i++) assert.deepEqual((await it.next()).value, { i, k: i % 7, name: `row${i}` });
+  gc();
+  const held = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  await it.return?.();
+  assert.ok(held < 16, `${held.toFixed(1)} MiB held after reading 10 rows of a Blob of 300,000`);
 });
