@@ -13,7 +13,7 @@ import { csvRows } from './csv-core.js';
 import type { Dataset } from './dataset.js';
 import type { LabeledRow, TableRow } from './table.js';
 
-/** What csvDataset reads in a browser: a URL (a string is resolved against the page), a Blob or File, a Response, a stream of bytes. */
+/** What csvDataset reads: a URL (in a browser a string is resolved against the page; in Node it may be a path), a Blob or File, a Response, a stream of bytes. */
 export type CsvSource = string | URL | Blob | Response | ReadableStream<Uint8Array>;
 
 const browserParser: CsvParserFactory = async (options) => {
@@ -24,6 +24,11 @@ const browserParser: CsvParserFactory = async (options) => {
   return parser;
 };
 
+/**
+ * The rows of a CSV or TSV as a Dataset: records of their columns, or `{ x, y }` tensors with `label`.
+ * `source` is a URL (a string is resolved against the page; fetched every pass), a Blob or File (read
+ * every pass), or a Response or ReadableStream of bytes (read once: `.cache()` it for epochs).
+ */
 export function csvDataset(source: CsvSource, options: CsvOptions & { label: string | readonly string[] }): Dataset<LabeledRow>;
 export function csvDataset(source: CsvSource, options?: CsvOptions): Dataset<TableRow>;
 export function csvDataset(source: CsvSource, options: CsvOptions = {}): Dataset<TableRow | LabeledRow> {

@@ -26,6 +26,11 @@ export type { CsvOptions } from './csv-core.js';
 
 const nodeParser: CsvParserFactory = (options) => parse(options);
 
+/**
+ * The rows of a CSV or TSV as a Dataset: records of their columns, or `{ x, y }` tensors with `label`.
+ * `source` is a file path, a file: URL, an http(s): URL (a string or a URL, fetched every pass), a Blob
+ * or File (read every pass), or a Response or ReadableStream of bytes (read once: `.cache()` it for epochs).
+ */
 export function csvDataset(source: CsvSource, options: CsvOptions & { label: string | readonly string[] }): Dataset<LabeledRow>;
 export function csvDataset(source: CsvSource, options?: CsvOptions): Dataset<TableRow>;
 export function csvDataset(source: CsvSource, options: CsvOptions = {}): Dataset<TableRow | LabeledRow> {
