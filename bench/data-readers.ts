@@ -12,7 +12,8 @@
  * - Map: a CPU-heavy map (testing.ts `heavy`, about 1.5 ms a sample) over 1,000 samples of 256 floats, on this thread and on
  *   1 and 2 worker threads.
  *
- * Prints one JSON line per measurement, then a table. Timing belongs here, not in the tests.
+ * Prints one JSON line per measurement, then a table, and the table as JSON on the last line (for
+ * `npm run bench`, bench/data.ts). Timing belongs here, not in the tests.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Dataset, Tensor, arrowDataset, csvDataset, moduleExport, parquetDataset } from '../src/index.js';
 import { heavy } from '../src/data/testing.js';
+import { type DataTable, markdownTable, printTable } from './data-table.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, repeats: { type: 'string', default: '3' }, only: { type: 'string' } } });
 const ROWS = Number(values.rows);
@@ -37,6 +39,8 @@ interface Row {
   note?: string;
 }
 const results: Row[] = [];
+/** Peers that could not run here, and why. */
+const skipped: string[] = [];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -101,7 +105,7 @@ async function csv(dir: string): Promise<void> {
   ] as const) {
     const out = python(script(body));
     if (out === null) {
-      console.log(JSON.stringify({ reader, note: 'not run: /usr/bin/python3 has no pandas' }));
+      skipped.push(`${reader}: not run, /usr/bin/python3 has no pandas`);
       continue;
     }
     const [n, t] = out.trim().split(' ').map(Number) as [number, number];
@@ -130,7 +134,7 @@ async function parquet(): Promise<void> {
   });
   const engines = python('import importlib.util as u; print(",".join(m for m in ("pyarrow", "fastparquet") if u.find_spec(m)))');
   if (engines === null || engines.trim() === '') {
-    console.log(JSON.stringify({ reader: 'pandas read_parquet', note: 'not run: neither pyarrow nor fastparquet is installed for /usr/bin/python3' }));
+    skipped.push('pandas read_parquet: not run, neither pyarrow nor fastparquet is installed for /usr/bin/python3');
   } else {
     const out = python(`import time, pandas as pd\nt = time.perf_counter(); n = len(pd.read_parquet(${JSON.stringify(path)})); print(n, time.perf_counter() - t)`);
     if (out) {
@@ -164,5 +168,11 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`\nload average at the end: ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`);
-console.log('\n| reader | rows | median s | rows/s |\n| --- | ---: | ---: | ---: |');
-for (const r of results) console.log(`| ${r.reader} | ${r.rows.toLocaleString('en')} | ${r.medianSeconds.toFixed(2)} | ${Math.round(r.rowsPerSecond).toLocaleString('en')} |`);
+const table: DataTable = {
+  headers: ['reader', 'rows', 'median s', 'rows/s'],
+  numeric: [1, 2, 3],
+  rows: results.map((r) => [r.reader, r.rows.toLocaleString('en'), r.medianSeconds.toFixed(2), Math.round(r.rowsPerSecond).toLocaleString('en')]),
+  notes: [...skipped, `${REPEATS} pass${REPEATS > 1 ? 'es' : ''} per reader, the median counts; the CSV has ${ROWS.toLocaleString('en')} rows.`],
+};
+console.log(markdownTable(table));
+printTable(table);

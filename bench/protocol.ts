@@ -3,6 +3,7 @@
  * `bench/peers/pytorch.py` mirrors these shapes in Python; keep the two in step.
  */
 
+import type { DataEntry } from './data.js';
 import type { SequenceEntry } from './sequence.js';
 
 /** One matrix product to time: [m, k] x [k, n]. */
@@ -125,6 +126,8 @@ export interface BenchResults {
   warnings: string[];
   /** The text model's entries (bench/sequence.ts), absent from results written before it existed. */
   sequence?: SequenceEntry[];
+  /** The data pipelines' entries (bench/data.ts), absent from results written before they existed. */
+  data?: DataEntry[];
 }
 
 export interface MachineInfo {

@@ -80,6 +80,23 @@ describe('benchmark report', () => {
     assert.doesNotMatch(page, /⚠ PyTorch 1 thread/);
   });
 
+  test('the data pipelines: each entry\'s table under its title, failures and skips with their reasons', () => {
+    const table = { headers: ['source', 'images/s'], numeric: [1], rows: [['tensors in memory', '4303'], ['PNG | files', '3900']], notes: ['a note'] };
+    const page = renderResults({
+      ...results([ours]),
+      data: [
+        { name: 'data: PNG folder training', status: 'ok', table, conditions },
+        { name: 'data: table readers', status: 'failed', error: 'exited with 1', conditions },
+        { name: 'data: larger than memory', status: 'skipped', reason: 'not run with --quick' },
+      ],
+    });
+    assert.match(page, /## Data pipelines/);
+    assert.match(page, /### Training from a folder of PNG files[^#]*\| source \| images\/s \|\n\| --- \| ---: \|\n\| tensors in memory \| 4303 \|\n\| PNG \\\| files \| 3900 \|/);
+    assert.match(page, /- a note\n- Ran at 2026-01-02 03:04 UTC for 30 s/);
+    assert.match(page, /### Reading CSV, Parquet and Arrow files[^#]*Failed: exited with 1/);
+    assert.match(page, /### Training on a file larger than memory[^#]*Skipped: not run with --quick/);
+  });
+
   test('a run without layerwise entries says so', () => {
     assert.match(renderResults(results([torchSlow])), /This run has no layerwise entries\./);
   });

@@ -1,4 +1,5 @@
 /** Renders a benchmark run as `bench/RESULTS.md`. */
+import { renderData } from './data.js';
 import { renderSequence } from './sequence.js';
 import type { BenchResults, EntryResult, PeerReport, WindowStats } from './protocol.js';
 
@@ -213,6 +214,7 @@ Ratios above 1 mean layerwise is faster (for peak memory: above 1 means layerwis
 ${layerwiseRatios(results)}
 
 ${results.sequence ? renderSequence(results.sequence) : ''}
+${results.data ? renderData(results.data, results.quick) : ''}
 ## How each figure was taken
 
 ${methods(results)}

@@ -19,8 +19,9 @@ import { busyCores, machineBusySeconds, machineInfo, waitForIdle } from './machi
 import { makePlan } from './plan.js';
 import { type BenchResults, type EntryResult, type PeerReport, RESULTS_FORMAT, type RunConditions } from './protocol.js';
 import { renderResults } from './report.js';
-import { type Runner, allRunners } from './runners.js';
-import { type SequenceEntry, runSequenceEntry, sequenceRunners } from './sequence.js';
+import { dataRunners, runDataEntry } from './data.js';
+import { type Runner, type SkippedRunner, allRunners } from './runners.js';
+import { runSequenceEntry, sequenceRunners } from './sequence.js';
 
 /** Fewer cores than this busy with other work counts as idle. */
 const IDLE_CORES = 0.25;
@@ -108,6 +109,35 @@ function earlierEntries(path: string, quick: boolean): Map<string, EntryResult> 
   return new Map(earlier.entries.map((e) => [e.name, e]));
 }
 
+type SectionEntry = { name: string } & ({ status: 'ok' } | { status: 'failed'; error: string } | { status: 'skipped'; reason: string });
+
+/**
+ * Runs the entries of a section that times itself (the sequence models, the data pipelines) one after
+ * another on an idle machine; entries `--only` does not select keep their earlier figures.
+ */
+async function runSection<E extends SectionEntry>(
+  runners: (Runner | SkippedRunner)[], earlier: readonly E[], selected: (name: string) => boolean, quick: boolean,
+  run: (runner: Runner, busyCoresAtStart: number | null, loadAverageBefore: number) => E, figures: (entry: Extract<E, { status: 'ok' }>) => string,
+): Promise<E[]> {
+  const kept = new Map(earlier.map((e) => [e.name, e]));
+  const entries: E[] = [];
+  for (const [i, runner] of runners.entries()) {
+    process.stdout.write(`[${i + 1}/${runners.length}] ${runner.name} … `);
+    if (!selected(runner.name)) {
+      const before = kept.get(runner.name);
+      entries.push(before ?? ({ name: runner.name, status: 'skipped', reason: 'not selected by --only, and no earlier result' } as E));
+      console.log(before === undefined ? 'not selected' : 'kept from the earlier run');
+      continue;
+    }
+    const entry = 'skipped' in runner
+      ? ({ name: runner.name, status: 'skipped', reason: runner.skipped } as E)
+      : run(runner, await waitForIdle(IDLE_CORES, quick ? 5 : 60), os.loadavg()[0] ?? 0);
+    entries.push(entry);
+    console.log(entry.status === 'ok' ? figures(entry as Extract<E, { status: 'ok' }>) : entry.status === 'failed' ? `FAILED: ${entry.error}` : `skipped: ${entry.reason}`);
+  }
+  return entries;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
   const quick = values.quick === true;
@@ -143,24 +173,11 @@ async function main(): Promise<void> {
     }
     console.log(summary(entries[entries.length - 1]!));
   }
-  const sequence: SequenceEntry[] = [];
-  const earlierSequence = new Map((only.length > 0 && existsSync(resultsPath) ? ((JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<BenchResults>).sequence ?? []) : []).map((e) => [e.name, e]));
-  const sequenceList = sequenceRunners({ plan, root, mnistDir: '' });
-  for (const [i, runner] of sequenceList.entries()) {
-    process.stdout.write(`[${i + 1}/${sequenceList.length}] ${runner.name} … `);
-    if (!selected(runner.name)) {
-      const kept = earlierSequence.get(runner.name);
-      sequence.push(kept ?? { name: runner.name, status: 'skipped', reason: 'not selected by --only, and no earlier result' });
-      console.log(kept === undefined ? 'not selected' : 'kept from the earlier run');
-      continue;
-    }
-    const entry: SequenceEntry = 'skipped' in runner
-      ? { name: runner.name, status: 'skipped', reason: runner.skipped }
-      : runSequenceEntry(runner, await waitForIdle(IDLE_CORES, quick ? 5 : 60), os.loadavg()[0] ?? 0);
-    sequence.push(entry);
-    console.log(entry.status === 'ok' ? `${Math.round(entry.measured.samplesPerSecond.median)} train samples/s` : entry.status === 'failed' ? `FAILED: ${entry.error}` : `skipped: ${entry.reason}`);
-  }
-  const results: BenchResults = { format: RESULTS_FORMAT, date: new Date().toISOString(), quick, plan, machine: machineInfo(), entries, warnings, sequence };
+  const earlierResults = only.length > 0 && existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<BenchResults>) : {};
+  const context = { plan, root, mnistDir: '' };
+  const sequence = await runSection(sequenceRunners(context), earlierResults.sequence ?? [], selected, quick, runSequenceEntry, (e) => `${Math.round(e.measured.samplesPerSecond.median)} train samples/s`);
+  const data = await runSection(dataRunners(context), earlierResults.data ?? [], selected, quick, runDataEntry, (e) => `${e.table.rows.length} rows of figures`);
+  const results: BenchResults = { format: RESULTS_FORMAT, date: new Date().toISOString(), quick, plan, machine: machineInfo(), entries, warnings, sequence, data };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(root, 'bench', 'RESULTS.md'), renderResults(results));
   console.log('wrote bench/RESULTS.md and bench/results.json');

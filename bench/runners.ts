@@ -184,6 +184,30 @@ function pytorchRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
   return entries;
 }
 
+/** What a runner printed and how it ended; `error` says why it failed (null: it exited with status 0). */
+export interface FinishedRun {
+  stdout: string;
+  startedAt: string;
+  wallSeconds: number;
+  error: string | null;
+}
+
+/** Runs an entry that times itself to the end, with the runner's environment. */
+export function runToEnd(runner: Runner): FinishedRun {
+  const env = { ...process.env };
+  for (const [name, value] of Object.entries(runner.env)) {
+    if (value === null) delete env[name];
+    else env[name] = value;
+  }
+  const startedAt = new Date().toISOString();
+  const start = performance.now();
+  const result = spawnSync(runner.command, runner.args, { env, encoding: 'utf8', timeout: runner.timeoutSeconds * 1000, maxBuffer: 64 << 20 });
+  const wallSeconds = (performance.now() - start) / 1000;
+  if (result.status === 0) return { stdout: result.stdout, startedAt, wallSeconds, error: null };
+  const tail = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
+  return { stdout: result.stdout ?? '', startedAt, wallSeconds, error: result.error ? result.error.message : `exited with ${result.status ?? result.signal}: ${tail}` };
+}
+
 /** All entries, in the order they run. */
 export function allRunners(context: RunnerContext): (Runner | SkippedRunner)[] {
   return [

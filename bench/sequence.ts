@@ -5,12 +5,11 @@
  * runs them, and their sections of bench/RESULTS.md. Every entry's name starts with "text model:" or
  * "transformer:", so `npm run bench -- --only "text model"` (or `--only transformer`) reruns one part alone.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Measured } from './peers/sequence-common.js';
 import { TRANSFORMER } from './peers/transformer-common.js';
 import type { Plan, RunConditions } from './protocol.js';
-import { type Runner, type RunnerContext, type SkippedRunner, PYTORCH_MALLOC, pythonWithTorch } from './runners.js';
+import { type Runner, type RunnerContext, type SkippedRunner, PYTORCH_MALLOC, pythonWithTorch, runToEnd } from './runners.js';
 
 export type SequenceEntry =
   | { name: string; status: 'ok'; measured: Measured; conditions: RunConditions }
@@ -84,21 +83,11 @@ function lastJson(stdout: string): Measured | null {
 
 /** Runs one entry to the end (the peers time themselves), with the runner's environment. */
 export function runSequenceEntry(runner: Runner, busyCoresAtStart: number | null, loadAverageBefore: number): SequenceEntry {
-  const env = { ...process.env };
-  for (const [name, value] of Object.entries(runner.env)) {
-    if (value === null) delete env[name];
-    else env[name] = value;
-  }
-  const startedAt = new Date().toISOString();
-  const start = performance.now();
-  const result = spawnSync(runner.command, runner.args, { env, encoding: 'utf8', timeout: runner.timeoutSeconds * 1000, maxBuffer: 64 << 20 });
-  const wallSeconds = (performance.now() - start) / 1000;
-  const measured = result.status === 0 ? lastJson(result.stdout) : null;
-  const conditions: RunConditions = { startedAt, wallSeconds, loadAverageBefore, busyCoresAtStart, otherCoresBusy: measured?.otherCoresBusy ?? null };
+  const run = runToEnd(runner);
+  const measured = run.error === null ? lastJson(run.stdout) : null;
+  const conditions: RunConditions = { startedAt: run.startedAt, wallSeconds: run.wallSeconds, loadAverageBefore, busyCoresAtStart, otherCoresBusy: measured?.otherCoresBusy ?? null };
   if (measured !== null) return { name: runner.name, status: 'ok', measured, conditions };
-  const tail = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
-  const error = result.error ? result.error.message : `exited with ${result.status ?? result.signal}: ${tail}`;
-  return { name: runner.name, status: 'failed', error, conditions };
+  return { name: runner.name, status: 'failed', error: run.error ?? 'printed no JSON report', conditions };
 }
 
 const rate = (n: number): string => (n >= 100 ? Math.round(n).toString() : n.toFixed(1));

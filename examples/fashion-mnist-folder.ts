@@ -33,7 +33,7 @@ for (const [part, prefix] of [['train', 'train'], ['test', 't10k']] as const) {
   for (let i = 0; i < count; i++) {
     const pixels = Buffer.from(images.data.buffer, images.data.byteOffset + i * h * w, h * w);
     const file = join(values.out, part, CLASSES[labels.data[i]!]!, `${String(i).padStart(5, '0')}.png`);
-    pending.push(sharp(pixels, { raw: { width: w, height: h, channels: 1 } }).png().toFile(file));
+    pending.push(sharp(pixels, { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').png().toFile(file));
     if (pending.length === 64) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);

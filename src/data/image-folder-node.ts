@@ -6,18 +6,32 @@
  *   const [train, validation] = imageDatasetFromDirectory('photos/', {
  *     imageSize: [28, 28], colorMode: 'grayscale', validationSplit: 0.2, subset: 'both', seed: 1337 });
  */
+import { readFileSync } from 'node:fs';
 import type { Dataset } from './dataset.js';
 import { listFolder } from './folder-node.js';
 import type { ImageDecoder, ImageFolderOptions, LabeledImage, PickedFile } from './image-folder.js';
 import { centredCrop, imageFolderDatasets, pickedFolder } from './image-folder.js';
+import { decodePlainPng } from './png-node.js';
 import { ValueError, describe } from '../util/errors.js';
 
 const KERNELS = { bilinear: 'linear', nearest: 'nearest', bicubic: 'cubic', lanczos3: 'lanczos3' } as const;
 
-/** Decodes a file (by path) or a blob's bytes with sharp, to height × width RGB or RGBA bytes. */
+/**
+ * Decodes a file (by path) or a blob's bytes to height × width RGB or RGBA bytes: with sharp, or, for a
+ * PNG file already at the size asked, with pngjs on this thread (png-node.ts says why).
+ */
 export const sharpImageDecoder: ImageDecoder<string | Blob> = async (source, spec) => {
+  let input: string | Buffer = typeof source === 'string' ? source : Buffer.from(await source.arrayBuffer());
+  if (typeof input === 'string' && input.toLowerCase().endsWith('.png')) input = readFileSync(input);
+  if (typeof input !== 'string') {
+    try {
+      const pixels = decodePlainPng(input, spec);
+      if (pixels !== null) return pixels;
+    } catch {
+      // A damaged file: sharp's message says what is wrong with it.
+    }
+  }
   const { default: sharp } = await import('sharp');
-  const input = typeof source === 'string' ? source : Buffer.from(await source.arrayBuffer());
   let image = sharp(input, { failOn: 'error' });
   if (spec.cropToAspectRatio) {
     const { width, height } = await image.metadata();

@@ -29,7 +29,11 @@ export interface ImageFolderOptions extends FolderOptions {
   interpolation?: Interpolation;
   /** Resize the largest centred crop with the target's aspect ratio, instead of stretching the whole image (default false). */
   cropToAspectRatio?: boolean;
-  /** Images decoded at once (default 4): decoders work off the main thread, so several run on several cores. */
+  /**
+   * Images decoded at once (default: two batches' worth, 64 without batches). Decoders work off the main
+   * thread, and a decode is taken only between two training steps, so a few in flight leave the decoding
+   * threads idle while a step runs; two batches let the next batch decode during the step.
+   */
   parallel?: number;
 }
 
@@ -71,7 +75,7 @@ export function imageFolderDatasets<R>(where: string, root: string, files: reado
   if (options.cropToAspectRatio !== undefined && typeof options.cropToAspectRatio !== 'boolean') {
     throw new ValueError(`${where}: option 'cropToAspectRatio' expected a boolean, received ${describe(options.cropToAspectRatio)}`);
   }
-  const parallel = options.parallel === undefined ? 4 : positiveInteger(where, 'parallel', options.parallel);
+  const parallel = options.parallel === undefined ? 2 * (common.batchSize ?? 32) : positiveInteger(where, 'parallel', options.parallel);
   const index = indexFolder(where, root, files, folders, isImagePath, 'image', options);
   const spec: ImageSpec = { height, width, channels: colorMode === 'rgba' ? 4 : 3, interpolation, cropToAspectRatio: options.cropToAspectRatio ?? false };
   const classes = index.classNames.length;
