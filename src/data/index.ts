@@ -1,4 +1,4 @@
-/** Level 4: datasets (the lazy Dataset pipeline and its browser-side loaders), batching, shuffling, label encoding, and preprocessing (vectorization, scaling, imputation, feature engineering, pipelines). */
+/** Level 4: datasets (the lazy Dataset pipeline and its browser-side loaders: CSV from URLs and files, images from picked files), batching, shuffling, label encoding, and preprocessing (vectorization, scaling, imputation, feature engineering, pipelines). */
 export * as datasets from './datasets.js';
 export * from './batching.js';
 export * from './idx.js';
@@ -18,6 +18,9 @@ export type { Sample, Leaf, Batched, Unbatched, PaddingOptions } from './sample.
 export type { OnError } from './options.js';
 export type { ColumnType, TableRow, LabeledRow, TableOptions } from './table.js';
 export type { FolderOptions, LabelMode } from './folder.js';
+export { csvDataset } from './csv-web.js';
+export type { CsvSource } from './csv-web.js';
+export type { CsvOptions } from './csv-core.js';
 export { imageDatasetFromDirectory } from './image-folder.js';
 export type { ImageFolderOptions, LabeledImage, Interpolation, PickedFile } from './image-folder.js';
 export type { TextFolderOptions, LabeledText, LabeledTexts } from './text-folder.js';
