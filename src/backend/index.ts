@@ -7,7 +7,7 @@
  * `setBackend`; a device that must be set up asynchronously is loaded first with `setBackendAsync`.
  */
 import type { DType, TypedArray } from '../util/dtype.js';
-import { ValueError } from '../util/errors.js';
+import { ValueError, describe } from '../util/errors.js';
 import type { TensorStorage } from './device-array.js';
 import { DeviceArray, hostArray } from './device-array.js';
 import type { ArraySpec } from './kernel-spec.js';
@@ -138,7 +138,7 @@ function chooseDefault(): Backend {
   if (requested !== undefined && requested !== '') {
     if (!isBackendName(requested)) {
       throw new ValueError(
-        `LAYERWISE_BACKEND: expected one of ${BACKEND_NAMES.join(', ')}, received ${JSON.stringify(requested)}`,
+        `LAYERWISE_BACKEND: expected one of ${BACKEND_NAMES.join(', ')}, received ${describe(requested)}`,
       );
     }
     const loaded = load(requested);
@@ -182,7 +182,7 @@ export function backendInfo(): string {
  */
 export function setBackend(name: BackendName): void {
   if (!isBackendName(name)) {
-    throw new ValueError(`setBackend: argument 'name' expected one of ${BACKEND_NAMES.join(', ')}, received ${JSON.stringify(name)}`);
+    throw new ValueError(`setBackend: argument 'name' expected one of ${BACKEND_NAMES.join(', ')}, received ${describe(name)}`);
   }
   const loaded = load(name);
   if ('error' in loaded) throw new ValueError(`setBackend: the ${name} backend is not available (${loaded.error})`);
@@ -195,7 +195,7 @@ export function setBackend(name: BackendName): void {
  */
 export async function setBackendAsync(name: BackendName): Promise<void> {
   if (!isBackendName(name)) {
-    throw new ValueError(`setBackendAsync: argument 'name' expected one of ${BACKEND_NAMES.join(', ')}, received ${JSON.stringify(name)}`);
+    throw new ValueError(`setBackendAsync: argument 'name' expected one of ${BACKEND_NAMES.join(', ')}, received ${describe(name)}`);
   }
   if (name === 'webgpu') await preloadWebGPU();
   if (name === 'wasm') await preloadWasmKernels();

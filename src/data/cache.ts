@@ -7,7 +7,7 @@
  * A cache file is written to a temporary name, flushed and renamed when the pass completes, so a file
  * under the cache's name is always whole; an abandoned pass leaves nothing behind.
  */
-import { LayerwiseError, ValueError } from '../util/errors.js';
+import { LayerwiseError, ValueError, describe } from '../util/errors.js';
 import type { PlainSample } from './sample.js';
 import { fromPlain, toPlain } from './sample.js';
 import type { Run, Source } from './source.js';
@@ -63,7 +63,7 @@ function header(v8: ReturnType<typeof node>['v8']): Buffer {
 }
 
 export function fileCacheSource<T>(up: Source<T>, file: string, where: string): Source<T> {
-  if (typeof file !== 'string' || file === '') throw new ValueError(`${where}: option 'file' expected a file path, received ${JSON.stringify(file)}`);
+  if (typeof file !== 'string' || file === '') throw new ValueError(`${where}: option 'file' expected a file path, received ${describe(file)}`);
   const { fs, v8 } = node(where);
   return {
     size: up.size,

@@ -6,7 +6,7 @@
  */
 import type { ConvInfo, Padding } from '../util/conv-geometry.js';
 import { checkPadding, convGeometry, pair, transposedOutputSize } from '../util/conv-geometry.js';
-import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { empty, fdata, floatOperand, k, op, operands } from './define-op.js';
@@ -52,7 +52,7 @@ export function conv2dTransposeGeometry(where: string, xShape: readonly number[]
 function nonNegativePair(where: string, value: number | readonly number[]): [number, number] {
   const p = typeof value === 'number' ? [value, value] : [...value];
   if (p.length !== 2 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new ValueError(`${where}: argument 'outputPadding' expected a non-negative integer or a pair of them, received ${JSON.stringify(value)}`);
+    throw new ValueError(`${where}: argument 'outputPadding' expected a non-negative integer or a pair of them, received ${describe(value)}`);
   }
   return [p[0]!, p[1]!];
 }

@@ -6,7 +6,7 @@
  */
 import type { Padding } from '../util/conv-geometry.js';
 import { checkPadding, outputSize, transposedOutputSize, tuple } from '../util/conv-geometry.js';
-import { ShapeError, ValueError, fmtShape } from '../util/errors.js';
+import { ShapeError, ValueError, describe, fmtShape } from '../util/errors.js';
 import type { TensorLike } from '../tensor/creation.js';
 import { fill } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -128,7 +128,7 @@ function placeAlongDepth(x: Tensor, offset: number, length: number): Tensor {
 function nonNegativeTriple(where: string, value: number | readonly number[]): number[] {
   const p = typeof value === 'number' ? [value, value, value] : Array.isArray(value) ? [...value] : [];
   if (p.length !== 3 || !p.every((v) => Number.isInteger(v) && v >= 0)) {
-    throw new ValueError(`${where}: argument 'outputPadding' expected a non-negative integer or three of them, received ${JSON.stringify(value)}`);
+    throw new ValueError(`${where}: argument 'outputPadding' expected a non-negative integer or three of them, received ${describe(value)}`);
   }
   return p;
 }

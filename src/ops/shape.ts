@@ -18,9 +18,10 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
 
 function resolveShape(t: Tensor, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) throw new ValueError(`reshape: argument 'shape' expected an array of integers, received ${describe(shape)}`);
-  const bad = shape.find((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1);
-  if (bad !== undefined) {
-    throw new ValueError(`reshape: argument 'shape' expected non-negative integers (and at most one -1), received ${Array.isArray(shape) && shape.every((d) => typeof d === 'number') ? fmtShape(shape) : describe(shape)}`);
+  // some, not find: a hole of a sparse array is found as undefined, which find cannot tell from no match.
+  const bad = Array.from(shape).some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < -1);
+  if (bad) {
+    throw new ValueError(`reshape: argument 'shape' expected non-negative integers (and at most one -1), received ${Array.from(shape).every((d) => typeof d === 'number') ? fmtShape(shape) : describe(shape)}`);
   }
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new ValueError(`reshape: argument 'shape' may contain at most one -1, received ${fmtShape(shape)}`);

@@ -51,7 +51,7 @@ export function pair(where: string, arg: string, value: number | readonly number
 
 export function checkPadding(where: string, padding: unknown): Padding {
   if (padding !== 'valid' && padding !== 'same') {
-    throw new ValueError(`${where}: argument 'padding' expected "valid" or "same", received ${JSON.stringify(padding)}`);
+    throw new ValueError(`${where}: argument 'padding' expected "valid" or "same", received ${describe(padding)}`);
   }
   return padding;
 }
@@ -61,7 +61,7 @@ export function tuple(where: string, arg: string, value: number | readonly numbe
   const p = typeof value === 'number' ? new Array<number>(n).fill(value) : Array.isArray(value) ? [...value] : [];
   if (p.length !== n || !p.every((v) => Number.isInteger(v) && v >= min)) {
     const kind = min === 1 ? 'positive integer' : min === 0 ? 'non-negative integer' : `integer >= ${min}`;
-    throw new ValueError(`${where}: argument '${arg}' expected a ${kind} or ${n === 2 ? 'a pair' : n} of them, received ${JSON.stringify(value)}`);
+    throw new ValueError(`${where}: argument '${arg}' expected a ${kind} or ${n === 2 ? 'a pair' : n} of them, received ${describe(value)}`);
   }
   return p;
 }
