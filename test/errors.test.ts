@@ -21,6 +21,7 @@ const cases: [string, () => unknown, string][] = [
   ['non-integer reshape', () => lw.reshape(lw.ones([4]), [2.5, 2]), "ValueError: reshape: argument 'shape' expected non-negative integers (and at most one -1), received [2.5, 2]"],
   // A hole of a sparse array is not a dimension either.
   ['sparse reshape', () => lw.reshape(lw.ones([0]), [, 2] as number[]), "ValueError: reshape: argument 'shape' expected non-negative integers (and at most one -1), received [, 2] (array of length 2)"],
+  ['huge label', () => lw.toCategorical([2 ** 31]), "ValueError: toCategorical: argument 'labels' holds 2147483648, beyond the largest class index an int32 holds (2147483647)"],
   ['reshape size', () => lw.reshape(lw.ones([4]), [3, 2]), "ShapeError: reshape: argument 'shape' [3, 2] (size 6) does not match the input's shape [4] (size 4)"],
   ['non-integer size', () => lw.zeros([2, 1.5]), "ValueError: zeros: argument 'shape' expected a shape (an array of non-negative integers), received [2, 1.5] (array of length 2): element 1 is 1.5, not a non-negative integer"],
   ['transpose perm', () => lw.transpose(lw.ones([2, 3]), [0, 0]), "ShapeError: transpose: argument 'perm' expected a permutation of [0, …, 1], received [0, 0] (array of length 2)"],

@@ -28,6 +28,7 @@ export function toCategorical(labels: TensorLike, numClasses?: number): Tensor {
     }
     if (v > largest) largest = v;
   }
+  if (largest > 2 ** 31 - 1) throw new ValueError(`toCategorical: argument 'labels' holds ${largest}, beyond the largest class index an int32 holds (2147483647)`);
   const classes = numClasses ?? largest + 1;
   if (classes < 1) throw new ValueError(`toCategorical: argument 'labels' holds no label, so the number of classes is unknown; give numClasses`);
   if (largest >= classes) {
