@@ -302,7 +302,7 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
       while (o.steps === undefined || parts.length < o.steps) {
         const batch = await batches.next();
         if (batch === null) break;
-        parts.push(withStepMemory(() => noGrad(() => this.#forward(batch.x, false).outputs), (outputs) => [...outputs, ...this.#keptAfterStep()]));
+        parts.push(this.#predictBatch(batch.x));
         // Memory of the batch's activations comes back through finalizers, which need the event loop.
         await yieldToEventLoop();
       }
@@ -313,10 +313,15 @@ export abstract class Trainer extends LayerBase implements TrainingTarget {
     return this.ports().outputs.names.map((_, k) => (parts.length === 1 ? parts[0]![k]! : ops.concat(parts.map((p) => p[k]!), 0)));
   }
 
+  /** The outputs for one batch, as a step: its activations go back when it ends. */
+  #predictBatch(x: Batch['x']): Tensor[] {
+    return withStepMemory(() => noGrad(() => this.#forward(x, false).outputs), (outputs) => [...outputs, ...this.#keptAfterStep()]);
+  }
+
   /** The outputs of a model with one output for exactly this batch, at once (no batching, no event-loop turns). */
   predictOnBatch(x: TensorData): Tensor {
     const data = this.checkedData('predictOnBatch', x, undefined);
-    const outputs = withStepMemory(() => noGrad(() => this.#forward(data.x, false).outputs), (out) => [...out, ...this.#keptAfterStep()]);
+    const outputs = this.#predictBatch(data.x);
     if (outputs.length !== 1) throw new ValueError(`predictOnBatch: ${this.label} has ${outputs.length} outputs; use predictAll`);
     return outputs[0]!;
   }
